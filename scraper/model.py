@@ -1,0 +1,157 @@
+"""The records that flow through the pipeline: pages in, tables and warnings out."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+# Row kinds: an ordinary documented code, or an HTTP status the page lists beside them.
+KIND_CODE = "code"
+KIND_HTTP = "http"
+
+ROW_KEYS = ("code", "message", "http_status", "placeholders", "title", "kind")
+
+_PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_]+)\}")
+
+
+def placeholders_of(message: str) -> tuple[str, ...]:
+    """Placeholder names in order of first appearance: ``{0}``, ``{param0}``, ``{op}``."""
+    seen: dict[str, None] = {}
+    for name in _PLACEHOLDER.findall(message):
+        seen.setdefault(name, None)
+    return tuple(seen)
+
+
+def code_sort_key(code: str) -> tuple[int, int, str]:
+    """Numeric codes first, in numeric order (``-32603`` < ``0`` < ``1002`` < ``10000``)."""
+    try:
+        return (0, int(code), code)
+    except ValueError:
+        return (1, 0, code)
+
+
+@dataclass(frozen=True)
+class Row:
+    code: str
+    message: str
+    http_status: int | None = None
+    title: str | None = None
+    kind: str = KIND_CODE
+    line: int | None = None  # where the row stood on the page; not part of the output
+
+    @property
+    def placeholders(self) -> tuple[str, ...]:
+        return placeholders_of(self.message)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "message": self.message,
+            "http_status": self.http_status,
+            "placeholders": list(self.placeholders),
+            "title": self.title,
+            "kind": self.kind,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Row:
+        status = data.get("http_status")
+        return cls(
+            code=str(data["code"]),
+            message=str(data["message"]),
+            http_status=None if status is None else int(status),
+            title=None if data.get("title") is None else str(data["title"]),
+            kind=str(data.get("kind") or KIND_CODE),
+        )
+
+
+@dataclass(frozen=True)
+class Table:
+    section: str
+    columns: tuple[str, ...]
+    rows: tuple[Row, ...]
+
+    def sorted(self) -> Table:
+        rows = tuple(sorted(self.rows, key=lambda r: code_sort_key(r.code)))
+        return Table(self.section, self.columns, rows)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "section": self.section,
+            "columns": list(self.columns),
+            "rows": [row.to_json() for row in self.rows],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Table:
+        return cls(
+            section=str(data.get("section") or ""),
+            columns=tuple(str(c) for c in data.get("columns") or ()),
+            rows=tuple(Row.from_json(r) for r in data.get("rows") or ()),
+        )
+
+
+@dataclass(frozen=True)
+class ParseWarning:
+    page: str
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.page if self.line is None else f"{self.page}:{self.line}"
+        return f"{where}: {self.message}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {"page": self.page, "line": self.line, "message": self.message}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ParseWarning:
+        line = data.get("line")
+        return cls(str(data["page"]), None if line is None else int(line), str(data["message"]))
+
+
+_SOURCE_ID = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
+
+
+@dataclass(frozen=True)
+class Source:
+    """One page of documentation, as declared in sources.toml."""
+
+    id: str
+    url: str
+    locale: str
+    title: str
+    capture: str | None = None  # path of the committed capture, relative to sources.toml
+
+    def __post_init__(self) -> None:
+        if not _SOURCE_ID.match(self.id):
+            raise ValueError(
+                f"source id {self.id!r} must be lowercase letters, digits and single dashes "
+                "(it names generated files and Python modules)"
+            )
+        for name in ("url", "locale", "title"):
+            value = getattr(self, name)
+            if not value or not value.isprintable():
+                raise ValueError(f"source {self.id}: {name} must be non-empty printable text")
+
+    @property
+    def module(self) -> str:
+        """Python module name of the generated table: derived from the id alone, so stable."""
+        return self.id.replace("-", "_")
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "url": self.url, "locale": self.locale, "title": self.title}
+
+
+@dataclass(frozen=True)
+class CodeTable:
+    """Everything extracted for one source: what the renderers consume."""
+
+    source: Source
+    tables: tuple[Table, ...]
+    warnings: tuple[ParseWarning, ...] = field(default=())
+
+    @property
+    def row_count(self) -> int:
+        return sum(len(t.rows) for t in self.tables)

@@ -1,0 +1,93 @@
+"""Repair what the docs site's renderer did to the messages.
+
+The site is React/MDX. A docs placeholder ``{0}`` is an MDX expression, rendered as the bare
+number between React's text separators (``to <!-- -->0<!-- --> channels``), and as a lone ``0``
+line in the page's visible text. An angle-bracket token such as ``<op>`` arrives escaped
+(``&lt;op&gt;``) or as an unknown, usually empty, element the HTML parser made. Both are
+restored to ``{N}`` / ``{op}``; nothing else in a message changes.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree, html
+
+KNOWN_TAGS: frozenset[str] = frozenset(html.defs.tags)
+
+_ESCAPED_TOKEN = re.compile(r"<([A-Za-z_][A-Za-z0-9_]*)>")
+_DIGITS = re.compile(r"[0-9]+")
+_TOKEN_NAME = re.compile(r"[a-z_][a-z0-9_]*")
+# Elements that separate words when a cell is flattened to text.
+_BREAKS = frozenset({"br", "p", "div", "li", "ul", "ol", "tr", "td", "th"})
+
+
+def _token(match: re.Match[str]) -> str:
+    name = match.group(1)
+    return match.group(0) if name.lower() in KNOWN_TAGS else "{" + name + "}"
+
+
+def normalize_text(text: str) -> str:
+    """Restore escaped ``<name>`` tokens and collapse whitespace. Idempotent."""
+    return " ".join(_ESCAPED_TOKEN.sub(_token, text).split())
+
+
+def _is_separator(node: object) -> bool:
+    return isinstance(node, etree._Comment) and not (node.text or "").strip()
+
+
+def repair_cell(cell: html.HtmlElement) -> None:
+    """Rewrite React and parser artifacts inside one table cell, in place."""
+    for comment in list(cell.iter(etree.Comment)):
+        tail = comment.tail
+        if not (_is_separator(comment) and tail and _DIGITS.fullmatch(tail)):
+            continue
+        following = comment.getnext()
+        at_end = following is None and comment.getparent() is cell
+        if at_end or _is_separator(following):
+            comment.tail = "{" + tail + "}"
+    for element in list(cell.iter()):
+        tag = element.tag
+        if not isinstance(tag, str) or element is cell:
+            continue
+        if tag in _BREAKS:
+            element.tail = " " + (element.tail or "")
+            element.text = " " + (element.text or "")
+        elif tag not in KNOWN_TAGS and _TOKEN_NAME.fullmatch(tag):
+            # <op> parsed as an element: it may have swallowed the text after it.
+            element.text = "{" + tag + "}" + (element.text or "")
+            element.drop_tag()
+
+
+def cell_text(cell: html.HtmlElement) -> str:
+    """The normalized text of one table cell (repairs the cell in place first)."""
+    repair_cell(cell)
+    return normalize_text(cell.text_content())
+
+
+def is_lone_placeholder(line: str) -> bool:
+    """A digits-only line: in visible text, where React's placeholder number lands."""
+    return _DIGITS.fullmatch(line) is not None
+
+
+_CLOSING = frozenset(".,;:!?)]}、。，；：！？）」』%")
+_OPENING = frozenset("([{（「『")
+
+
+def _is_cjk(ch: str) -> bool:
+    code = ord(ch)
+    return 0x3000 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF or 0xFF00 <= code <= 0xFFEF
+
+
+def join_lines(parts: list[str]) -> str:
+    """Join a message broken over visible-text lines, spacing as the rendered page did."""
+    out = ""
+    for part in (p.strip() for p in parts):
+        if not part:
+            continue
+        if out and not (
+            part[0] in _CLOSING or out[-1] in _OPENING or (_is_cjk(out[-1]) and _is_cjk(part[0]))
+        ):
+            out += " "
+        out += part
+    return normalize_text(out)

@@ -1,0 +1,69 @@
+"""Write generated files: only those whose bytes changed, each atomically."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+# Folders of generated/ that errtables owns entirely: a file there it did not render is stale.
+OWNED = ("json", "markdown", "python")
+
+
+@dataclass(frozen=True)
+class Plan:
+    write: tuple[str, ...]  # relative paths whose content is new or changed
+    delete: tuple[str, ...]  # relative paths no longer rendered
+
+    @property
+    def empty(self) -> bool:
+        return not (self.write or self.delete)
+
+
+def _existing(out: Path) -> set[str]:
+    found: set[str] = set()
+    for folder in OWNED:
+        base = out / folder
+        if base.is_dir():
+            for path in base.rglob("*"):
+                if path.is_file() and "__pycache__" not in path.parts:
+                    found.add(path.relative_to(out).as_posix())
+    return found
+
+
+def plan(out: Path, files: dict[str, str]) -> Plan:
+    write = []
+    for rel, text in files.items():
+        target = out / rel
+        try:
+            if target.read_bytes() == text.encode("utf-8"):
+                continue
+        except FileNotFoundError:
+            pass
+        write.append(rel)
+    delete = sorted(_existing(out) - files.keys())
+    return Plan(tuple(sorted(write)), tuple(delete))
+
+
+def atomic_write(target: Path, data: bytes) -> None:
+    """Write a sibling temp file, flush it to disk, then rename it over the target."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def apply(out: Path, files: dict[str, str], todo: Plan) -> None:
+    for rel in todo.write:
+        atomic_write(out / rel, files[rel].encode("utf-8"))
+    for rel in todo.delete:
+        (out / rel).unlink(missing_ok=True)
