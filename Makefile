@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 REGEN_FLAGS := $(if $(OFFLINE),--offline,)
 
 .DEFAULT_GOAL := help
-.PHONY: help install regen test lint bench clean
+.PHONY: help install regen test lint bench clean goldens
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -34,3 +34,6 @@ bench: $(STAMP) ## Measure extraction speed and memory, and regen time
 
 clean: ## Remove the virtualenv and caches
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+
+goldens: $(STAMP) ## Rewrite the expected outputs beside the test fixtures
+	$(BIN)/python -m pytest -q tests/test_golden.py --update-goldens

@@ -7,7 +7,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-# Folders of generated/ that errtables owns entirely: a file there it did not render is stale.
+# Folders of generated/ that errtables owns: a file there it did not render is stale (caches
+# and other hidden files excepted).
 OWNED = ("json", "markdown", "python")
 
 
@@ -27,8 +28,10 @@ def _existing(out: Path) -> set[str]:
         base = out / folder
         if base.is_dir():
             for path in base.rglob("*"):
-                if path.is_file() and "__pycache__" not in path.parts:
-                    found.add(path.relative_to(out).as_posix())
+                rel = path.relative_to(out)
+                hidden = any(part.startswith(".") or part == "__pycache__" for part in rel.parts)
+                if path.is_file() and not hidden:
+                    found.add(rel.as_posix())
     return found
 
 
