@@ -27,6 +27,7 @@ test: $(STAMP) ## Run the test suite
 
 lint: $(STAMP) ## ruff and mypy --strict over the tool and the generated package
 	$(BIN)/ruff check scraper tests generated
+	$(BIN)/ruff format --check scraper tests
 	$(BIN)/mypy
 
 bench: $(STAMP) ## Measure extraction speed and memory, and regen time

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import NoReturn
 
 import click
-import httpx
 
 from . import capture as captures
 from . import page as pages
@@ -50,6 +49,8 @@ def load_sources(path: Path, required: bool = True) -> sources_mod.Sources | Non
 def read_page(name: str) -> pages.Page:
     """A page from a file, or fetched once from an http(s) URL."""
     if name.startswith(("http://", "https://")):
+        import httpx  # imported here: the offline commands never need it
+
         try:
             response = httpx.get(
                 name, headers={"User-Agent": USER_AGENT}, timeout=20, follow_redirects=True

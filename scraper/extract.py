@@ -75,15 +75,18 @@ def _cells(tr: html.HtmlElement) -> list[html.HtmlElement]:
 
 def _rows(table: html.HtmlElement) -> list[html.HtmlElement]:
     """The table's own rows, not those of a table nested in a cell."""
-    return [tr for tr in table.iter("tr") if next(tr.iterancestors("table")) is table]
+    rows = list(table.iter("tr"))
+    if table.find(".//table") is None:
+        return rows
+    return [tr for tr in rows if next(tr.iterancestors("table")) is table]
 
 
 def table_header(table: html.HtmlElement) -> tuple[list[str], list[str | None]] | None:
     """Header texts and roles when the table's first row is an error-code header."""
-    rows = _rows(table)
-    if not rows:
+    first = next(table.iter("tr"), None)
+    if first is None:
         return None
-    texts = [normalize_text(c.text_content()) for c in _cells(rows[0])]
+    texts = [normalize_text(c.text_content()) for c in _cells(first)]
     roles = headers.roles_of(texts)
     return (texts, roles) if roles else None
 

@@ -13,8 +13,6 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from bs4.dammit import UnicodeDammit
-
 from .extract import Extraction, extract_html, extract_text
 
 _HTML_BLOCK = re.compile(r"^```html[ \t]*\r?\n(.*?)\r?\n```[ \t]*\r?$", re.S | re.M)
@@ -53,6 +51,8 @@ def decode(data: bytes, declared: str | None = None) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
+    from bs4.dammit import UnicodeDammit  # imported here: only odd pages need it
+
     dammit = UnicodeDammit(data, is_html=True)
     if dammit.unicode_markup is None:
         raise PageError("cannot tell the page's character encoding")
@@ -61,10 +61,10 @@ def decode(data: bytes, declared: str | None = None) -> str:
 
 def from_text(name: str, content: str) -> Page:
     """Recognize the shape of a page's content."""
-    stripped = content.lstrip("\ufeff \t\r\n")
-    if name.endswith(".json") or stripped.startswith("{"):
+    head = content[:4096].lstrip("\ufeff \t\r\n")
+    if name.endswith(".json") or head.startswith("{"):
         try:
-            data = json.loads(stripped)
+            data = json.loads(content.lstrip("\ufeff"))
         except json.JSONDecodeError as exc:
             if name.endswith(".json"):
                 raise PageError(
@@ -80,7 +80,7 @@ def from_text(name: str, content: str) -> Page:
                 url=_str_or_none(data.get("url")),
                 title=_str_or_none(data.get("title")),
             )
-    block = _HTML_BLOCK.search(content)
+    block = _HTML_BLOCK.search(content) if "```html" in content else None
     if block is not None:
         url = _MD_URL.search(content)
         title = _MD_TITLE.search(content)
@@ -92,7 +92,7 @@ def from_text(name: str, content: str) -> Page:
             title=title.group(1).strip() if title else None,
             html_line=content.count("\n", 0, block.start(1)),
         )
-    if _LOOKS_HTML.match(stripped):
+    if _LOOKS_HTML.match(head):
         return Page(name, html=content)
     return Page(name, text=content)
 

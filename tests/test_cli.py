@@ -131,7 +131,8 @@ def test_regen_with_another_sources_file(repo: Path, tmp_path: Path) -> None:
     "content",
     [
         "",
-        "<html><head><title>Just a moment...</title></head><body>Checking your browser</body></html>",
+        "<html><head><title>Just a moment...</title></head>"
+        "<body>Checking your browser</body></html>",
         "<h1>错误码</h1><p>This page moved.</p>",
     ],
     ids=["empty", "challenge", "changed-layout"],

@@ -11,7 +11,8 @@ from scraper.normalize import join_lines, normalize_text
 
 
 def message(cell_html: str) -> str:
-    markup = f"<table><tr><th>Code</th><th>Message</th></tr><tr><td>1</td><td>{cell_html}</td></tr></table>"
+    header = "<tr><th>Code</th><th>Message</th></tr>"
+    markup = f"<table>{header}<tr><td>1</td><td>{cell_html}</td></tr></table>"
     found = extract.extract_html(markup, "t")
     return found.tables[0].rows[0].message
 
