@@ -1,35 +1,34 @@
-"""The errtables command line: a thin layer over the pipeline modules."""
+"""The errtables command line: a thin layer over the pipeline modules.
+
+Exit status everywhere: 0 success (or: no difference), 1 a difference the command was asked
+to report (check, diff --fail-on, extract of a page with no table), 2 an error.
+"""
 
 from __future__ import annotations
 
+import difflib
 import json
+import os
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import click
 
 from . import capture as captures
+from . import diff, fetch, render, report, write
 from . import page as pages
 from . import regen as pipeline
-from . import render
 from . import sources as sources_mod
-from .model import CodeTable
+from .model import CodeTable, Source
 from .regen import PipelineError
 from .render import RenderError
 from .sources import SourcesError
 
 EXIT_OK, EXIT_DIFFERS, EXIT_ERROR = 0, 1, 2
-USER_AGENT = "errtables/0.1 (+https://github.com/errtables/errtables)"
-
-sources_option = click.option(
-    "--sources",
-    "sources_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=sources_mod.DEFAULT,
-    show_default=True,
-    help="The sources file; captures and generated/ are found beside it.",
-)
+DEFAULT_REPORT = Path("build/errtables-report.md")
 
 
 def fail(message: str) -> NoReturn:
@@ -37,30 +36,162 @@ def fail(message: str) -> NoReturn:
     sys.exit(EXIT_ERROR)
 
 
-def load_sources(path: Path, required: bool = True) -> sources_mod.Sources | None:
+def load_sources(path: Path) -> sources_mod.Sources:
     try:
         return sources_mod.load(path)
     except SourcesError as exc:
-        if required or path.exists():
-            fail(str(exc))
-        return None
+        fail(str(exc))
+
+
+def colour_wanted() -> bool:
+    return sys.stdout.isatty() and "NO_COLOR" not in os.environ
 
 
 def read_page(name: str) -> pages.Page:
     """A page from a file, or fetched once from an http(s) URL."""
-    if name.startswith(("http://", "https://")):
-        import httpx  # imported here: the offline commands never need it
+    if not name.startswith(("http://", "https://")):
+        return pages.read(Path(name))
+    source = Source("page", name, "und", name)
+    (result,) = fetch.crawl([source], {})
+    if result.page is None:
+        fail(f"cannot fetch {name}: {result.error}")
+    return result.page
 
-        try:
-            response = httpx.get(
-                name, headers={"User-Agent": USER_AGENT}, timeout=20, follow_redirects=True
-            )
-            response.raise_for_status()
-        except httpx.HTTPError as exc:
-            fail(f"cannot fetch {name}: {exc}")
-        page = pages.from_text(name, pages.decode(response.content, response.charset_encoding))
-        return page if page.url else pages.Page(name, page.html, page.text, name, page.title)
-    return pages.read(Path(name))
+
+# --- options shared by several commands ----------------------------------------------------
+
+
+def sources_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--sources",
+        "sources_path",
+        type=click.Path(path_type=Path, dir_okay=False),
+        default=sources_mod.DEFAULT,
+        show_default=True,
+        help="The sources file; captures/ and generated/ are found beside it.",
+    )(f)
+
+
+Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
+CRAWL_OPTIONS: list[Decorator] = [
+    click.option("--offline", is_flag=True, help="Use the committed captures; fetch nothing."),
+    click.option(
+        "--strict",
+        is_flag=True,
+        help="Any failed source is an error (exit 2) and nothing is written.",
+    ),
+    click.option(
+        "--concurrency",
+        type=click.IntRange(1, 64),
+        default=4,
+        show_default=True,
+        help="Requests at once to one host.",
+    ),
+    click.option(
+        "--allow-removals",
+        is_flag=True,
+        help="Accept a source losing many codes (or a removed source).",
+    ),
+    click.option(
+        "--removal-threshold",
+        type=click.FloatRange(0, 1),
+        default=0.3,
+        show_default=True,
+        help="Share of a source's codes it may lose before that is refused.",
+    ),
+    sources_option,
+]
+
+
+def crawl_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    for option in reversed(CRAWL_OPTIONS):
+        f = option(f)
+    return f
+
+
+def make_options(
+    offline: bool,
+    strict: bool,
+    concurrency: int,
+    allow_removals: bool,
+    removal_threshold: float,
+    **extra: Any,
+) -> pipeline.Options:
+    settings = fetch.Settings(per_host=concurrency, total=max(16, concurrency))
+    return pipeline.Options(
+        offline=offline,
+        strict=strict,
+        allow_removals=allow_removals,
+        removal_threshold=removal_threshold,
+        settings=settings,
+        **extra,
+    )
+
+
+def _describe(result: fetch.Fetched) -> str:
+    if result.outcome == fetch.FAILED:
+        return f"FAILED {result.error}"
+    if result.outcome == fetch.NOT_MODIFIED:
+        return "304 not modified"
+    return f"{result.http_status}, {result.body_bytes} bytes"
+
+
+@contextmanager
+def progress(total: int, enabled: bool) -> Iterator[Callable[[fetch.Fetched], None] | None]:
+    """A rich progress bar on a terminal; one plain line per source otherwise."""
+    if not enabled:
+        yield None
+        return
+    if sys.stderr.isatty():
+        from rich.console import Console
+        from rich.progress import Progress
+
+        with Progress(console=Console(stderr=True), transient=True) as bar:
+            task = bar.add_task("fetching", total=total)
+
+            def advance(result: fetch.Fetched) -> None:
+                if result.outcome != fetch.FAILED:
+                    bar.console.print(
+                        f"{result.source.id}: {_describe(result)}", markup=False, highlight=False
+                    )
+                bar.advance(task)
+
+            yield advance
+        return
+
+    def line(result: fetch.Fetched) -> None:
+        if result.outcome != fetch.FAILED:  # failures are summed up once the crawl is over
+            click.echo(f"fetch {result.source.id}: {_describe(result)}", err=True)
+
+    yield line
+
+
+def run_pipeline(
+    sources_path: Path, out: Path | None, options: pipeline.Options, quiet: bool = False
+) -> pipeline.Outcome:
+    declared = load_sources(sources_path)
+    try:
+        with progress(len(declared.sources), not options.offline and not quiet) as done:
+            outcome = pipeline.run(declared, out, options, done)
+    except (PipelineError, RenderError) as exc:
+        fail(str(exc))
+    if outcome.offline_fallback:
+        click.echo(
+            "errtables: no source could be reached (no network?); "
+            "regenerating from the committed captures",
+            err=True,
+        )
+    for source_id, why in sorted(outcome.failures.items()):
+        click.echo(f"errtables: {source_id} failed: {why} (its committed table is kept)", err=True)
+    return outcome
+
+
+def print_notes(outcome: pipeline.Outcome) -> None:
+    for table in outcome.tables:
+        for warning in table.warnings:
+            click.echo(f"warning: {table.source.id}: {render.one_line(warning)}", err=True)
+    for source_id in outcome.skipped:
+        click.echo(f"note: {source_id}: no capture yet, so no table", err=True)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -78,19 +209,15 @@ def extract(page_names: tuple[str, ...], as_json: bool, sources_path: Path) -> N
 
     Exit status: 0 when every page has an error-code table, 1 when one has none, 2 on error.
     """
-    declared = load_sources(sources_path, required=False)
+    declared = sources_mod.load(sources_path) if sources_path.is_file() else None
     tables: list[CodeTable] = []
     empty: list[str] = []
     for name in page_names:
         try:
             page = read_page(name)
-        except pages.PageError as exc:
-            fail(str(exc))
-        try:
-            source = pipeline.source_for(page, declared)
-        except ValueError as exc:
+            table = pipeline.code_table(pipeline.source_for(page, declared), page)
+        except (pages.PageError, ValueError) as exc:
             fail(f"{name}: {exc}")
-        table = pipeline.code_table(source, page)
         tables.append(table)
         if not table.tables:
             empty.append(name)
@@ -131,8 +258,6 @@ def extract(page_names: tuple[str, ...], as_json: bool, sources_path: Path) -> N
 )
 def render_command(inputs: tuple[Path, ...], out: Path) -> None:
     """Render the output of 'errtables extract --json' into Python, JSON and Markdown."""
-    from . import write
-
     tables: list[CodeTable] = []
     for path in inputs:
         try:
@@ -151,44 +276,142 @@ def render_command(inputs: tuple[Path, ...], out: Path) -> None:
     )
 
 
+@main.command("fetch")
+@crawl_options
+@click.option("--json", "as_json", is_flag=True, help="Print a summary per source as JSON.")
+def fetch_command(as_json: bool, sources_path: Path, **flags: Any) -> None:
+    """Fetch every source and update the captures whose tables changed (generated/ is left
+    alone; 'regen' does both)."""
+    outcome = run_pipeline(sources_path, None, make_options(generate=False, **flags), quiet=as_json)
+    rows = {t.source.id: t.row_count for t in outcome.tables}
+    summary = [
+        {
+            "source": f.source.id,
+            "status": f.outcome,
+            "http_status": f.http_status,
+            "bytes": f.body_bytes,
+            "not_modified": f.outcome == fetch.NOT_MODIFIED,
+            "rows": None if f.source.id in outcome.failures else rows.get(f.source.id),
+            "error": outcome.failures.get(f.source.id),
+        }
+        for f in outcome.fetched
+    ]
+    if as_json:
+        click.echo(
+            json.dumps(
+                {"sources": summary, "offline": outcome.offline_fallback or flags["offline"]},
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+    else:
+        changed = [p.name for p in outcome.capture_writes]
+        click.echo(
+            f"{len(outcome.fetched)} sources fetched, {len(outcome.failures)} failed; "
+            f"captures updated: {', '.join(changed) or 'none'}"
+        )
+
+
 @main.command()
-@click.option("--offline", is_flag=True, help="Use the committed captures; fetch nothing.")
+@crawl_options
 @click.option(
     "--out",
     type=click.Path(path_type=Path, file_okay=False),
     default=None,
     help="Output folder (default: generated/ beside the sources file).",
 )
-@sources_option
-def regen(offline: bool, out: Path | None, sources_path: Path) -> None:
-    """Regenerate generated/ from the sources.
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=DEFAULT_REPORT,
+    show_default=True,
+    help="Where to write the Markdown change report (JSON beside it).",
+)
+def regen(out: Path | None, report_path: Path, sources_path: Path, **flags: Any) -> None:
+    """Fetch the sources, diff against generated/, regenerate it and write a change report.
 
-    Exit status: 0 on success (nothing written when nothing changed), 2 when a source failed
-    (then nothing is written).
+    Without network every source is unreachable: regen says so and uses the committed
+    captures. Exit status: 0 on success, 2 on error (then nothing is written).
     """
+    outcome = run_pipeline(sources_path, out, make_options(**flags))
+    print_notes(outcome)
+    write_reports(outcome.report, report_path)
+    click.echo(report.text(outcome.report, colour_wanted()), nl=False)
+    click.echo(
+        f"{len(outcome.tables)} sources, {outcome.rows} rows: "
+        f"{len(outcome.plan.write)} files written, {len(outcome.plan.delete)} removed; "
+        f"report in {report_path}"
+    )
+
+
+def write_reports(result: diff.Report, path: Path) -> None:
+    json_path = path.with_suffix(".json")
+    write.atomic_write(json_path, report.as_json(result).encode("utf-8"))
+    write.atomic_write(path, report.markdown(result, json_path.as_posix()).encode("utf-8"))
+
+
+@main.command("diff")
+@crawl_options
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "markdown", "json"]),
+    default="text",
+    show_default=True,
+    help="Report format.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["info", "warn", "err"]),
+    default=None,
+    help="Exit 1 when a change of this level or worse is found.",
+)
+def diff_command(fmt: str, fail_on: str | None, sources_path: Path, **flags: Any) -> None:
+    """Compare fresh tables (fetched, or from the captures with --offline) with generated/.
+
+    Writes nothing. Exit status: 0, or 1 when --fail-on is reached, 2 on error.
+    """
+    outcome = run_pipeline(
+        sources_path, None, make_options(dry_run=True, **flags), quiet=fmt != "text"
+    )
+    result = outcome.report
+    if fmt == "json":
+        click.echo(report.as_json(result), nl=False)
+    elif fmt == "markdown":
+        click.echo(report.markdown(result), nl=False)
+    else:
+        click.echo(report.text(result, colour_wanted()), nl=False)
+    if fail_on is not None and result.fails_on(fail_on.upper()):
+        sys.exit(EXIT_DIFFERS)
+
+
+@main.command()
+@sources_option
+def check(sources_path: Path) -> None:
+    """Exit 0 when generated/ is what the captures produce, 1 (with a diff) when it is not."""
     declared = load_sources(sources_path)
-    assert declared is not None
-    if not offline:
-        click.echo(
-            "errtables: the live crawler is not built yet; regenerating from the "
-            "committed captures (same as --offline)",
-            err=True,
-        )
+    out = declared.root / pipeline.GENERATED
     try:
-        outcome = pipeline.regen_offline(declared, out)
+        outcome = pipeline.run(
+            declared, out, pipeline.Options(offline=True, dry_run=True, allow_removals=True)
+        )
     except (PipelineError, RenderError) as exc:
         fail(str(exc))
-    collected = outcome.collected
-    for table in collected.tables:
-        for warning in table.warnings:
-            click.echo(f"warning: {table.source.id}: {render.one_line(warning)}", err=True)
-    for source_id in collected.skipped:
-        click.echo(f"note: {source_id}: no capture yet, so no table", err=True)
-    rows = sum(t.row_count for t in collected.tables)
+    if outcome.plan.empty:
+        click.echo("generated/ is up to date")
+        return
+    for rel in outcome.plan.write + outcome.plan.delete:
+        target = out / rel
+        old = target.read_text(encoding="utf-8").splitlines(True) if target.is_file() else []
+        new = outcome.files.get(rel, "").splitlines(True)
+        click.echo("".join(difflib.unified_diff(old, new, f"a/{rel}", f"b/{rel}")), nl=False)
     click.echo(
-        f"{len(collected.tables)} sources, {rows} rows: "
-        f"{len(outcome.plan.write)} files written, {len(outcome.plan.delete)} removed"
+        f"errtables: {len(outcome.plan.write) + len(outcome.plan.delete)} generated "
+        "file(s) out of date; run 'make regen OFFLINE=1' and commit",
+        err=True,
     )
+    sys.exit(EXIT_DIFFERS)
 
 
 @main.command()
@@ -198,26 +421,16 @@ def regen(offline: bool, out: Path | None, sources_path: Path) -> None:
 def capture(source_id: str, page_name: str, sources_path: Path) -> None:
     """Store PAGE (a file or URL) as the committed capture of SOURCE_ID, reduced to its tables."""
     declared = load_sources(sources_path)
-    assert declared is not None
     try:
         source = declared.by_id(source_id)
         page = read_page(page_name)
     except (SourcesError, pages.PageError) as exc:
         fail(str(exc))
     suffix, text = captures.reduce_page(page, source.url)
-    if source.capture is None:
-        fail(
-            f"source {source_id} has no capture path: add "
-            f'capture = "captures/{source_id}{suffix}" to its [[source]] in {sources_path}'
-        )
-    target = declared.root / source.capture
-    if target.suffix != suffix:
-        fail(f"{page_name} reduces to a {suffix} capture but {source_id} declares {target}")
+    target = declared.capture_target(source, suffix)
     found = pages.from_text(str(target), text).extract()
     if not found.tables:
-        fail(f"{page_name}: no error-code table found; not stored")
-    from .write import atomic_write
-
-    atomic_write(target, text.encode("utf-8"))
+        fail(f"{page_name}: {pipeline.no_table_reason(page)}; not stored")
+    write.atomic_write(target, text.encode("utf-8"))
     rows = sum(len(t.rows) for t in found.tables)
     click.echo(f"{target}: {len(found.tables)} tables, {rows} rows")

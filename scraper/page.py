@@ -41,7 +41,8 @@ class Page:
 
 
 def decode(data: bytes, declared: str | None = None) -> str:
-    """Bytes to text: the declared charset, else UTF-8, else what the page or a detector says."""
+    """Bytes to text: the charset the server declared, else UTF-8, else the page's own meta
+    tag, else what a detector finds (the old Chinese site served GBK)."""
     if declared:
         try:
             return data.decode(declared)
@@ -51,12 +52,20 @@ def decode(data: bytes, declared: str | None = None) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
-    from bs4.dammit import UnicodeDammit  # imported here: only odd pages need it
+    # Imported here: only pages that are not UTF-8 need them.
+    import charset_normalizer
+    from bs4.dammit import EncodingDetector
 
-    dammit = UnicodeDammit(data, is_html=True)
-    if dammit.unicode_markup is None:
-        raise PageError("cannot tell the page's character encoding")
-    return str(dammit.unicode_markup)
+    meta = EncodingDetector.find_declared_encoding(data, is_html=True)
+    if meta:
+        try:
+            return data.decode(meta)
+        except (LookupError, UnicodeDecodeError):
+            pass
+    best = charset_normalizer.from_bytes(data).best()
+    if best is None:
+        raise PageError("cannot tell the page's character encoding; declare a charset")
+    return str(best)
 
 
 def from_text(name: str, content: str) -> Page:

@@ -1,18 +1,34 @@
-"""The offline pipeline: captures -> code tables -> generated files."""
+"""The pipeline: fetch (or read the captures) -> extract -> diff -> guard -> render -> write.
+
+Everything is computed in memory first. Nothing is written unless every step succeeded; a
+source that failed keeps its committed capture and table.
+"""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import capture as captures
+from . import diff, fetch, render, write
 from . import page as pages
-from . import render, write
 from .model import CodeTable, ParseWarning, Source, Table
 from .sources import Sources, locale_of, slug
 
 GENERATED = "generated"
+VALIDATORS = "captures/http-cache.json"
+CHALLENGE_MARKS = (
+    "just a moment",
+    "attention required",
+    "cf-chl",
+    "captcha",
+    "verify you are human",
+    "access denied",
+    "challenge-platform",
+)
 
 
 class PipelineError(Exception):
@@ -35,94 +51,208 @@ def source_for(page: pages.Page, declared: Sources | None) -> Source:
     return Source(source_id, url, locale_of(url), page.title or source_id)
 
 
-@dataclass
-class Collected:
-    tables: list[CodeTable] = field(default_factory=list)
-    failures: dict[str, str] = field(default_factory=dict)  # source id -> one-line reason
-    kept: list[str] = field(default_factory=list)  # committed tables kept as they are
-    skipped: list[str] = field(default_factory=list)  # no capture and nothing committed
+def no_table_reason(page: pages.Page) -> str:
+    content = (page.html or page.text or "").lower()
+    if not content.strip():
+        return "the page is empty"
+    if any(mark in content for mark in CHALLENGE_MARKS):
+        return "the page is an anti-bot challenge, not the docs (try again later)"
+    return "no error-code table found (a changed layout?)"
 
 
-def read_capture(sources: Sources, source: Source) -> CodeTable:
-    """Extract one source's committed capture; an unusable capture raises PipelineError."""
-    path = sources.capture_path(source)
-    assert path is not None
-    try:
-        page = pages.read(path)
-    except pages.PageError as exc:
-        raise PipelineError(
-            f"{exc}; run 'errtables capture {source.id} PAGE' to replace it"
-        ) from exc
-    name = (
-        path.relative_to(sources.root).as_posix()
-        if path.is_relative_to(sources.root)
-        else str(path)
-    )
-    page = pages.Page(name, page.html, page.text, page.url, page.title, page.html_line)
-    table = code_table(source, page)
-    if not table.tables:
-        raise PipelineError(
-            f"{name}: no error-code table found (a challenge page or a changed layout?); "
-            f"check the page and run 'errtables capture {source.id} PAGE' with a good copy"
-        )
-    return table
+def committed(out: Path) -> dict[str, CodeTable]:
+    """The tables generated/ holds now, by source id."""
+    tables: dict[str, CodeTable] = {}
+    folder = out / "json"
+    if folder.is_dir():
+        for path in sorted(folder.glob("*.json")):
+            if path.name.endswith(".schema.json"):
+                continue
+            table = from_document(json.loads(path.read_text(encoding="utf-8")))
+            tables[table.source.id] = table
+    return tables
 
 
-def committed(out: Path, source: Source) -> CodeTable | None:
-    """The table generated/ holds for a source, if any."""
-    path = out / "json" / f"{source.id}.json"
-    if not path.is_file():
-        return None
-    return from_document(json.loads(path.read_text(encoding="utf-8")), source)
-
-
-def from_document(data: dict[str, Any], source: Source | None = None) -> CodeTable:
-    if source is None:
-        meta = data["source"]
-        source = Source(meta["id"], meta["url"], meta["locale"], meta["title"])
+def from_document(data: dict[str, Any]) -> CodeTable:
+    meta = data["source"]
+    source = Source(meta["id"], meta["url"], meta["locale"], meta["title"])
     tables = tuple(Table.from_json(t) for t in data.get("tables", ()))
     warnings = tuple(ParseWarning.from_json(w) for w in data.get("warnings", ()))
     return CodeTable(source, tables, warnings)
 
 
-def collect_offline(sources: Sources, out: Path) -> Collected:
-    result = Collected()
-    for source in sources.sources:
-        if source.capture is None:
-            kept = committed(out, source)
-            if kept is None:
-                result.skipped.append(source.id)
-            else:
-                result.tables.append(kept)
-                result.kept.append(source.id)
-            continue
-        try:
-            result.tables.append(read_capture(sources, source))
-        except PipelineError as exc:
-            result.failures[source.id] = str(exc)
-    return result
+def load_validators(sources: Sources) -> dict[str, fetch.Validators]:
+    path = sources.root / VALIDATORS
+    if not path.is_file():
+        return {}
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return {k: fetch.Validators(v.get("etag"), v.get("last_modified")) for k, v in data.items()}
 
 
 @dataclass(frozen=True)
+class Options:
+    offline: bool = False
+    strict: bool = False
+    allow_removals: bool = False
+    removal_threshold: float = 0.3
+    settings: fetch.Settings = fetch.Settings()
+    dry_run: bool = False  # compute everything, write nothing
+    generate: bool = True  # write generated/ (fetch alone writes only the captures)
+
+
+@dataclass
 class Outcome:
-    collected: Collected
-    plan: write.Plan
+    tables: list[CodeTable] = field(default_factory=list)
+    report: diff.Report = field(default_factory=diff.Report)
+    fetched: list[fetch.Fetched] = field(default_factory=list)
+    failures: dict[str, str] = field(default_factory=dict)  # source id -> one-line reason
+    skipped: list[str] = field(default_factory=list)  # no capture, nothing committed
+    offline_fallback: bool = False  # nothing reachable: the captures were used
+    files: dict[str, str] = field(default_factory=dict)  # rendered generated/ files
+    plan: write.Plan = field(default_factory=lambda: write.Plan((), ()))
+    capture_writes: dict[Path, str] = field(default_factory=dict)  # captures and metadata
+
+    @property
+    def rows(self) -> int:
+        return sum(t.row_count for t in self.tables)
+
+    def fetched_rows(self, source_id: str) -> int | None:
+        for table in self.tables:
+            if table.source.id == source_id:
+                return table.row_count
+        return None
 
 
-def regen_offline(sources: Sources, out: Path | None = None, dry_run: bool = False) -> Outcome:
-    """Rebuild generated/ from the captures. Nothing is written unless every source extracts."""
-    out = out if out is not None else sources.root / GENERATED
-    collected = collect_offline(sources, out)
-    if collected.failures:
-        lines = "\n".join(f"  {sid}: {why}" for sid, why in sorted(collected.failures.items()))
+def _capture_name(sources: Sources, path: Path) -> str:
+    return (
+        path.relative_to(sources.root).as_posix()
+        if path.is_relative_to(sources.root)
+        else (str(path))
+    )
+
+
+def _from_capture(sources: Sources, source: Source, path: Path, text: str | None) -> CodeTable:
+    """One source's table from its capture (the file, or ``text`` about to replace it)."""
+    name = _capture_name(sources, path)
+    try:
+        page = pages.read(path) if text is None else pages.from_text(name, text)
+    except pages.PageError as exc:
         raise PipelineError(
-            f"{len(collected.failures)} source(s) failed; nothing written:\n{lines}"
+            f"{exc}; run 'errtables capture {source.id} PAGE' to replace it"
+        ) from exc
+    page = pages.Page(name, page.html, page.text, page.url, page.title, page.html_line)
+    table = code_table(source, page)
+    if not table.tables:
+        raise PipelineError(
+            f"{name}: {no_table_reason(page)}; check the page and run "
+            f"'errtables capture {source.id} PAGE' with a good copy"
         )
-    files = render.render_all(collected.tables)
-    todo = write.plan(out, files)
-    if not dry_run:
-        write.apply(out, files, todo)
-    return Outcome(collected, todo)
+    return table
+
+
+def _crawl(
+    sources: Sources,
+    options: Options,
+    outcome: Outcome,
+    done: Callable[[fetch.Fetched], None] | None,
+) -> dict[str, tuple[Path, str]]:
+    """Fetch every source; returns the changed captures (path, text) by source id."""
+    validators = load_validators(sources)
+    sendable = {
+        s.id: v
+        for s, v in ((s, validators.get(s.id)) for s in sources.sources)
+        if v is not None and sources.capture_path(s) is not None
+    }
+    outcome.fetched = fetch.crawl(sources.sources, sendable, options.settings, done)
+    if outcome.fetched and all(
+        f.outcome == fetch.FAILED and f.unreachable for f in outcome.fetched
+    ):
+        if options.strict:
+            raise PipelineError("no source could be reached (no network?); nothing written")
+        outcome.offline_fallback = True
+        return {}
+    fresh: dict[str, tuple[Path, str]] = {}
+    updated = dict(validators)
+    for result in outcome.fetched:
+        source = result.source
+        if result.outcome == fetch.FAILED:
+            outcome.failures[source.id] = result.error or "failed"
+            continue
+        if result.outcome == fetch.NOT_MODIFIED:
+            continue
+        assert result.page is not None
+        suffix, text = captures.reduce_page(result.page, source.url)
+        path = sources.capture_target(source, suffix)
+        try:
+            _from_capture(sources, source, path, text)
+        except PipelineError:
+            outcome.failures[source.id] = no_table_reason(result.page)
+            continue
+        old = path.read_text(encoding="utf-8") if path.is_file() else None
+        if old != text:
+            fresh[source.id] = (path, text)
+            outcome.capture_writes[path] = text
+        if old != text or source.id not in validators:
+            updated[source.id] = result.validators
+    if updated != validators:
+        data = {k: v.to_json() for k, v in sorted(updated.items()) if v.to_json()}
+        outcome.capture_writes[sources.root / VALIDATORS] = render.json_text(data)
+    return fresh
+
+
+def run(
+    sources: Sources,
+    out: Path | None = None,
+    options: Options = Options(),
+    done: Callable[[fetch.Fetched], None] | None = None,
+) -> Outcome:
+    out = out if out is not None else sources.root / GENERATED
+    outcome = Outcome()
+    fresh = {} if options.offline else _crawl(sources, options, outcome, done)
+    if options.strict and outcome.failures:
+        lines = "\n".join(f"  {sid}: {why}" for sid, why in sorted(outcome.failures.items()))
+        raise PipelineError(f"{len(outcome.failures)} source(s) failed; nothing written:\n{lines}")
+
+    old = committed(out)
+    new: dict[str, CodeTable] = {}
+    broken: dict[str, str] = {}
+    for source in sources.sources:
+        path = sources.capture_path(source)
+        if source.id in outcome.failures or path is None and source.id not in fresh:
+            if source.id in old:
+                new[source.id] = CodeTable(source, old[source.id].tables, old[source.id].warnings)
+            elif source.id not in outcome.failures:
+                outcome.skipped.append(source.id)
+            continue
+        target, text = fresh.get(source.id, (path, None))
+        assert target is not None
+        try:
+            new[source.id] = _from_capture(sources, source, target, text)
+        except PipelineError as exc:
+            broken[source.id] = str(exc)
+    if broken:
+        lines = "\n".join(f"  {sid}: {why}" for sid, why in sorted(broken.items()))
+        raise PipelineError(f"{len(broken)} capture(s) unusable; nothing written:\n{lines}")
+
+    outcome.report = diff.compare(old, new, outcome.failures)
+    refused = diff.removals(old, new, options.removal_threshold)
+    refused += [
+        diff.Removal(sid, old[sid].row_count, old[sid].row_count)
+        for sid in sorted(old.keys() - new.keys())
+    ]
+    if refused and not options.allow_removals:
+        lines = "\n".join(f"  {r}" for r in refused)
+        raise PipelineError(f"refused, nothing written:\n{lines}")
+
+    outcome.tables = [new[s.id] for s in sources.sources if s.id in new]
+    outcome.files = render.render_all(outcome.tables)  # validated before anything is written
+    outcome.plan = write.plan(out, outcome.files)
+    if not options.dry_run:
+        for path, text in sorted(outcome.capture_writes.items()):
+            write.atomic_write(path, text.encode("utf-8"))
+        if options.generate:
+            write.apply(out, outcome.files, outcome.plan)
+    return outcome
 
 
 def extract_document(tables: list[CodeTable]) -> dict[str, Any]:

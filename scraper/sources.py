@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from .model import Source
 
 DEFAULT = Path("sources.toml")
+CAPTURE_SUFFIXES = (".html", ".txt")
 
 
 class SourcesError(Exception):
@@ -28,7 +29,20 @@ class Sources:
         return self.path.parent
 
     def capture_path(self, source: Source) -> Path | None:
-        return None if source.capture is None else self.root / source.capture
+        """The source's committed capture, if it has one."""
+        if source.capture is not None:
+            return self.root / source.capture
+        for suffix in CAPTURE_SUFFIXES:
+            path = self.capture_target(source, suffix)
+            if path.is_file():
+                return path
+        return None
+
+    def capture_target(self, source: Source, suffix: str) -> Path:
+        """Where a new capture of the source goes: its ``capture`` key, else captures/<id>."""
+        if source.capture is not None:
+            return self.root / source.capture
+        return self.root / "captures" / f"{source.id}{suffix}"
 
     def by_id(self, source_id: str) -> Source:
         for source in self.sources:

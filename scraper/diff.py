@@ -1,0 +1,303 @@
+"""Compare fresh code tables with the committed ones and classify every change.
+
+Each change has a stable rule id and a level; the same list drives the terminal report, the
+pull-request body, the JSON report and ``--fail-on``. Inconsistencies inside the docs are
+reported as INFO findings, never fixed.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .model import CodeTable, Row, code_sort_key
+
+INFO, WARN, ERR = "INFO", "WARN", "ERR"
+LEVELS = (INFO, WARN, ERR)
+RANK = {level: i for i, level in enumerate(LEVELS)}
+
+# Rule id -> level. Ids are part of the report format: never rename one.
+RULES = {
+    "source-added": INFO,
+    "source-removed": ERR,
+    "code-added": INFO,
+    "code-removed": ERR,
+    "message-changed": WARN,
+    "http-status-changed": WARN,
+    "placeholders-changed": ERR,
+    "section-moved": INFO,
+    # Findings about the docs themselves, in the fresh tables.
+    "duplicate-code": INFO,
+    "shared-message": INFO,
+    "conflicting-pages": INFO,
+}
+FINDINGS = frozenset({"duplicate-code", "shared-message", "conflicting-pages"})
+REPORT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Change:
+    rule: str
+    source: str
+    code: str | None = None
+    old: str | None = None
+    new: str | None = None
+    detail: str = ""
+
+    @property
+    def level(self) -> str:
+        return RULES[self.rule]
+
+    @property
+    def finding(self) -> bool:
+        return self.rule in FINDINGS
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "level": self.level,
+            "source": self.source,
+            "code": self.code,
+            "old": self.old,
+            "new": self.new,
+            "detail": self.detail,
+        }
+
+
+@dataclass(frozen=True)
+class Removal:
+    """A source that would lose too many codes: refused unless removals are allowed."""
+
+    source: str
+    before: int
+    lost: int
+
+    def __str__(self) -> str:
+        return (
+            f"{self.source}: would lose {self.lost} of its {self.before} codes; if the docs "
+            "really dropped them, run again with --allow-removals"
+        )
+
+
+@dataclass
+class Report:
+    changes: list[Change] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)  # source -> why it kept its table
+    counts: dict[str, int] = field(default_factory=dict)  # source -> codes after
+
+    @property
+    def real(self) -> list[Change]:
+        return [c for c in self.changes if not c.finding]
+
+    @property
+    def findings(self) -> list[Change]:
+        return [c for c in self.changes if c.finding]
+
+    def worst(self, include_findings: bool = False) -> str | None:
+        pool = self.changes if include_findings else self.real
+        return max((c.level for c in pool), key=RANK.__getitem__, default=None)
+
+    def fails_on(self, level: str) -> bool:
+        worst = self.worst()
+        return worst is not None and RANK[worst] >= RANK[level]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "version": REPORT_VERSION,
+            "summary": summary(self),
+            "changes": [c.to_json() for c in self.real],
+            "findings": [c.to_json() for c in self.findings],
+            "failed": dict(sorted(self.failed.items())),
+        }
+
+
+def summary(report: Report) -> dict[str, dict[str, int]]:
+    """Counts per source and level, of the changes (findings apart)."""
+    counts: dict[str, dict[str, int]] = {}
+    for change in report.real:
+        per = counts.setdefault(change.source, {level: 0 for level in LEVELS})
+        per[change.level] += 1
+    return dict(sorted(counts.items()))
+
+
+_TOKEN = re.compile(r"[\u3000-\u9fff\uf900-\ufaff\uff00-\uffef]|\w+|[^\w\s]")
+
+
+def word_diff(old: str, new: str) -> str:
+    """``[-removed-]{+added+}`` between the words (CJK: characters) of two messages."""
+    a, b = _TOKEN.findall(old), _TOKEN.findall(new)
+    out: list[str] = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal":
+            out.append(" ".join(a[i1:i2]))
+            continue
+        if i2 > i1:
+            out.append("[-" + " ".join(a[i1:i2]) + "-]")
+        if j2 > j1:
+            out.append("{+" + " ".join(b[j1:j2]) + "+}")
+    return " ".join(part for part in out if part)
+
+
+def _rows(table: CodeTable) -> dict[str, tuple[str, Row]]:
+    """Code -> (section, first row with that code)."""
+    found: dict[str, tuple[str, Row]] = {}
+    for t in table.tables:
+        for row in t.rows:
+            found.setdefault(row.code, (t.section, row))
+    return found
+
+
+def compare_source(source: str, old: CodeTable, new: CodeTable) -> list[Change]:
+    before, after = _rows(old), _rows(new)
+    changes: list[Change] = []
+    for code in sorted(before.keys() | after.keys(), key=code_sort_key):
+        if code not in after:
+            changes.append(Change("code-removed", source, code, old=before[code][1].message))
+            continue
+        if code not in before:
+            changes.append(Change("code-added", source, code, new=after[code][1].message))
+            continue
+        (s_old, r_old), (s_new, r_new) = before[code], after[code]
+        if r_old.placeholders != r_new.placeholders:
+            changes.append(
+                Change(
+                    "placeholders-changed",
+                    source,
+                    code,
+                    ", ".join(r_old.placeholders) or "none",
+                    ", ".join(r_new.placeholders) or "none",
+                    word_diff(r_old.message, r_new.message),
+                )
+            )
+        elif r_old.message != r_new.message:
+            changes.append(
+                Change(
+                    "message-changed",
+                    source,
+                    code,
+                    r_old.message,
+                    r_new.message,
+                    word_diff(r_old.message, r_new.message),
+                )
+            )
+        if r_old.http_status != r_new.http_status:
+            changes.append(
+                Change(
+                    "http-status-changed",
+                    source,
+                    code,
+                    str(r_old.http_status),
+                    str(r_new.http_status),
+                )
+            )
+        if s_old != s_new:
+            changes.append(Change("section-moved", source, code, s_old, s_new))
+    return changes
+
+
+def findings(tables: Iterable[CodeTable]) -> list[Change]:
+    """Inconsistencies inside the docs, as the fresh tables show them."""
+    out: list[Change] = []
+    by_locale: dict[str, dict[str, dict[str, str]]] = defaultdict(lambda: defaultdict(dict))
+    for table in sorted(tables, key=lambda t: t.source.id):
+        source = table.source.id
+        seen: dict[str, str] = {}
+        codes_of: dict[str, list[str]] = defaultdict(list)
+        for t in table.tables:
+            for row in t.rows:
+                if row.code in seen and seen[row.code] != row.message:
+                    out.append(
+                        Change(
+                            "duplicate-code",
+                            source,
+                            row.code,
+                            seen[row.code],
+                            row.message,
+                            "listed twice with different messages",
+                        )
+                    )
+                seen.setdefault(row.code, row.message)
+                if row.message and row.code not in codes_of[row.message]:
+                    codes_of[row.message].append(row.code)
+        for message, codes in codes_of.items():
+            if len(codes) > 1:
+                codes.sort(key=code_sort_key)
+                out.append(
+                    Change(
+                        "shared-message",
+                        source,
+                        codes[-1],
+                        new=message,
+                        detail="same message as " + ", ".join(codes[:-1]),
+                    )
+                )
+        for code, message in seen.items():
+            by_locale[table.source.locale][code][source] = message
+    for locale in sorted(by_locale):
+        for code in sorted(by_locale[locale], key=code_sort_key):
+            pages = by_locale[locale][code]
+            if len(set(pages.values())) > 1:
+                first, *others = sorted(pages)
+                for other in others:
+                    if pages[other] != pages[first]:
+                        out.append(
+                            Change(
+                                "conflicting-pages",
+                                other,
+                                code,
+                                pages[first],
+                                pages[other],
+                                f"differs from {first}",
+                            )
+                        )
+    return out
+
+
+def compare(
+    old: dict[str, CodeTable], new: dict[str, CodeTable], failed: dict[str, str] | None = None
+) -> Report:
+    """Changes from the committed tables ``old`` to the fresh ``new`` (both by source id).
+
+    A source in ``failed`` keeps its committed table: it is reported as failed, not as removals.
+    """
+    failed = dict(failed or {})
+    report = Report(failed=failed)
+    for source in sorted(old.keys() | new.keys()):
+        if source in failed:
+            continue
+        if source not in old:
+            report.changes.append(
+                Change("source-added", source, detail=f"{new[source].row_count} codes")
+            )
+            report.changes.extend(
+                Change("code-added", source, code, new=row.message)
+                for code, (_, row) in sorted(
+                    _rows(new[source]).items(), key=lambda i: code_sort_key(i[0])
+                )
+            )
+        elif source not in new:
+            report.changes.append(
+                Change("source-removed", source, detail=f"{old[source].row_count} codes")
+            )
+        else:
+            report.changes.extend(compare_source(source, old[source], new[source]))
+    report.changes.extend(findings(new.values()))
+    report.counts = {s: len(_rows(t)) for s, t in sorted(new.items())}
+    return report
+
+
+def removals(
+    old: dict[str, CodeTable], new: dict[str, CodeTable], threshold: float
+) -> list[Removal]:
+    """Sources whose fresh table loses more than ``threshold`` of its codes, or all of them."""
+    refused = []
+    for source in sorted(old.keys() & new.keys()):
+        before, after = _rows(old[source]).keys(), _rows(new[source]).keys()
+        lost = len(before - after)
+        if before and (lost == len(before) or lost / len(before) > threshold):
+            refused.append(Removal(source, len(before), lost))
+    return refused

@@ -1,0 +1,304 @@
+"""Fetch the sources' pages politely: one httpx client, per-host and global concurrency
+limits, retries with backoff and jitter, Retry-After, conditional requests, same-host
+redirects only, and a body size cap enforced while streaming.
+
+Fetching only transports bytes; whether a page holds an error table is decided later.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+from . import page as pages
+from .model import Source
+
+USER_AGENT = "errtables/0.1 (+https://github.com/errtables/errtables; error-code table sync)"
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+# Failures of the network, not of the page: retried, and "unreachable" if they persist.
+UNREACHABLE = (httpx.ConnectError, httpx.ConnectTimeout)
+TRANSIENT = (
+    *UNREACHABLE,
+    httpx.ReadTimeout,
+    httpx.WriteTimeout,
+    httpx.PoolTimeout,
+    httpx.RemoteProtocolError,
+    httpx.ReadError,
+)
+
+OK, NOT_MODIFIED, FAILED = "ok", "not-modified", "failed"
+
+
+@dataclass(frozen=True)
+class Settings:
+    per_host: int = 4
+    total: int = 16
+    connect_timeout: float = 10.0
+    read_timeout: float = 30.0
+    attempts: int = 4
+    backoff: float = 0.5  # seconds before the 2nd attempt; doubles, with jitter
+    backoff_cap: float = 8.0
+    retry_after_cap: float = 60.0
+    max_bytes: int = 20 * 1024 * 1024
+    max_redirects: int = 5
+    user_agent: str = USER_AGENT
+
+
+@dataclass(frozen=True)
+class Validators:
+    etag: str | None = None
+    last_modified: str | None = None
+
+    def headers(self) -> dict[str, str]:
+        found = {"If-None-Match": self.etag, "If-Modified-Since": self.last_modified}
+        return {k: v for k, v in found.items() if v}
+
+    def to_json(self) -> dict[str, str]:
+        found = {"etag": self.etag, "last_modified": self.last_modified}
+        return {k: v for k, v in found.items() if v}
+
+
+@dataclass(frozen=True)
+class Fetched:
+    source: Source
+    outcome: str  # OK, NOT_MODIFIED or FAILED
+    http_status: int | None = None
+    body_bytes: int = 0
+    page: pages.Page | None = None
+    validators: Validators = field(default_factory=Validators)
+    error: str | None = None
+    unreachable: bool = False  # DNS or connect failure: the network, not the page
+    attempts: int = 0
+
+
+class _Failure(Exception):
+    def __init__(self, reason: str, status: int | None = None, unreachable: bool = False):
+        super().__init__(reason)
+        self.status = status
+        self.unreachable = unreachable
+
+
+def retry_after(value: str | None, cap: float, now: float | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header (seconds or an HTTP date), capped."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return min(float(value), cap)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    delay = when.timestamp() - (time.time() if now is None else now)
+    return max(0.0, min(delay, cap))
+
+
+def backoff(attempt: int, settings: Settings, rng: random.Random) -> float:
+    """Exponential backoff with jitter before attempt ``attempt + 1``."""
+    base: float = settings.backoff * 2.0 ** (attempt - 1)
+    return min(settings.backoff_cap, base) * rng.uniform(0.5, 1.0)
+
+
+@dataclass
+class _Response:
+    status: int
+    headers: httpx.Headers
+    body: bytes = b""
+    charset: str | None = None
+    transferred: int = 0  # bytes on the wire, before decompression
+
+
+class Crawler:
+    """One client for a crawl; ``run`` fetches many sources concurrently."""
+
+    def __init__(
+        self,
+        settings: Settings = Settings(),
+        transport: httpx.AsyncBaseTransport | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self.settings = settings
+        self.transport = transport
+        self.sleep = sleep
+        self.rng = random.Random()
+        self.hosts: dict[str, asyncio.Semaphore] = {}
+
+    def _client(self) -> httpx.AsyncClient:
+        s = self.settings
+        return httpx.AsyncClient(
+            headers={"User-Agent": s.user_agent, "Accept-Encoding": "gzip, deflate, br"},
+            timeout=httpx.Timeout(s.read_timeout, connect=s.connect_timeout),
+            limits=httpx.Limits(max_connections=s.total, max_keepalive_connections=s.total),
+            follow_redirects=False,
+            transport=self.transport,
+            trust_env=False,
+        )
+
+    def _host_limit(self, url: str) -> asyncio.Semaphore:
+        host = urlsplit(url).netloc.lower()
+        if host not in self.hosts:
+            self.hosts[host] = asyncio.Semaphore(self.settings.per_host)
+        return self.hosts[host]
+
+    async def _get(
+        self, client: httpx.AsyncClient, source: Source, headers: dict[str, str]
+    ) -> _Response:
+        """One request, following same-host redirects, reading at most max_bytes."""
+        url = source.url
+        home = urlsplit(source.url).netloc.lower()
+        for _ in range(self.settings.max_redirects + 1):
+            async with client.stream("GET", url, headers=headers) as response:
+                if response.is_redirect:
+                    target = urljoin(url, response.headers.get("Location", ""))
+                    if urlsplit(target).netloc.lower() != home:
+                        raise _Failure(
+                            f"redirected off-site to {target}; update the url in "
+                            "sources.toml if the page moved",
+                            response.status_code,
+                        )
+                    url = target
+                    continue
+                if response.status_code == 304 or response.status_code in RETRY_STATUSES:
+                    return _Response(response.status_code, response.headers)
+                if response.status_code >= 400:
+                    raise _Failure(
+                        f"HTTP {response.status_code} {response.reason_phrase}",
+                        response.status_code,
+                    )
+                body = await self._read(response)
+                return _Response(
+                    response.status_code,
+                    response.headers,
+                    body,
+                    response.charset_encoding,
+                    response.num_bytes_downloaded,
+                )
+        raise _Failure(f"more than {self.settings.max_redirects} redirects")
+
+    async def _read(self, response: httpx.Response) -> bytes:
+        cap = self.settings.max_bytes
+        length = response.headers.get("Content-Length", "")
+        if length.isdigit() and int(length) > cap:
+            raise _Failure(
+                f"body of {int(length)} bytes is over the {cap}-byte cap", response.status_code
+            )
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in response.aiter_bytes():
+            size += len(chunk)
+            if size > cap:
+                raise _Failure(f"body is over the {cap}-byte cap", response.status_code)
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    async def fetch(
+        self, client: httpx.AsyncClient, source: Source, validators: Validators | None
+    ) -> Fetched:
+        headers = validators.headers() if validators else {}
+        attempts = self.settings.attempts
+        for attempt in range(1, attempts + 1):
+            delay: float | None = None
+            try:
+                async with self._host_limit(source.url):
+                    response = await self._get(client, source, headers)
+            except _Failure as failure:
+                return Fetched(
+                    source,
+                    FAILED,
+                    failure.status,
+                    error=str(failure),
+                    unreachable=failure.unreachable,
+                    attempts=attempt,
+                )
+            except TRANSIENT as exc:
+                if attempt == attempts:
+                    reason = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+                    return Fetched(
+                        source,
+                        FAILED,
+                        error=f"{reason} (after {attempt} attempts)",
+                        unreachable=isinstance(exc, UNREACHABLE),
+                        attempts=attempt,
+                    )
+            else:
+                status = response.status
+                if status == 304:
+                    return Fetched(
+                        source,
+                        NOT_MODIFIED,
+                        304,
+                        validators=validators or Validators(),
+                        attempts=attempt,
+                    )
+                if status not in RETRY_STATUSES:
+                    return self._done(source, response, attempt)
+                if attempt == attempts:
+                    return Fetched(
+                        source,
+                        FAILED,
+                        status,
+                        attempts=attempt,
+                        error=f"HTTP {status} (after {attempt} attempts)",
+                    )
+                delay = retry_after(
+                    response.headers.get("Retry-After"), self.settings.retry_after_cap
+                )
+            await self.sleep(
+                delay if delay is not None else backoff(attempt, self.settings, self.rng)
+            )
+        raise AssertionError("unreachable")
+
+    def _done(self, source: Source, response: _Response, attempt: int) -> Fetched:
+        found = Validators(response.headers.get("ETag"), response.headers.get("Last-Modified"))
+        if not response.body.strip():
+            return Fetched(source, FAILED, response.status, error="empty body", attempts=attempt)
+        try:
+            text = pages.decode(response.body, response.charset)
+        except pages.PageError as exc:
+            return Fetched(
+                source,
+                FAILED,
+                response.status,
+                response.transferred,
+                error=str(exc),
+                attempts=attempt,
+            )
+        page = pages.from_text(source.url, text)
+        if page.url is None:
+            page = pages.Page(source.url, page.html, page.text, source.url, page.title)
+        return Fetched(
+            source, OK, response.status, response.transferred, page, found, attempts=attempt
+        )
+
+    async def run(
+        self,
+        sources: Iterable[Source],
+        validators: dict[str, Validators],
+        done: Callable[[Fetched], None] | None = None,
+    ) -> list[Fetched]:
+        async with self._client() as client:
+
+            async def one(source: Source) -> Fetched:
+                result = await self.fetch(client, source, validators.get(source.id))
+                if done is not None:
+                    done(result)
+                return result
+
+            return list(await asyncio.gather(*(one(s) for s in sources)))
+
+
+def crawl(
+    sources: Iterable[Source],
+    validators: dict[str, Validators],
+    settings: Settings = Settings(),
+    done: Callable[[Fetched], None] | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> list[Fetched]:
+    return asyncio.run(Crawler(settings, transport).run(sources, validators, done))

@@ -1,0 +1,84 @@
+"""Reports of a diff: terminal text, a Markdown pull-request body, JSON."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import click
+
+from . import render
+from .diff import ERR, INFO, LEVELS, WARN, Change, Report, summary
+
+MAX_MARKDOWN = 60_000
+_COLOURS = {ERR: "red", WARN: "yellow", INFO: "cyan"}
+
+
+def _line(change: Change) -> str:
+    where = change.source + (f" {change.code}" if change.code is not None else "")
+    if change.rule == "message-changed":
+        what = change.detail
+    elif change.rule == "placeholders-changed":
+        what = f"placeholders {change.old} → {change.new}: {change.detail}"
+    elif change.rule == "conflicting-pages":
+        what = f"{change.new} (on {change.detail}: {change.old})"
+    elif change.old is not None and change.new is not None:
+        what = f"{change.old} → {change.new}"
+    else:
+        what = change.new or change.old or ""
+    extra = f" ({change.detail})" if change.detail and change.detail != what else ""
+    return render.one_line(f"{where}: {what}{extra}")
+
+
+def text(report: Report, colour: bool = False) -> str:
+    lines: list[str] = []
+    for source, why in sorted(report.failed.items()):
+        lines.append(f"FAILED {source}: {render.one_line(why)} (committed table kept)")
+    for change in report.real:
+        level = (
+            click.style(f"{change.level:<4}", fg=_COLOURS[change.level])
+            if colour
+            else (f"{change.level:<4}")
+        )
+        lines.append(f"{level} {change.rule:<21} {_line(change)}")
+    counts = {level: sum(1 for c in report.real if c.level == level) for level in LEVELS}
+    total = ", ".join(f"{counts[level]} {level}" for level in reversed(LEVELS))
+    findings = len(report.findings)
+    lines.append(
+        f"{len(report.real)} changes ({total}); {findings} findings in the docs"
+        if report.real
+        else f"no changes; {findings} findings in the docs"
+    )
+    return "\n".join(lines) + "\n"
+
+
+def as_json(report: Report) -> str:
+    return json.dumps(report.to_json(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def _view(change: Change) -> dict[str, Any]:
+    return {"change": change, "line": _line(change)}
+
+
+def markdown(report: Report, json_path: str | None = None, limit: int | None = None) -> str:
+    """The pull-request body: counts first, then changes; long lists folded; under 60,000
+    characters (past that, fewer changes are listed and the JSON report is named)."""
+    env = render.environment()
+    template = env.get_template("report.md.jinja")
+    by_source: dict[str, list[Change]] = {}
+    for change in report.real:
+        by_source.setdefault(change.source, []).append(change)
+    for cap in (limit, 300, 100, 30, 10, 0):
+        body = template.render(
+            summary=summary(report),
+            levels=[ERR, WARN, INFO],
+            by_source={s: [_view(c) for c in cs] for s, cs in sorted(by_source.items())},
+            findings=[_view(c) for c in report.findings],
+            failed=sorted(report.failed.items()),
+            cap=cap,
+            open_limit=20,
+            json_path=json_path,
+        )
+        if len(body) <= MAX_MARKDOWN:
+            return body
+    raise AssertionError("a report with no listed changes is still too long")
