@@ -151,11 +151,11 @@ class Crawler:
         self, client: httpx.AsyncClient, source: Source, headers: dict[str, str]
     ) -> _Response:
         """One request, following same-host redirects, reading at most max_bytes."""
-        url = source.url
-        home = urlsplit(source.url).netloc.lower()
+        url = source.location
+        home = urlsplit(url).netloc.lower()
         for _ in range(self.settings.max_redirects + 1):
             async with client.stream("GET", url, headers=headers) as response:
-                if response.is_redirect:
+                if response.has_redirect_location:
                     target = urljoin(url, response.headers.get("Location", ""))
                     if urlsplit(target).netloc.lower() != home:
                         raise _Failure(
@@ -206,7 +206,7 @@ class Crawler:
         for attempt in range(1, attempts + 1):
             delay: float | None = None
             try:
-                async with self._host_limit(source.url):
+                async with self._host_limit(source.location):
                     response = await self._get(client, source, headers)
             except _Failure as failure:
                 return Fetched(

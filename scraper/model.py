@@ -123,6 +123,7 @@ class Source:
     locale: str
     title: str
     capture: str | None = None  # path of the committed capture, relative to sources.toml
+    fetch_url: str | None = None  # fetch from here instead (a mirror, a local server)
 
     def __post_init__(self) -> None:
         if not _SOURCE_ID.match(self.id):
@@ -134,6 +135,11 @@ class Source:
             value = getattr(self, name)
             if not value or not value.isprintable():
                 raise ValueError(f"source {self.id}: {name} must be non-empty printable text")
+
+    @property
+    def location(self) -> str:
+        """Where the page is fetched from."""
+        return self.fetch_url or self.url
 
     @property
     def module(self) -> str:

@@ -194,8 +194,9 @@ def _crawl(
             outcome.capture_writes[path] = text
         if old != text or source.id not in validators:
             updated[source.id] = result.validators
-    if updated != validators:
-        data = {k: v.to_json() for k, v in sorted(updated.items()) if v.to_json()}
+    data = {k: v.to_json() for k, v in sorted(updated.items()) if v.to_json()}
+    known = {k: v.to_json() for k, v in sorted(validators.items()) if v.to_json()}
+    if data != known:
         outcome.capture_writes[sources.root / VALIDATORS] = render.json_text(data)
     return fresh
 

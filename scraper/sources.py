@@ -98,13 +98,16 @@ def load(path: Path) -> Sources:
                 locale=entry["locale"],
                 title=entry["title"],
                 capture=entry.get("capture"),
+                fetch_url=entry.get("fetch_url"),
             )
         except ValueError as exc:
             raise SourcesError(f"{path}: {exc}") from exc
-        if not re.match(r"^https?://[^\s]+$", source.url):
-            raise SourcesError(
-                f"{path}: source {source.id}: url must be http(s), got {source.url!r}"
-            )
+        for key in ("url", "fetch_url"):
+            value = getattr(source, key)
+            if value is not None and not re.match(r"^https?://[^\s]+$", value):
+                raise SourcesError(
+                    f"{path}: source {source.id}: {key} must be http(s), got {value!r}"
+                )
         sources.append(source)
     ids = [s.id for s in sources]
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
