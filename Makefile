@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 REGEN_FLAGS := $(if $(OFFLINE),--offline,)
 
 .DEFAULT_GOAL := help
-.PHONY: help install regen test lint bench clean goldens
+.PHONY: help install regen test lint bench clean goldens check
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -38,3 +38,6 @@ clean: ## Remove the virtualenv and caches
 
 goldens: $(STAMP) ## Rewrite the expected outputs beside the test fixtures
 	$(BIN)/python -m pytest -q tests/test_golden.py --update-goldens
+
+check: $(STAMP) ## Fail (exit 1, with a diff) when generated/ is not what the captures produce
+	$(BIN)/errtables check

@@ -249,10 +249,12 @@ def run(
     outcome.files = render.render_all(outcome.tables)  # validated before anything is written
     outcome.plan = write.plan(out, outcome.files)
     if not options.dry_run:
-        for path, text in sorted(outcome.capture_writes.items()):
-            write.atomic_write(path, text.encode("utf-8"))
-        if options.generate:
-            write.apply(out, outcome.files, outcome.plan)
+        with write.terminable():
+            for path, text in sorted(outcome.capture_writes.items()):
+                write.sweep(path.parent)
+                write.atomic_write(path, text.encode("utf-8"))
+            if options.generate:
+                write.apply(out, outcome.files, outcome.plan)
     return outcome
 
 

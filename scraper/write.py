@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import os
+import signal
 import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+TEMP_PREFIX = ".errtables-"
 # Folders of generated/ that errtables owns: a file there it did not render is stale (caches
 # and other hidden files excepted).
 OWNED = ("json", "markdown", "python")
@@ -23,6 +28,7 @@ class Plan:
 
 
 def _existing(out: Path) -> set[str]:
+    """Files errtables owns in ``out``: hidden files (caches, our temp files) are not."""
     found: set[str] = set()
     for folder in OWNED:
         base = out / folder
@@ -52,7 +58,9 @@ def plan(out: Path, files: dict[str, str]) -> Plan:
 def atomic_write(target: Path, data: bytes) -> None:
     """Write a sibling temp file, flush it to disk, then rename it over the target."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    fd, tmp = tempfile.mkstemp(
+        prefix=f"{TEMP_PREFIX}{target.name}.", suffix=".tmp", dir=target.parent
+    )
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -65,8 +73,38 @@ def atomic_write(target: Path, data: bytes) -> None:
         raise
 
 
+def sweep(folder: Path) -> list[Path]:
+    """Remove temp files a killed run left behind (SIGKILL allows no clean-up)."""
+    left = (
+        [p for p in folder.rglob(f"{TEMP_PREFIX}*.tmp") if p.is_file()] if folder.is_dir() else []
+    )
+    for path in left:
+        path.unlink(missing_ok=True)
+    return left
+
+
+@contextmanager
+def terminable() -> Iterator[None]:
+    """Turn SIGTERM into SystemExit while writing, so the temp file of the moment is removed."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def apply(out: Path, files: dict[str, str], todo: Plan) -> None:
-    for rel in todo.write:
-        atomic_write(out / rel, files[rel].encode("utf-8"))
-    for rel in todo.delete:
-        (out / rel).unlink(missing_ok=True)
+    """Write the planned files, each atomically; every file is left old or new."""
+    with terminable():
+        sweep(out)
+        for rel in todo.write:
+            atomic_write(out / rel, files[rel].encode("utf-8"))
+        for rel in todo.delete:
+            (out / rel).unlink(missing_ok=True)

@@ -319,9 +319,7 @@ def test_429_with_retry_after_seconds_then_200(httpserver: HTTPServer) -> None:
 
 def test_retry_after_http_date_is_honoured_and_capped() -> None:
     now = time.time()
-    later = format_datetime(
-        datetime.fromtimestamp(now, UTC) + timedelta(seconds=20), usegmt=True
-    )
+    later = format_datetime(datetime.fromtimestamp(now, UTC) + timedelta(seconds=20), usegmt=True)
     assert 18 <= (fetch.retry_after(later, 60, now) or 0) <= 20
     assert fetch.retry_after(later, 5, now) == 5
     assert fetch.retry_after("3600", 60) == 60

@@ -1,0 +1,399 @@
+"""Semantic diff, reports, removal guards, check mode and atomic writes, end to end on
+modified copies of the real captures."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from scraper import diff, report
+from scraper.cli import main
+from scraper.model import CodeTable, Row, Source, Table
+
+from .conftest import ROOT
+from .test_fetch import digest
+
+WS = "dex-websocket-error-code-zh-hans"
+SWAP = "dex-error-code-zh-hans"
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    root = tmp_path / "repo"
+    root.mkdir()
+    shutil.copy(ROOT / "sources.toml", root)
+    shutil.copytree(ROOT / "captures", root / "captures")
+    shutil.copytree(
+        ROOT / "generated", root / "generated", ignore=shutil.ignore_patterns("__pycache__", ".*")
+    )
+    return root
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def cli(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def diff_json(root: Path, *extra: str) -> dict[str, object]:
+    code, out, err = cli(
+        "diff", "--offline", "--format", "json", "--sources", str(root / "sources.toml"), *extra
+    )
+    assert code == 0, err
+    data: dict[str, object] = json.loads(out)
+    return data
+
+
+def changes(data: dict[str, object]) -> list[tuple[str, str, str | None]]:
+    found = data["changes"]
+    assert isinstance(found, list)
+    return [(c["rule"], c["level"], c["code"]) for c in found]
+
+
+def capture(root: Path, source: str = WS) -> Path:
+    return root / "captures" / f"{source}.html"
+
+
+def test_no_change_reports_nothing_and_versions_its_json(repo: Path) -> None:
+    data = diff_json(repo)
+    assert data["version"] == 1 and data["changes"] == [] and data["failed"] == {}
+    findings = data["findings"]
+    assert isinstance(findings, list)
+    rules = {(f["rule"], f["code"]) for f in findings}
+    # Real inconsistencies of the docs: reported, not fixed.
+    assert ("shared-message", "82116") in rules
+    assert ("conflicting-pages", "82116") in rules
+
+
+def test_removed_row(repo: Path) -> None:
+    edit(capture(repo), "<tr><td>60031</td><td>API key doesn't exist.</td></tr>\n", "")
+    assert changes(diff_json(repo)) == [("code-removed", "ERR", "60031")]
+
+
+def test_added_row(repo: Path) -> None:
+    edit(
+        capture(repo),
+        "<tr><td>60031</td>",
+        "<tr><td>60032</td><td>New one</td></tr>\n<tr><td>60031</td>",
+    )
+    assert changes(diff_json(repo)) == [("code-added", "INFO", "60032")]
+
+
+def test_changed_message_has_a_word_diff(repo: Path) -> None:
+    edit(capture(repo), "Invalid sign<", "Invalid signature given<")
+    data = diff_json(repo)
+    assert changes(data) == [("message-changed", "WARN", "60007")]
+    found = data["changes"]
+    assert isinstance(found, list)
+    assert found[0]["detail"] == "Invalid [-sign-] {+signature given+}"
+
+
+def test_changed_placeholder_is_an_error(repo: Path) -> None:
+    edit(capture(repo), "Invalid op: {op}", "Invalid op: {operation}")
+    assert changes(diff_json(repo)) == [("placeholders-changed", "ERR", "60019")]
+
+
+def test_changed_http_status(repo: Path) -> None:
+    edit(capture(repo, SWAP), "<tr><td>50011</td><td>429</td>", "<tr><td>50011</td><td>400</td>")
+    assert changes(diff_json(repo)) == [("http-status-changed", "WARN", "50011")]
+
+
+def test_moved_section(repo: Path) -> None:
+    edit(capture(repo), "<h1>错误码</h1>", "<h1>WebSocket 错误码</h1>")
+    rules = {r for r, _, _ in changes(diff_json(repo))}
+    assert rules == {"section-moved"}
+
+
+def test_new_page_is_a_source_added(repo: Path) -> None:
+    shutil.copy(ROOT / "tests/fixtures/pages/okx-dex-sdk/sui-provider.json", repo / "sui.json")
+    code, _, err = cli(
+        "capture",
+        "dex-error-code-en",
+        str(repo / "sui.json"),
+        "--sources",
+        str(repo / "sources.toml"),
+    )
+    assert code == 0, err
+    data = diff_json(repo)
+    assert changes(data)[0] == ("source-added", "INFO", None)
+    assert {r for r, _, _ in changes(data)} == {"source-added", "code-added"}
+
+
+def test_duplicate_code_on_a_page_is_a_finding(repo: Path) -> None:
+    edit(
+        capture(repo),
+        "<tr><td>60031</td>",
+        "<tr><td>60004</td><td>Other text</td></tr>\n<tr><td>60031</td>",
+    )
+    data = diff_json(repo)
+    assert changes(data) == []
+    findings = data["findings"]
+    assert isinstance(findings, list)
+    assert ("duplicate-code", "60004") in {(f["rule"], f["code"]) for f in findings}
+
+
+def test_fail_on_levels(repo: Path) -> None:
+    edit(capture(repo), "Invalid sign<", "Invalid signature<")  # one WARN
+    base = ["diff", "--offline", "--sources", str(repo / "sources.toml")]
+    assert cli(*base, "--fail-on", "err")[0] == 0
+    assert cli(*base, "--fail-on", "warn")[0] == 1
+    assert cli(*base, "--fail-on", "info")[0] == 1
+    code, out, _ = cli(*base)
+    assert code == 0 and "WARN message-changed" in out and "60007" in out
+
+
+def test_markdown_report_counts_first(repo: Path) -> None:
+    edit(capture(repo), "Invalid sign<", "Invalid signature<")
+    code, out, _ = cli(
+        "diff", "--offline", "--format", "markdown", "--sources", str(repo / "sources.toml")
+    )
+    assert code == 0
+    assert out.index("| Source | ERR | WARN | INFO |") < out.index("message-changed")
+    assert f"| {WS} | 0 | 1 | 0 |" in out.replace("\\_", "_")
+
+
+# --- guards -----------------------------------------------------------------------------------
+
+
+def drop_rows(path: Path, keep: int) -> int:
+    text = path.read_text(encoding="utf-8")
+    rows = re.findall(r"<tr><td>.*</tr>\n", text)
+    for row in rows[keep:]:
+        text = text.replace(row, "", 1)
+    path.write_text(text, encoding="utf-8")
+    return len(rows)
+
+
+def test_losing_many_codes_is_refused_then_allowed(repo: Path) -> None:
+    total = drop_rows(capture(repo), keep=10)
+    before = digest(repo)
+    args = [
+        "regen",
+        "--offline",
+        "--sources",
+        str(repo / "sources.toml"),
+        "--report",
+        str(repo / "build/report.md"),
+    ]
+    code, _, err = cli(*args)
+    assert code == 2
+    assert f"{WS}: would lose {total - 10} of its {total} codes" in err
+    assert "--allow-removals" in err
+    assert digest(repo) == before
+    code, out, err = cli(*args, "--allow-removals")
+    assert code == 0, err
+    assert out.count("code-removed") == total - 10
+    assert (
+        json.loads((repo / "generated/json" / f"{WS}.json").read_text("utf-8"))["tables"][0][
+            "rows"
+        ][9]["code"]
+        == "60014"
+    )
+
+
+def test_losing_every_code_is_refused_whatever_the_threshold(repo: Path) -> None:
+    drop_rows(capture(repo, "dex-index-price-error-code-zh-hans"), keep=0)
+    code, _, err = cli(
+        "regen",
+        "--offline",
+        "--removal-threshold",
+        "1",
+        "--sources",
+        str(repo / "sources.toml"),
+        "--report",
+        str(repo / "r.md"),
+    )
+    assert code == 2 and "would lose 1 of its 1 codes" in err
+
+
+def test_removed_source_is_refused_then_allowed(repo: Path) -> None:
+    text = (repo / "sources.toml").read_text(encoding="utf-8")
+    start = text.index('[[source]]\nid = "okcoin-rest-en"')
+    end = text.index("[[source]]", start + 1)
+    (repo / "sources.toml").write_text(text[:start] + text[end:], encoding="utf-8")
+    args = [
+        "regen",
+        "--offline",
+        "--sources",
+        str(repo / "sources.toml"),
+        "--report",
+        str(repo / "r.md"),
+    ]
+    code, _, err = cli(*args)
+    assert code == 2 and "okcoin-rest-en: would lose 97 of its 97 codes" in err
+    code, out, err = cli(*args, "--allow-removals")
+    assert code == 0, err
+    assert "ERR  source-removed" in out
+    assert not (repo / "generated/json/okcoin-rest-en.json").exists()
+    assert not (repo / "generated/python/okx_error_codes/okcoin_rest_en.py").exists()
+
+
+def test_removal_threshold_is_a_share() -> None:
+    src = Source("s", "https://example.com/", "en", "S")
+
+    def table(n: int) -> CodeTable:
+        return CodeTable(
+            src, (Table("", ("Code", "Message"), tuple(Row(str(i), "m") for i in range(n))),)
+        )
+
+    assert diff.removals({"s": table(10)}, {"s": table(7)}, 0.3) == []
+    assert [r.lost for r in diff.removals({"s": table(10)}, {"s": table(6)}, 0.3)] == [4]
+
+
+# --- check ----------------------------------------------------------------------------------
+
+
+def test_check_exit_codes(repo: Path) -> None:
+    args = ["check", "--sources", str(repo / "sources.toml")]
+    assert cli(*args)[0] == 0
+    target = repo / "generated/markdown" / f"{WS}.md"
+    target.write_text(target.read_text(encoding="utf-8") + "hand edit\n", encoding="utf-8")
+    code, out, err = cli(*args)
+    assert code == 1
+    assert f"--- a/markdown/{WS}.md" in out and "-hand edit" in out
+    assert "make regen OFFLINE=1" in err
+    (repo / "sources.toml").write_text("[[source]]\nid = 'x'\n", encoding="utf-8")
+    code, _, err = cli(*args)
+    assert code == 2 and "needs url, locale, title" in err
+
+
+# --- the pull-request body --------------------------------------------------------------------
+
+
+def many_changes(n: int) -> diff.Report:
+    result = diff.Report()
+    for i in range(n):
+        result.changes.append(
+            diff.Change(
+                "message-changed",
+                f"source-{i % 3}",
+                str(10000 + i),
+                "old text " * 5,
+                "new | text " * 5,
+                diff.word_diff("old text " * 5, "new | text " * 5),
+            )
+        )
+    return result
+
+
+def test_pr_body_is_capped_and_points_at_the_json() -> None:
+    body = report.markdown(many_changes(5000), "build/errtables-report.json")
+    assert len(body) <= report.MAX_MARKDOWN
+    assert "more changes are not listed here: see build/errtables-report.json" in body
+    assert "| source-0 | 0 | 1667 | 0 |" in body.replace("\\-", "-")
+
+
+def test_pr_body_folds_long_lists() -> None:
+    small = report.markdown(many_changes(6))
+    assert "<details>" not in small
+    folded = report.markdown(many_changes(90))
+    assert folded.count("<details><summary>30 changes</summary>") == 3
+
+
+# --- atomic writes ----------------------------------------------------------------------------
+
+KILL_SCRIPT = """
+import os, signal, sys
+from scraper import cli
+when, signum, after = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+count = 0
+real = getattr(os, when)
+
+def hooked(*args):
+    global count
+    result = real(*args)
+    count += 1
+    if count == after:
+        os.kill(os.getpid(), signum)
+    return result
+
+setattr(os, when, hooked)
+sys.argv = ["errtables", "regen", "--offline", "--sources", sys.argv[4], "--report", sys.argv[5]]
+cli.main()
+"""
+
+
+def rendered_states(repo: Path) -> tuple[dict[str, str], dict[str, str]]:
+    """(old, new) contents of generated/; old is rendered with other titles, so that most
+    files change when the real sources.toml is used again."""
+    new = {k: (repo / "generated" / k).read_text("utf-8") for k in digest(repo / "generated")}
+    edited = re.sub(r'title = "', 'title = "Old ', (repo / "sources.toml").read_text("utf-8"))
+    (repo / "old.toml").write_text(edited, encoding="utf-8")
+    code, _, err = cli(
+        "regen", "--offline", "--sources", str(repo / "old.toml"), "--report", str(repo / "r.md")
+    )
+    assert code == 0, err
+    old = {k: (repo / "generated" / k).read_text("utf-8") for k in digest(repo / "generated")}
+    assert len([k for k in new if old[k] != new[k]]) >= 15
+    return old, new
+
+
+@pytest.mark.parametrize(
+    ("when", "signum", "after"),
+    [
+        ("replace", signal.SIGTERM, 5),
+        ("fsync", signal.SIGTERM, 3),
+        ("replace", signal.SIGKILL, 7),
+        ("fsync", signal.SIGKILL, 2),
+    ],
+    ids=["term-after-rename", "term-mid-file", "kill-after-rename", "kill-mid-file"],
+)
+def test_killed_during_the_write_phase_leaves_every_file_old_or_new(
+    repo: Path, when: str, signum: int, after: int
+) -> None:
+    old, new = rendered_states(repo)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            KILL_SCRIPT,
+            when,
+            str(int(signum)),
+            str(after),
+            str(repo / "sources.toml"),
+            str(repo / "r.md"),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode in (-signum, 128 + signum), result.stderr
+    now = {k: (repo / "generated" / k).read_text("utf-8") for k in digest(repo / "generated")}
+    assert now.keys() == new.keys()
+    assert all(now[k] in (old.get(k), new[k]) for k in now)
+    assert any(now[k] != new[k] for k in now), "the kill came after the last write"
+    assert any(now[k] != old.get(k) for k in now), "the kill came before the first write"
+    temps = list((repo / "generated").rglob(".errtables-*.tmp"))
+    if signum == signal.SIGTERM:
+        assert temps == []  # cleaned up on the way out
+    # The next run sweeps whatever a SIGKILL left and finishes the job.
+    code, _, err = cli(
+        "regen",
+        "--offline",
+        "--sources",
+        str(repo / "sources.toml"),
+        "--report",
+        str(repo / "r.md"),
+    )
+    assert code == 0, err
+    assert {
+        k: (repo / "generated" / k).read_text("utf-8") for k in digest(repo / "generated")
+    } == new
+    assert list((repo / "generated").rglob(".errtables-*.tmp")) == []
+    assert os.listdir(repo / "generated")
