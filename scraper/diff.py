@@ -124,22 +124,25 @@ def summary(report: Report) -> dict[str, dict[str, int]]:
     return dict(sorted(counts.items()))
 
 
-_TOKEN = re.compile(r"[\u3000-\u9fff\uf900-\ufaff\uff00-\uffef]|\w+|[^\w\s]")
+# Words, CJK characters one by one, punctuation, and the white space between them: joined
+# again, the tokens give back the text exactly.
+_TOKEN = re.compile(r"\s+|[\u3000-\u9fff\uf900-\ufaff\uff00-\uffef]|\w+|[^\w\s]")
 
 
 def word_diff(old: str, new: str) -> str:
-    """``[-removed-]{+added+}`` between the words (CJK: characters) of two messages."""
+    """``[-removed-]{+added+}`` between the words (CJK: characters) of two messages, the
+    unchanged text as it is."""
     a, b = _TOKEN.findall(old), _TOKEN.findall(new)
     out: list[str] = []
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
         if op == "equal":
-            out.append(" ".join(a[i1:i2]))
+            out.append("".join(a[i1:i2]))
             continue
         if i2 > i1:
-            out.append("[-" + " ".join(a[i1:i2]) + "-]")
+            out.append("[-" + "".join(a[i1:i2]) + "-]")
         if j2 > j1:
-            out.append("{+" + " ".join(b[j1:j2]) + "+}")
-    return " ".join(part for part in out if part)
+            out.append("{+" + "".join(b[j1:j2]) + "+}")
+    return "".join(out)
 
 
 def _rows(table: CodeTable) -> dict[str, tuple[str, Row]]:

@@ -26,7 +26,7 @@ def _line(change: Change) -> str:
         what = f"{change.old} → {change.new}"
     else:
         what = change.new or change.old or ""
-    extra = f" ({change.detail})" if change.detail and change.detail != what else ""
+    extra = f" ({change.detail})" if change.detail and change.detail not in what else ""
     return render.one_line(f"{where}: {what}{extra}")
 
 

@@ -99,7 +99,7 @@ def test_changed_message_has_a_word_diff(repo: Path) -> None:
     assert changes(data) == [("message-changed", "WARN", "60007")]
     found = data["changes"]
     assert isinstance(found, list)
-    assert found[0]["detail"] == "Invalid [-sign-] {+signature given+}"
+    assert found[0]["detail"] == "Invalid [-sign-]{+signature given+}"
 
 
 def test_changed_placeholder_is_an_error(repo: Path) -> None:
