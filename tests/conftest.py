@@ -1,14 +1,76 @@
 from __future__ import annotations
 
+import hashlib
+import shutil
 from pathlib import Path
 
 import pytest
+from pytest_httpserver import HTTPServer
+
+from scraper import sources
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 PAGES = FIXTURES / "pages"
 SEED_WS = FIXTURES / "seeds" / "000_3b76489c4e903127.txt"
 SEED_OKCOIN = FIXTURES / "seeds" / "002_5ee7dd5a308141a4.txt"
+CAPTURED = sorted(p for p in (ROOT / "captures").iterdir() if p.suffix in (".html", ".txt"))
+WS = "dex-websocket-error-code-zh-hans"
+
+
+def digest(folder: Path) -> dict[str, str]:
+    """Hashes of the files below ``folder`` (caches that tools leave behind excepted)."""
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and not any(x.startswith(".") or x == "__pycache__" for x in p.parts)
+    }
+
+
+def copy_repo(target: Path) -> Path:
+    """The files regen reads and writes, copied to ``target``."""
+    target.mkdir()
+    shutil.copy(ROOT / "sources.toml", target)
+    shutil.copytree(ROOT / "captures", target / "captures")
+    shutil.copytree(
+        ROOT / "generated", target / "generated", ignore=shutil.ignore_patterns("__pycache__", ".*")
+    )
+    return target
+
+
+def body_of(path: Path) -> tuple[bytes, str]:
+    kind = "text/html" if path.suffix == ".html" else "text/plain"
+    return path.read_bytes(), f"{kind}; charset=utf-8"
+
+
+def serve_captures(httpserver: HTTPServer, skip: tuple[str, ...] = ()) -> None:
+    for path in CAPTURED:
+        if path.stem not in skip:
+            data, kind = body_of(path)
+            httpserver.expect_request(f"/{path.stem}").respond_with_data(data, content_type=kind)
+
+
+@pytest.fixture
+def served_repo(tmp_path: Path, httpserver: HTTPServer) -> Path:
+    """A copy of the repository whose sources are fetched from the loopback server.
+
+    Each captured source keeps its real url (so outputs are the committed ones) and gets a
+    fetch_url on the server, which serves the capture unless a test says otherwise.
+    """
+    root = copy_repo(tmp_path / "repo")
+    declared = sources.load(ROOT / "sources.toml")
+    entries = []
+    for source in declared.sources:
+        if declared.capture_path(source) is None:
+            continue
+        entries.append(
+            f'[[source]]\nid = "{source.id}"\nurl = "{source.url}"\n'
+            f'fetch_url = "{httpserver.url_for("/" + source.id)}"\n'
+            f'locale = "{source.locale}"\ntitle = "{source.title}"\n'
+            f'capture = "{source.capture}"\n'
+        )
+    (root / "sources.toml").write_text("\n".join(entries), encoding="utf-8")
+    return root
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

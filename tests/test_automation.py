@@ -8,12 +8,17 @@ import subprocess
 from pathlib import Path
 
 import click
+import pytest
 from pytest_httpserver import HTTPServer
 
 from scraper.cli import main
 
-from .conftest import ROOT
-from .test_fetch import CAPTURED, WS, body_of, digest, repo, serve_captures  # noqa: F401
+from .conftest import ROOT, WS, body_of, digest, serve_captures
+
+
+@pytest.fixture
+def repo(served_repo: Path) -> Path:
+    return served_repo
 
 
 def make_regen(repo: Path, report: Path) -> subprocess.CompletedProcess[str]:

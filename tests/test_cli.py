@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 import subprocess
@@ -15,7 +14,7 @@ from click.testing import CliRunner
 from scraper import capture, page
 from scraper.cli import main
 
-from .conftest import PAGES, ROOT, SEED_OKCOIN
+from .conftest import PAGES, ROOT, SEED_OKCOIN, copy_repo, digest
 
 CAPTURES = sorted((ROOT / "captures").iterdir())
 
@@ -27,24 +26,7 @@ def invoke(*args: str) -> tuple[int, str, str]:
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
-    """A copy of the files regen reads and writes."""
-    shutil.copy(ROOT / "sources.toml", tmp_path)
-    shutil.copytree(ROOT / "captures", tmp_path / "captures")
-    shutil.copytree(
-        ROOT / "generated",
-        tmp_path / "generated",
-        ignore=shutil.ignore_patterns("__pycache__", ".*"),
-    )
-    return tmp_path
-
-
-def digest(folder: Path) -> dict[str, str]:
-    """Hashes of the generated files (caches that tools leave beside them excepted)."""
-    return {
-        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file() and not any(x.startswith(".") or x == "__pycache__" for x in p.parts)
-    }
+    return copy_repo(tmp_path / "repo")
 
 
 def test_extract_json_document(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -19,8 +19,7 @@ from scraper import diff, report
 from scraper.cli import main
 from scraper.model import CodeTable, Row, Source, Table
 
-from .conftest import ROOT
-from .test_fetch import digest
+from .conftest import ROOT, copy_repo, digest
 
 WS = "dex-websocket-error-code-zh-hans"
 SWAP = "dex-error-code-zh-hans"
@@ -28,14 +27,7 @@ SWAP = "dex-error-code-zh-hans"
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
-    root = tmp_path / "repo"
-    root.mkdir()
-    shutil.copy(ROOT / "sources.toml", root)
-    shutil.copytree(ROOT / "captures", root / "captures")
-    shutil.copytree(
-        ROOT / "generated", root / "generated", ignore=shutil.ignore_patterns("__pycache__", ".*")
-    )
-    return root
+    return copy_repo(tmp_path / "repo")
 
 
 def edit(path: Path, old: str, new: str) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import shutil
 import socket
 import time
 from datetime import UTC, datetime, timedelta
@@ -22,7 +21,7 @@ from scraper import fetch, regen, sources
 from scraper.cli import main
 from scraper.model import Source
 
-from .conftest import ROOT
+from .conftest import CAPTURED, ROOT, WS, body_of, digest, serve_captures
 
 FAST = fetch.Settings(
     per_host=4,
@@ -34,59 +33,11 @@ FAST = fetch.Settings(
     retry_after_cap=0.05,
     max_bytes=1_000_000,
 )
-CAPTURED = sorted(p for p in (ROOT / "captures").iterdir() if p.suffix in (".html", ".txt"))
-WS = "dex-websocket-error-code-zh-hans"
-
-
-def digest(folder: Path) -> dict[str, str]:
-    return {
-        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file() and not any(x.startswith(".") or x == "__pycache__" for x in p.parts)
-    }
-
-
-def body_of(path: Path) -> tuple[bytes, str]:
-    kind = "text/html" if path.suffix == ".html" else "text/plain"
-    return path.read_bytes(), f"{kind}; charset=utf-8"
 
 
 @pytest.fixture
-def repo(tmp_path: Path, httpserver: HTTPServer) -> Path:
-    """A copy of the repository whose sources are fetched from the loopback server.
-
-    Each captured source keeps its real url (so outputs are the committed ones) and gets a
-    fetch_url on the server, which serves the capture unless a test says otherwise.
-    """
-    root = tmp_path / "repo"
-    root.mkdir()
-    shutil.copytree(ROOT / "captures", root / "captures")
-    shutil.copytree(
-        ROOT / "generated", root / "generated", ignore=shutil.ignore_patterns("__pycache__", ".*")
-    )
-    declared = sources.load(ROOT / "sources.toml")
-    entries = []
-    for source in declared.sources:
-        path = declared.capture_path(source)
-        if path is None:
-            continue
-        entries.append(
-            f'[[source]]\nid = "{source.id}"\nurl = "{source.url}"\n'
-            f'fetch_url = "{httpserver.url_for("/" + source.id)}"\n'
-            f'locale = "{source.locale}"\ntitle = "{source.title}"\n'
-            f'capture = "{source.capture}"\n'
-        )
-    (root / "sources.toml").write_text("\n".join(entries), encoding="utf-8")
-    return root
-
-
-def serve_captures(httpserver: HTTPServer, skip: tuple[str, ...] = ()) -> None:
-    for path in CAPTURED:
-        source_id = path.stem
-        if source_id in skip:
-            continue
-        data, kind = body_of(path)
-        httpserver.expect_request(f"/{source_id}").respond_with_data(data, content_type=kind)
+def repo(served_repo: Path) -> Path:
+    return served_repo
 
 
 def run_pipeline(root: Path, **options: object) -> regen.Outcome:
