@@ -256,14 +256,24 @@ def extract(page_names: tuple[str, ...], as_json: bool, sources_path: Path) -> N
     required=True,
     help="Folder to write python/, json/ and markdown/ into.",
 )
-def render_command(inputs: tuple[Path, ...], out: Path) -> None:
-    """Render the output of 'errtables extract --json' into Python, JSON and Markdown."""
+@sources_option
+def render_command(inputs: tuple[Path, ...], out: Path, sources_path: Path) -> None:
+    """Render the output of 'errtables extract --json' into Python, JSON and Markdown.
+
+    A source declared in the sources file (when there is one) is described as it says there.
+    """
+    declared = (
+        {s.id: s for s in load_sources(sources_path).sources} if sources_path.is_file() else {}
+    )
     tables: list[CodeTable] = []
     for path in inputs:
         try:
-            tables.extend(pipeline.tables_from_extract(json.loads(path.read_text("utf-8"))))
+            found = pipeline.tables_from_extract(json.loads(path.read_text("utf-8")))
         except (ValueError, KeyError, TypeError, PipelineError) as exc:
             fail(f"{path}: not an 'errtables extract --json' document ({exc})")
+        tables.extend(
+            CodeTable(declared.get(t.source.id, t.source), t.tables, t.warnings) for t in found
+        )
     try:
         files = render.render_all(tables)
     except (RenderError, ValueError) as exc:

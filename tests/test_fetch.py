@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import json
 import socket
 import time
 from datetime import UTC, datetime, timedelta
@@ -379,3 +380,28 @@ def test_gzip_is_asked_for_and_decoded(httpserver: HTTPServer) -> None:
     request, _ = httpserver.log[0]
     assert "gzip" in request.headers["Accept-Encoding"]
     assert result.body_bytes < len(WS_BODY)  # bytes on the wire, compressed
+
+
+def test_fetch_command_updates_captures_only_and_summarizes_as_json(
+    repo: Path, httpserver: HTTPServer
+) -> None:
+    serve_captures(httpserver, skip=(WS,))
+    data, kind = body_of(ROOT / "captures" / f"{WS}.html")
+    changed = data.replace(b"Invalid sign<", b"Invalid signature<")
+    httpserver.expect_request(f"/{WS}").respond_with_data(changed, content_type=kind)
+    generated = digest(repo / "generated")
+    result = CliRunner().invoke(main, ["fetch", "--json", "--sources", str(repo / "sources.toml")])
+    assert result.exit_code == 0, result.output
+    summary = {s["source"]: s for s in json.loads(result.stdout)["sources"]}
+    assert len(summary) == len(CAPTURED)
+    assert summary[WS] == {
+        "source": WS,
+        "status": "ok",
+        "http_status": 200,
+        "bytes": len(changed),
+        "not_modified": False,
+        "rows": 25,
+        "error": None,
+    }
+    assert b"Invalid signature<" in (repo / "captures" / f"{WS}.html").read_bytes()
+    assert digest(repo / "generated") == generated  # fetch leaves generated/ alone
