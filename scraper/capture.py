@@ -1,7 +1,8 @@
 """Reduce a fetched page to what extraction reads, serialized so that diffs show real change.
 
-An HTML capture keeps every table with the headings above it, one row per line, with no
-attributes beyond ``colspan``/``rowspan``; scripts, styles, images and navigation are gone.
+An HTML capture keeps every error-code table with the headings above it, one row per line,
+with no attributes beyond ``colspan``/``rowspan``; parameter tables, scripts, styles, images
+and navigation are gone.
 Comments inside cells stay: they mark the React placeholders that normalization restores.
 A plain-text page is kept whole, with LF line endings.
 """
@@ -12,10 +13,10 @@ import html as htmllib
 
 from lxml import etree, html
 
-from .extract import parse_html, walk
+from .extract import parse_html, table_header, walk
 from .page import Page
 
-HEADER = "<!-- errtables capture of {url}: headings and tables only. -->\n"
+HEADER = "<!-- errtables capture of {url}: headings and error-code tables only. -->\n"
 _KEEP_ATTRIBUTES = ("colspan", "rowspan")
 _DROP = ("script", "style", "img", "svg", "picture", "video", "audio", "iframe", "noscript")
 
@@ -46,6 +47,8 @@ def reduce_html(markup: str, url: str) -> str:
     out = [HEADER.format(url=_comment_safe(url))]
     emitted: list[tuple[int, str]] = []
     for path, table in walk(root):
+        if table_header(table) is None:
+            continue  # not an error-code table: extraction never reads it
         common = 0
         while common < min(len(path), len(emitted)) and path[common] == emitted[common]:
             common += 1
