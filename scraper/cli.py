@@ -223,7 +223,7 @@ def extract(page_names: tuple[str, ...], as_json: bool, sources_path: Path) -> N
             empty.append(name)
     if as_json:
         doc = pipeline.extract_document(tables)
-        click.echo(json.dumps(doc, ensure_ascii=False, indent=2))
+        click.echo(render.json_text(doc, sort_keys=False), nl=False)
     else:
         for table in tables:
             for t in table.tables:
@@ -307,13 +307,8 @@ def fetch_command(as_json: bool, sources_path: Path, **flags: Any) -> None:
         for f in outcome.fetched
     ]
     if as_json:
-        click.echo(
-            json.dumps(
-                {"sources": summary, "offline": outcome.offline_fallback or flags["offline"]},
-                ensure_ascii=False,
-                indent=2,
-            )
-        )
+        offline = outcome.offline_fallback or flags["offline"]
+        click.echo(render.json_text({"sources": summary, "offline": offline}), nl=False)
     else:
         changed = [p.name for p in outcome.capture_writes]
         click.echo(

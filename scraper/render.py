@@ -89,9 +89,9 @@ def one_line(value: object) -> str:
     return text.replace("*/", "*\u2215")
 
 
-def json_text(data: Any) -> str:
-    """Sorted keys, 2-space indent, final newline; unprintables escaped, other text as is."""
-    text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True)
+def json_text(data: Any, sort_keys: bool = True) -> str:
+    """2-space indent, final newline; unprintables escaped, other text as is."""
+    text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=sort_keys)
     return _escape_unprintable_json(text) + "\n"
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import click
@@ -53,7 +52,7 @@ def text(report: Report, colour: bool = False) -> str:
 
 
 def as_json(report: Report) -> str:
-    return json.dumps(report.to_json(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    return render.json_text(report.to_json())
 
 
 def _view(change: Change) -> dict[str, Any]:

@@ -217,3 +217,16 @@ def test_python_dash_m_and_help() -> None:
     assert result.returncode == 0
     for command in ("extract", "render", "regen", "capture"):
         assert command in result.stdout
+
+
+def test_extract_json_escapes_bidi_controls(tmp_path: Path) -> None:
+    page_file = tmp_path / "p.html"
+    page_file.write_text(
+        "<table><tr><th>Code</th><th>Message</th></tr>"
+        "<tr><td>1</td><td>abc\u202edef\u2066</td></tr></table>",
+        encoding="utf-8",
+    )
+    code, out, _ = invoke("extract", "--json", str(page_file))
+    assert code == 0
+    assert "\u202e" not in out and "\\u202e" in out
+    assert json.loads(out)["tables"][0]["rows"][0]["message"] == "abc\u202edef\u2066"

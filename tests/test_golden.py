@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import difflib
-import json
 from pathlib import Path
 
 import pytest
 
-from scraper import diff, page, regen, report
+from scraper import diff, page, regen, render, report
 from scraper.model import Source
 
 from .conftest import FIXTURES
@@ -28,7 +27,7 @@ def extraction(path: Path) -> str:
     name = path.relative_to(FIXTURES).as_posix()
     loaded = page.Page(name, loaded.html, loaded.text, loaded.url, loaded.title, loaded.html_line)
     table = regen.code_table(regen.source_for(loaded, None), loaded)
-    return json.dumps(regen.extract_document([table]), ensure_ascii=False, indent=2) + "\n"
+    return render.json_text(regen.extract_document([table]), sort_keys=False)
 
 
 def check_golden(golden: Path, actual: str, update_goldens: bool) -> None:
