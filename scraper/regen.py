@@ -60,6 +60,15 @@ def no_table_reason(page: pages.Page) -> str:
     return "no error-code table found (a changed layout?)"
 
 
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except ValueError as exc:
+        raise PipelineError(
+            f"{path} is not valid JSON ({exc}); restore it with 'git checkout -- {path}'"
+        ) from exc
+
+
 def committed(out: Path) -> dict[str, CodeTable]:
     """The tables generated/ holds now, by source id."""
     tables: dict[str, CodeTable] = {}
@@ -68,7 +77,13 @@ def committed(out: Path) -> dict[str, CodeTable]:
         for path in sorted(folder.glob("*.json")):
             if path.name.endswith(".schema.json"):
                 continue
-            table = from_document(json.loads(path.read_text(encoding="utf-8")))
+            try:
+                table = from_document(_read_json(path))
+            except (KeyError, TypeError, ValueError) as exc:
+                raise PipelineError(
+                    f"{path} is not an errtables table ({exc!r}); restore it with "
+                    f"'git checkout -- {path}'"
+                ) from exc
             tables[table.source.id] = table
     return tables
 
@@ -85,7 +100,7 @@ def load_validators(sources: Sources) -> dict[str, fetch.Validators]:
     path = sources.root / VALIDATORS
     if not path.is_file():
         return {}
-    data = json.loads(path.read_text(encoding="utf-8"))
+    data = _read_json(path)
     return {k: fetch.Validators(v.get("etag"), v.get("last_modified")) for k, v in data.items()}
 
 
@@ -116,19 +131,12 @@ class Outcome:
     def rows(self) -> int:
         return sum(t.row_count for t in self.tables)
 
-    def fetched_rows(self, source_id: str) -> int | None:
-        for table in self.tables:
-            if table.source.id == source_id:
-                return table.row_count
-        return None
-
 
 def _capture_name(sources: Sources, path: Path) -> str:
-    return (
-        path.relative_to(sources.root).as_posix()
-        if path.is_relative_to(sources.root)
-        else (str(path))
-    )
+    """How warnings name a capture: relative to the sources file, so output is portable."""
+    if path.is_relative_to(sources.root):
+        return path.relative_to(sources.root).as_posix()
+    return str(path)
 
 
 def _from_capture(sources: Sources, source: Source, path: Path, text: str | None) -> CodeTable:
@@ -155,8 +163,9 @@ def _crawl(
     options: Options,
     outcome: Outcome,
     done: Callable[[fetch.Fetched], None] | None,
-) -> dict[str, tuple[Path, str]]:
-    """Fetch every source; returns the changed captures (path, text) by source id."""
+) -> dict[str, CodeTable]:
+    """Fetch every source; returns the tables of the pages that came back, by source id.
+    Changed captures are queued in ``outcome.capture_writes``."""
     validators = load_validators(sources)
     sendable = {
         s.id: v
@@ -171,7 +180,7 @@ def _crawl(
             raise PipelineError("no source could be reached (no network?); nothing written")
         outcome.offline_fallback = True
         return {}
-    fresh: dict[str, tuple[Path, str]] = {}
+    fresh: dict[str, CodeTable] = {}
     updated = dict(validators)
     for result in outcome.fetched:
         source = result.source
@@ -184,13 +193,12 @@ def _crawl(
         suffix, text = captures.reduce_page(result.page, source.url)
         path = sources.capture_target(source, suffix)
         try:
-            _from_capture(sources, source, path, text)
+            fresh[source.id] = _from_capture(sources, source, path, text)
         except PipelineError:
             outcome.failures[source.id] = no_table_reason(result.page)
             continue
         old = path.read_text(encoding="utf-8") if path.is_file() else None
         if old != text:
-            fresh[source.id] = (path, text)
             outcome.capture_writes[path] = text
         if old != text or source.id not in validators:
             updated[source.id] = result.validators
@@ -219,18 +227,17 @@ def run(
     broken: dict[str, str] = {}
     for source in sources.sources:
         path = sources.capture_path(source)
-        if source.id in outcome.failures or path is None and source.id not in fresh:
-            if source.id in old:
-                new[source.id] = CodeTable(source, old[source.id].tables, old[source.id].warnings)
-            elif source.id not in outcome.failures:
-                outcome.skipped.append(source.id)
-            continue
-        target, text = fresh.get(source.id, (path, None))
-        assert target is not None
-        try:
-            new[source.id] = _from_capture(sources, source, target, text)
-        except PipelineError as exc:
-            broken[source.id] = str(exc)
+        if source.id in fresh:
+            new[source.id] = fresh[source.id]
+        elif path is not None and source.id not in outcome.failures:
+            try:
+                new[source.id] = _from_capture(sources, source, path, None)
+            except PipelineError as exc:
+                broken[source.id] = str(exc)
+        elif source.id in old:  # failed, or never captured: the committed table stays
+            new[source.id] = CodeTable(source, old[source.id].tables, old[source.id].warnings)
+        elif source.id not in outcome.failures:
+            outcome.skipped.append(source.id)
     if broken:
         lines = "\n".join(f"  {sid}: {why}" for sid, why in sorted(broken.items()))
         raise PipelineError(f"{len(broken)} capture(s) unusable; nothing written:\n{lines}")

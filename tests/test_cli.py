@@ -230,3 +230,20 @@ def test_extract_json_escapes_bidi_controls(tmp_path: Path) -> None:
     assert code == 0
     assert "\u202e" not in out and "\\u202e" in out
     assert json.loads(out)["tables"][0]["rows"][0]["message"] == "abc\u202edef\u2066"
+
+
+def test_corrupt_committed_json_is_an_error_that_names_the_fix(repo: Path) -> None:
+    target = repo / "generated/json/okcoin-rest-en.json"
+    target.write_text("{ not json", encoding="utf-8")
+    before = digest(repo / "generated")
+    code, _, err = invoke(
+        "regen",
+        "--offline",
+        "--sources",
+        str(repo / "sources.toml"),
+        "--report",
+        str(repo / "r.md"),
+    )
+    assert code == 2
+    assert "okcoin-rest-en.json is not valid JSON" in err and "git checkout --" in err
+    assert digest(repo / "generated") == before
