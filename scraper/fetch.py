@@ -79,10 +79,11 @@ class Fetched:
 
 
 class _Failure(Exception):
-    def __init__(self, reason: str, status: int | None = None, unreachable: bool = False):
+    """A final answer about the page (no retry): a 404, an off-site redirect, a body too big."""
+
+    def __init__(self, reason: str, status: int | None = None):
         super().__init__(reason)
         self.status = status
-        self.unreachable = unreachable
 
 
 def retry_after(value: str | None, cap: float, now: float | None = None) -> float | None:
@@ -209,14 +210,7 @@ class Crawler:
                 async with self._host_limit(source.location):
                     response = await self._get(client, source, headers)
             except _Failure as failure:
-                return Fetched(
-                    source,
-                    FAILED,
-                    failure.status,
-                    error=str(failure),
-                    unreachable=failure.unreachable,
-                    attempts=attempt,
-                )
+                return Fetched(source, FAILED, failure.status, error=str(failure), attempts=attempt)
             except TRANSIENT as exc:
                 if attempt == attempts:
                     reason = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
