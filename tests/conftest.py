@@ -38,6 +38,18 @@ def copy_repo(target: Path) -> Path:
     return target
 
 
+def regen_args(root: Path, *flags: str) -> list[str]:
+    """``errtables regen`` on a repository copy, its report kept outside the copy."""
+    return [
+        "regen",
+        *flags,
+        "--sources",
+        str(root / "sources.toml"),
+        "--report",
+        str(root.parent / "build" / "report.md"),
+    ]
+
+
 def body_of(path: Path) -> tuple[bytes, str]:
     kind = "text/html" if path.suffix == ".html" else "text/plain"
     return path.read_bytes(), f"{kind}; charset=utf-8"

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from scraper import capture, page
 from scraper.cli import main
 
-from .conftest import PAGES, ROOT, SEED_OKCOIN, copy_repo, digest
+from .conftest import PAGES, ROOT, SEED_OKCOIN, copy_repo, digest, regen_args
 
 CAPTURES = sorted((ROOT / "captures").iterdir())
 
@@ -236,14 +236,7 @@ def test_corrupt_committed_json_is_an_error_that_names_the_fix(repo: Path) -> No
     target = repo / "generated/json/okcoin-rest-en.json"
     target.write_text("{ not json", encoding="utf-8")
     before = digest(repo / "generated")
-    code, _, err = invoke(
-        "regen",
-        "--offline",
-        "--sources",
-        str(repo / "sources.toml"),
-        "--report",
-        str(repo / "r.md"),
-    )
+    code, _, err = invoke(*regen_args(repo, "--offline"))
     assert code == 2
     assert "okcoin-rest-en.json is not valid JSON" in err and "git checkout --" in err
     assert digest(repo / "generated") == before

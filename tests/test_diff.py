@@ -19,7 +19,7 @@ from scraper import diff, report
 from scraper.cli import main
 from scraper.model import CodeTable, Row, Source, Table
 
-from .conftest import ROOT, copy_repo, digest
+from .conftest import ROOT, copy_repo, digest, regen_args
 
 WS = "dex-websocket-error-code-zh-hans"
 SWAP = "dex-error-code-zh-hans"
@@ -173,14 +173,7 @@ def drop_rows(path: Path, keep: int) -> int:
 def test_losing_many_codes_is_refused_then_allowed(repo: Path) -> None:
     total = drop_rows(capture(repo), keep=10)
     before = digest(repo)
-    args = [
-        "regen",
-        "--offline",
-        "--sources",
-        str(repo / "sources.toml"),
-        "--report",
-        str(repo / "build/report.md"),
-    ]
+    args = regen_args(repo, "--offline")
     code, _, err = cli(*args)
     assert code == 2
     assert f"{WS}: would lose {total - 10} of its {total} codes" in err
@@ -199,16 +192,7 @@ def test_losing_many_codes_is_refused_then_allowed(repo: Path) -> None:
 
 def test_losing_every_code_is_refused_whatever_the_threshold(repo: Path) -> None:
     drop_rows(capture(repo, "dex-index-price-error-code-zh-hans"), keep=0)
-    code, _, err = cli(
-        "regen",
-        "--offline",
-        "--removal-threshold",
-        "1",
-        "--sources",
-        str(repo / "sources.toml"),
-        "--report",
-        str(repo / "r.md"),
-    )
+    code, _, err = cli(*regen_args(repo, "--offline", "--removal-threshold", "1"))
     assert code == 2 and "would lose 1 of its 1 codes" in err
 
 
@@ -217,14 +201,7 @@ def test_removed_source_is_refused_then_allowed(repo: Path) -> None:
     start = text.index('[[source]]\nid = "okcoin-rest-en"')
     end = text.index("[[source]]", start + 1)
     (repo / "sources.toml").write_text(text[:start] + text[end:], encoding="utf-8")
-    args = [
-        "regen",
-        "--offline",
-        "--sources",
-        str(repo / "sources.toml"),
-        "--report",
-        str(repo / "r.md"),
-    ]
+    args = regen_args(repo, "--offline")
     code, _, err = cli(*args)
     assert code == 2 and "okcoin-rest-en: would lose 97 of its 97 codes" in err
     code, out, err = cli(*args, "--allow-removals")
@@ -375,14 +352,7 @@ def test_killed_during_the_write_phase_leaves_every_file_old_or_new(
     if signum == signal.SIGTERM:
         assert temps == []  # cleaned up on the way out
     # The next run sweeps whatever a SIGKILL left and finishes the job.
-    code, _, err = cli(
-        "regen",
-        "--offline",
-        "--sources",
-        str(repo / "sources.toml"),
-        "--report",
-        str(repo / "r.md"),
-    )
+    code, _, err = cli(*regen_args(repo, "--offline"))
     assert code == 0, err
     assert {
         k: (repo / "generated" / k).read_text("utf-8") for k in digest(repo / "generated")

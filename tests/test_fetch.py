@@ -22,7 +22,7 @@ from scraper import fetch, regen, sources
 from scraper.cli import main
 from scraper.model import Source
 
-from .conftest import CAPTURED, ROOT, WS, body_of, digest, serve_captures
+from .conftest import CAPTURED, ROOT, WS, body_of, digest, regen_args, serve_captures
 
 FAST = fetch.Settings(
     per_host=4,
@@ -61,14 +61,7 @@ def test_loopback_crawl_regenerates_exactly_the_committed_outputs(
     before = digest(repo)
     result = CliRunner().invoke(
         main,
-        [
-            "regen",
-            "--strict",
-            "--sources",
-            str(repo / "sources.toml"),
-            "--report",
-            str(repo.parent / "report.md"),
-        ],
+        regen_args(repo, "--strict"),
     )
     assert result.exit_code == 0, result.output
     assert digest(repo) == before
@@ -203,19 +196,12 @@ def test_strict_regen_command_exits_2_and_writes_nothing(
     before = digest(repo)
     result = CliRunner().invoke(
         main,
-        [
-            "regen",
-            "--strict",
-            "--sources",
-            str(repo / "sources.toml"),
-            "--report",
-            str(repo.parent / "r.md"),
-        ],
+        regen_args(repo, "--strict"),
     )
     assert result.exit_code == 2
     assert f"{WS}: HTTP 410" in result.stderr and "nothing written" in result.stderr
     assert digest(repo) == before
-    assert not (repo.parent / "r.md").exists()
+    assert not (repo.parent / "build").exists()  # no report either
 
 
 def test_oversized_streamed_body_is_cut_off(repo: Path, httpserver: HTTPServer) -> None:
