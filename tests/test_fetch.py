@@ -391,3 +391,11 @@ def test_fetch_command_updates_captures_only_and_summarizes_as_json(
     }
     assert b"Invalid signature<" in (repo / "captures" / f"{WS}.html").read_bytes()
     assert digest(repo / "generated") == generated  # fetch leaves generated/ alone
+
+
+def test_extract_reads_a_url(httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/p").respond_with_data(WS_BODY, content_type=WS_TYPE)
+    result = CliRunner().invoke(main, ["extract", "--json", httpserver.url_for("/p")])
+    assert result.exit_code == 0, result.output
+    (table,) = json.loads(result.stdout)["tables"]
+    assert len(table["rows"]) == 25 and table["section"] == "错误码"
