@@ -129,8 +129,7 @@ def make_options(
 
 
 def _describe(result: fetch.Fetched) -> str:
-    if result.outcome == fetch.FAILED:
-        return f"FAILED {result.error}"
+    """One fetched source (failures are summed up once the crawl is over)."""
     if result.outcome == fetch.NOT_MODIFIED:
         return "304 not modified"
     return f"{result.http_status}, {result.body_bytes} bytes"
@@ -160,7 +159,7 @@ def progress(total: int, enabled: bool) -> Iterator[Callable[[fetch.Fetched], No
         return
 
     def line(result: fetch.Fetched) -> None:
-        if result.outcome != fetch.FAILED:  # failures are summed up once the crawl is over
+        if result.outcome != fetch.FAILED:
             click.echo(f"fetch {result.source.id}: {_describe(result)}", err=True)
 
     yield line
@@ -177,8 +176,7 @@ def run_pipeline(
         fail(str(exc))
     if outcome.offline_fallback:
         click.echo(
-            "errtables: no source could be reached (no network?); "
-            "regenerating from the committed captures",
+            "errtables: no source could be reached (no network?); using the committed captures",
             err=True,
         )
     for source_id, why in sorted(outcome.failures.items()):
