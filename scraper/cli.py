@@ -291,8 +291,20 @@ def fetch_command(as_json: bool, sources_path: Path, **flags: Any) -> None:
     """Fetch every source and update the captures whose tables changed (generated/ is left
     alone; 'regen' does both)."""
     outcome = run_pipeline(sources_path, None, make_options(generate=False, **flags), quiet=as_json)
+    if as_json:
+        click.echo(render.json_text(summary(outcome, flags["offline"])), nl=False)
+    else:
+        changed = [p.name for p in outcome.capture_writes]
+        click.echo(
+            f"{len(outcome.fetched)} sources fetched, {len(outcome.failures)} failed; "
+            f"captures updated: {', '.join(changed) or 'none'}"
+        )
+
+
+def summary(outcome: pipeline.Outcome, offline: bool) -> dict[str, Any]:
+    """Per source: status, HTTP code, bytes, not-modified, rows, error."""
     rows = {t.source.id: t.row_count for t in outcome.tables}
-    summary = [
+    sources = [
         {
             "source": f.source.id,
             "status": f.outcome,
@@ -304,15 +316,7 @@ def fetch_command(as_json: bool, sources_path: Path, **flags: Any) -> None:
         }
         for f in outcome.fetched
     ]
-    if as_json:
-        offline = outcome.offline_fallback or flags["offline"]
-        click.echo(render.json_text({"sources": summary, "offline": offline}), nl=False)
-    else:
-        changed = [p.name for p in outcome.capture_writes]
-        click.echo(
-            f"{len(outcome.fetched)} sources fetched, {len(outcome.failures)} failed; "
-            f"captures updated: {', '.join(changed) or 'none'}"
-        )
+    return {"sources": sources, "offline": offline or outcome.offline_fallback}
 
 
 @main.command()
@@ -331,15 +335,27 @@ def fetch_command(as_json: bool, sources_path: Path, **flags: Any) -> None:
     show_default=True,
     help="Where to write the Markdown change report (JSON beside it).",
 )
-def regen(out: Path | None, report_path: Path, sources_path: Path, **flags: Any) -> None:
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON summary instead of text.")
+def regen(
+    out: Path | None, report_path: Path, as_json: bool, sources_path: Path, **flags: Any
+) -> None:
     """Fetch the sources, diff against generated/, regenerate it and write a change report.
 
     Without network every source is unreachable: regen says so and uses the committed
     captures. Exit status: 0 on success, 2 on error (then nothing is written).
     """
-    outcome = run_pipeline(sources_path, out, make_options(**flags))
+    outcome = run_pipeline(sources_path, out, make_options(**flags), quiet=as_json)
     print_notes(outcome)
     write_reports(outcome.report, report_path)
+    if as_json:
+        data = {
+            **summary(outcome, flags["offline"]),
+            "written": list(outcome.plan.write),
+            "removed": list(outcome.plan.delete),
+            "report": outcome.report.to_json(),
+        }
+        click.echo(render.json_text(data), nl=False)
+        return
     click.echo(report.text(outcome.report, colour_wanted()), nl=False)
     click.echo(
         f"{len(outcome.tables)} sources, {outcome.rows} rows: "

@@ -59,12 +59,13 @@ def test_loopback_crawl_regenerates_exactly_the_committed_outputs(
 ) -> None:
     serve_captures(httpserver)
     before = digest(repo)
-    result = CliRunner().invoke(
-        main,
-        regen_args(repo, "--strict"),
-    )
+    result = CliRunner().invoke(main, regen_args(repo, "--strict", "--json"))
     assert result.exit_code == 0, result.output
     assert digest(repo) == before
+    data = json.loads(result.stdout)
+    assert data["offline"] is False and data["written"] == data["removed"] == []
+    assert {s["status"] for s in data["sources"]} == {"ok"}
+    assert data["report"]["changes"] == [] and data["report"]["version"] == 1
     assert len(httpserver.log) == len(CAPTURED)
     assert all(r.headers["User-Agent"].startswith("errtables/") for r, _ in httpserver.log)
 
