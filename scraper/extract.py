@@ -118,7 +118,7 @@ class _Collector:
         status = _status(status_text)
         if status_text and status is None:
             self.warn(line, f"code {code}: HTTP status {status_text!r} is not a number")
-        self.rows.append(Row(code, message, status, values.get(TITLE) or None, kind, line))
+        self.rows.append(Row(code, message, status, values.get(TITLE) or None, kind))
 
 
 def _read_table(

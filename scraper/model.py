@@ -38,7 +38,6 @@ class Row:
     http_status: int | None = None
     title: str | None = None
     kind: str = KIND_CODE
-    line: int | None = None  # where the row stood on the page; not part of the output
 
     @property
     def placeholders(self) -> tuple[str, ...]:
