@@ -13,25 +13,37 @@ import time
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
+from functools import cache
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
-
-import httpx
 
 from . import page as pages
 from .model import Source
 
+if TYPE_CHECKING:  # httpx is imported when a crawl starts: offline runs never load it
+    import httpx
+
 USER_AGENT = "errtables/0.1 (+https://github.com/errtables/errtables; error-code table sync)"
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
-# Failures of the network, not of the page: retried, and "unreachable" if they persist.
-UNREACHABLE = (httpx.ConnectError, httpx.ConnectTimeout)
-TRANSIENT = (
-    *UNREACHABLE,
-    httpx.ReadTimeout,
-    httpx.WriteTimeout,
-    httpx.PoolTimeout,
-    httpx.RemoteProtocolError,
-    httpx.ReadError,
-)
+
+
+@cache
+def _network_errors() -> tuple[tuple[type[Exception], ...], tuple[type[Exception], ...]]:
+    """(unreachable, transient): failures of the network, not of the page. Both are
+    retried; "unreachable" (DNS, connect) when they persist means there is no network."""
+    import httpx
+
+    unreachable = (httpx.ConnectError, httpx.ConnectTimeout)
+    transient = (
+        *unreachable,
+        httpx.ReadTimeout,
+        httpx.WriteTimeout,
+        httpx.PoolTimeout,
+        httpx.RemoteProtocolError,
+        httpx.ReadError,
+    )
+    return unreachable, transient
+
 
 OK, NOT_MODIFIED, FAILED = "ok", "not-modified", "failed"
 
@@ -132,6 +144,8 @@ class Crawler:
         self.hosts: dict[str, asyncio.Semaphore] = {}
 
     def _client(self) -> httpx.AsyncClient:
+        import httpx
+
         s = self.settings
         return httpx.AsyncClient(
             headers={"User-Agent": s.user_agent, "Accept-Encoding": "gzip, deflate, br"},
@@ -204,6 +218,7 @@ class Crawler:
     ) -> Fetched:
         headers = validators.headers() if validators else {}
         attempts = self.settings.attempts
+        unreachable, transient = _network_errors()
         for attempt in range(1, attempts + 1):
             delay: float | None = None
             try:
@@ -211,14 +226,14 @@ class Crawler:
                     response = await self._get(client, source, headers)
             except _Failure as failure:
                 return Fetched(source, FAILED, failure.status, error=str(failure), attempts=attempt)
-            except TRANSIENT as exc:
+            except transient as exc:
                 if attempt == attempts:
                     reason = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
                     return Fetched(
                         source,
                         FAILED,
                         error=f"{reason} (after {attempt} attempts)",
-                        unreachable=isinstance(exc, UNREACHABLE),
+                        unreachable=isinstance(exc, unreachable),
                         attempts=attempt,
                     )
             else:
