@@ -114,6 +114,8 @@ def crawl_figures() -> None:
             Source(f"page-{i}", f"http://127.0.0.1:{port}/page/{i}", "en", f"Page {i}")
             for i in range(PAGES)
         ]
+        import httpx  # noqa: F401 (loaded once here, so neither timing pays for the import)
+
         walls = {}
         for limit in (4, 1):
             settings = fetch.Settings(per_host=limit)
