@@ -62,6 +62,17 @@ def serve_captures(httpserver: HTTPServer, skip: tuple[str, ...] = ()) -> None:
             httpserver.expect_request(f"/{path.stem}").respond_with_data(data, content_type=kind)
 
 
+def serve_changed(httpserver: HTTPServer, *edits: tuple[bytes, bytes]) -> bytes:
+    """Serve the captures, the websocket page with ``(old, new)`` edits; return that page."""
+    serve_captures(httpserver, skip=(WS,))
+    data, kind = body_of(ROOT / "captures" / f"{WS}.html")
+    for old, new in edits:
+        assert old in data, old
+        data = data.replace(old, new)
+    httpserver.expect_request(f"/{WS}").respond_with_data(data, content_type=kind)
+    return data
+
+
 @pytest.fixture
 def served_repo(tmp_path: Path, httpserver: HTTPServer) -> Path:
     """A copy of the repository whose sources are fetched from the loopback server.

@@ -13,7 +13,7 @@ from pytest_httpserver import HTTPServer
 
 from scraper.cli import main
 
-from .conftest import ROOT, WS, body_of, digest, serve_captures
+from .conftest import ROOT, WS, digest, serve_captures, serve_changed
 
 
 @pytest.fixture
@@ -56,10 +56,7 @@ def test_workflow_step_with_unchanged_pages_changes_nothing(
 def test_workflow_step_with_a_changed_page_writes_the_pr_body(
     repo: Path, httpserver: HTTPServer
 ) -> None:
-    serve_captures(httpserver, skip=(WS,))
-    data, kind = body_of(ROOT / "captures" / f"{WS}.html")
-    changed = data.replace(b"Invalid op: {op}", b"Invalid op: {op}, expected {expected}")
-    httpserver.expect_request(f"/{WS}").respond_with_data(changed, content_type=kind)
+    serve_changed(httpserver, (b"Invalid op: {op}", b"Invalid op: {op}, expected {expected}"))
     report = repo.parent / "build" / "report.md"
     result = make_regen(repo, report)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -22,7 +22,16 @@ from scraper import fetch, regen, sources
 from scraper.cli import main
 from scraper.model import Source
 
-from .conftest import CAPTURED, ROOT, WS, body_of, digest, regen_args, serve_captures
+from .conftest import (
+    CAPTURED,
+    ROOT,
+    WS,
+    body_of,
+    digest,
+    regen_args,
+    serve_captures,
+    serve_changed,
+)
 
 FAST = fetch.Settings(
     per_host=4,
@@ -101,12 +110,12 @@ def test_etag_round_trip_transfers_no_body_the_second_time(
 
 
 def test_changed_page_updates_capture_and_tables(repo: Path, httpserver: HTTPServer) -> None:
-    serve_captures(httpserver, skip=(WS,))
-    data, kind = body_of(ROOT / "captures" / f"{WS}.html")
-    changed = data.replace(b"<tr><td>60031</td><td>API key doesn't exist.</td></tr>\n", b"")
-    changed = changed.replace(b"Invalid sign", b"Invalid signature")
-    assert changed != data
-    httpserver.expect_request(f"/{WS}").respond_with_data(changed, content_type=kind)
+    data = (ROOT / "captures" / f"{WS}.html").read_bytes()
+    serve_changed(
+        httpserver,
+        (b"<tr><td>60031</td><td>API key doesn't exist.</td></tr>\n", b""),
+        (b"Invalid sign", b"Invalid signature"),
+    )
     outcome = run_pipeline(repo)
     rules = sorted((c.rule, c.code) for c in outcome.report.real)
     assert rules == [("code-removed", "60031"), ("message-changed", "60007")]
@@ -372,10 +381,7 @@ def test_gzip_is_asked_for_and_decoded(httpserver: HTTPServer) -> None:
 def test_fetch_command_updates_captures_only_and_summarizes_as_json(
     repo: Path, httpserver: HTTPServer
 ) -> None:
-    serve_captures(httpserver, skip=(WS,))
-    data, kind = body_of(ROOT / "captures" / f"{WS}.html")
-    changed = data.replace(b"Invalid sign<", b"Invalid signature<")
-    httpserver.expect_request(f"/{WS}").respond_with_data(changed, content_type=kind)
+    changed = serve_changed(httpserver, (b"Invalid sign<", b"Invalid signature<"))
     generated = digest(repo / "generated")
     result = CliRunner().invoke(main, ["fetch", "--json", "--sources", str(repo / "sources.toml")])
     assert result.exit_code == 0, result.output
