@@ -409,14 +409,9 @@ def diff_command(fmt: str, fail_on: str | None, sources_path: Path, **flags: Any
 @sources_option
 def check(sources_path: Path) -> None:
     """Exit 0 when generated/ is what the captures produce, 1 (with a diff) when it is not."""
-    declared = load_sources(sources_path)
-    out = declared.root / pipeline.GENERATED
-    try:
-        outcome = pipeline.run(
-            declared, out, pipeline.Options(offline=True, dry_run=True, allow_removals=True)
-        )
-    except (PipelineError, RenderError) as exc:
-        fail(str(exc))
+    options = pipeline.Options(offline=True, dry_run=True, allow_removals=True)
+    outcome = run_pipeline(sources_path, None, options)
+    out = sources_path.parent / pipeline.GENERATED
     if outcome.plan.empty:
         click.echo("generated/ is up to date")
         return

@@ -148,6 +148,10 @@ class Source:
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "url": self.url, "locale": self.locale, "title": self.title}
 
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Source:
+        return cls(str(data["id"]), str(data["url"]), str(data["locale"]), str(data["title"]))
+
 
 @dataclass(frozen=True)
 class CodeTable:

@@ -89,8 +89,7 @@ def committed(out: Path) -> dict[str, CodeTable]:
 
 
 def from_document(data: dict[str, Any]) -> CodeTable:
-    meta = data["source"]
-    source = Source(meta["id"], meta["url"], meta["locale"], meta["title"])
+    source = Source.from_json(data["source"])
     tables = tuple(Table.from_json(t) for t in data.get("tables", ()))
     warnings = tuple(ParseWarning.from_json(w) for w in data.get("warnings", ()))
     return CodeTable(source, tables, warnings)
@@ -287,7 +286,7 @@ def tables_from_extract(data: dict[str, Any]) -> list[CodeTable]:
     """Group an extract document's tables by source again, for rendering."""
     by_id: dict[str, tuple[Source, list[Table], list[ParseWarning]]] = {}
     for entry in data.get("tables", ()):
-        source = Source(entry["source"], entry["url"], entry["locale"], entry["title"])
+        source = Source.from_json({**entry, "id": entry["source"]})
         known = by_id.setdefault(source.id, (source, [], []))
         if known[0] != source:
             raise PipelineError(f"source {source.id} is described two different ways")
