@@ -1,8 +1,9 @@
 """Reduce a fetched page to what extraction reads, serialized so that diffs show real change.
 
-An HTML capture keeps every error-code table with the headings above it, one row per line,
+An HTML capture keeps every error-code table (and every list or heading that extraction read
+codes from) with the headings above it and the sentence that introduces it, one row per line,
 with no attributes beyond ``colspan``/``rowspan``; parameter tables, scripts, styles, images
-and navigation are gone.
+and navigation are gone. Extracting the capture gives what extracting the page gave.
 Comments inside cells stay: they mark the React placeholders that normalization restores.
 A plain-text page is kept whole, with LF line endings.
 """
@@ -13,7 +14,7 @@ import html as htmllib
 
 from lxml import etree, html
 
-from .extract import parse_html, table_header, walk
+from .extract import extract_html
 from .page import Page
 
 HEADER = "<!-- errtables capture of {url}: headings and error-code tables only. -->\n"
@@ -21,10 +22,13 @@ _KEEP_ATTRIBUTES = ("colspan", "rowspan")
 _DROP = ("script", "style", "img", "svg", "picture", "video", "audio", "iframe", "noscript")
 
 
-def _clean_table(table: html.HtmlElement) -> str:
-    table = html.fromstring(etree.tostring(table, encoding="unicode"))  # a detached copy
-    for element in list(table.iter()):
-        if not isinstance(element.tag, str):
+_LINE_ENDS = ("table", "thead", "tbody", "tfoot", "tr", "ul", "ol", "li", "dl", "dt", "dd")
+
+
+def _clean(original: html.HtmlElement) -> str:
+    copy = html.fromstring(etree.tostring(original, encoding="unicode", with_tail=False))
+    for element in list(copy.iter()):
+        if not isinstance(element, html.HtmlElement):
             continue
         if element.tag in _DROP:
             element.drop_tree()
@@ -32,30 +36,31 @@ def _clean_table(table: html.HtmlElement) -> str:
         for name in list(element.attrib):
             if name not in _KEEP_ATTRIBUTES:
                 del element.attrib[name]
-        if element.tag in ("table", "thead", "tbody", "tfoot", "tr"):
+        if element.tag in _LINE_ENDS:
             element.tail = "\n"
-            if element.tag != "tr":
+            if element.tag in ("table", "thead", "tbody", "tfoot", "ul", "ol", "dl"):
                 element.text = "\n"
         if element.tag in ("td", "th"):
             element.tail = None
-    return etree.tostring(table, encoding="unicode", method="html").rstrip("\n")
+    copy.tail = None
+    return etree.tostring(copy, encoding="unicode", method="html").rstrip("\n")
 
 
 def reduce_html(markup: str, url: str) -> str:
     """The capture text of an HTML page."""
-    root = parse_html(markup)
     out = [HEADER.format(url=_comment_safe(url))]
-    emitted: list[tuple[int, str]] = []
-    for path, table in walk(root):
-        if table_header(table) is None:
-            continue  # not an error-code table: extraction never reads it
+    emitted: tuple[tuple[int, str], ...] = ()
+    for found in extract_html(markup, url).found:
+        path = found.path
         common = 0
         while common < min(len(path), len(emitted)) and path[common] == emitted[common]:
             common += 1
         for level, text in path[common:]:
             out.append(f"<h{level}>{htmllib.escape(text, quote=False)}</h{level}>\n")
         emitted = path
-        out.append(_clean_table(table) + "\n")
+        if found.lead:
+            out.append(f"<p>{htmllib.escape(found.lead, quote=False)}</p>\n")
+        out.extend(_clean(element) + "\n" for element in found.elements)
     return "".join(out)
 
 

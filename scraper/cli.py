@@ -201,8 +201,13 @@ def main() -> None:
 @main.command()
 @click.argument("page_names", metavar="PAGE...", nargs=-1, required=True)
 @click.option("--json", "as_json", is_flag=True, help="Print tables and warnings as JSON.")
+@click.option(
+    "--explain",
+    is_flag=True,
+    help="For every table on the page: taken or skipped, with the evidence and its score.",
+)
 @sources_option
-def extract(page_names: tuple[str, ...], as_json: bool, sources_path: Path) -> None:
+def extract(page_names: tuple[str, ...], as_json: bool, explain: bool, sources_path: Path) -> None:
     """Print the error-code tables found on each PAGE (a file or an http(s) URL).
 
     Exit status: 0 when every page has an error-code table, 1 when one has none, 2 on error.
@@ -219,7 +224,11 @@ def extract(page_names: tuple[str, ...], as_json: bool, sources_path: Path) -> N
         tables.append(table)
         if not table.tables:
             empty.append(name)
-    if as_json:
+        if explain:
+            print_explanation(name, page)
+    if explain:
+        pass  # the explanation replaces the tables
+    elif as_json:
         doc = pipeline.extract_document(tables)
         click.echo(render.json_text(doc, sort_keys=False), nl=False)
     else:
@@ -238,6 +247,19 @@ def extract(page_names: tuple[str, ...], as_json: bool, sources_path: Path) -> N
     for name in empty:
         click.echo(f"errtables: no error-code table found in {name}", err=True)
     sys.exit(EXIT_DIFFERS if empty else EXIT_OK)
+
+
+def print_explanation(name: str, page: pages.Page) -> None:
+    """Why each table of a page was taken or skipped (``extract --explain``)."""
+    found = page.extract()
+    if not found.explained and not found.tables:
+        click.echo(f"{name}: no table on the page")
+    for item in found.explained:
+        where = f"line {item.line}" if item.line is not None else "?"
+        header = " | ".join(item.columns) or "(no header)"
+        click.echo(f"{name}:{where}: {item.section or '(no heading)'} [{header}]")
+        rows = f", {item.rows} rows" if item.verdict.taken else ""
+        click.echo(f"  {item.verdict.explain()}{rows}")
 
 
 @main.command("render")

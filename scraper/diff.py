@@ -30,6 +30,7 @@ RULES = {
     "http-status-changed": WARN,
     "placeholders-changed": ERR,
     "section-moved": INFO,
+    "code-deprecated": WARN,
     # Findings about the docs themselves, in the fresh tables.
     "duplicate-code": INFO,
     "shared-message": INFO,
@@ -199,6 +200,10 @@ def compare_source(source: str, old: CodeTable, new: CodeTable) -> list[Change]:
             )
         if s_old != s_new:
             changes.append(Change("section-moved", source, code, s_old, s_new))
+        if r_new.deprecated and not r_old.deprecated:
+            changes.append(
+                Change("code-deprecated", source, code, new=r_new.message, detail="struck through")
+            )
     return changes
 
 

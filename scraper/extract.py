@@ -1,8 +1,10 @@
-"""Find the error-code tables on a page and turn their rows into records.
+"""Find the error codes on a page and turn them into records.
 
-HTML is located with lxml (fast on multi-megabyte pages); only the cells of error-code tables
-are touched further. Plain text is read line by line. A row that cannot be read is a warning
-naming the page and line, never dropped quietly.
+HTML is walked once with lxml (fast on multi-megabyte pages), keeping the heading path above
+every block. Tables are judged by ``verdict``; codes outside tables (a heading per code, a
+definition list, ``CODE: message`` items) are read by ``blocks`` inside error sections only.
+Plain text goes to ``plaintext``. A row that cannot be read is a warning naming the page and
+line, never dropped quietly.
 """
 
 from __future__ import annotations
@@ -13,34 +15,57 @@ from dataclasses import dataclass, field
 
 from lxml import etree, html
 
-from . import headers
-from .headers import CODE, HTTP_STATUS, MESSAGE, TITLE
-from .model import KIND_CODE, KIND_HTTP, ParseWarning, Row, Table
-from .normalize import cell_text, is_lone_placeholder, join_lines, normalize_text
+from . import blocks, columns, plaintext
+from .columns import CODE, HTTP_STATUS, MESSAGE, TITLE
+from .model import ParseWarning, Table
+from .normalize import cell_text, normalize_text
+from .rows import STRUCK, Collector, struck
+from .verdict import SIBLING_BONUS, THRESHOLD, Context, Verdict, judge, out_of_reach
 
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
-_NUMERIC_CODE = re.compile(r"-?[0-9]+(?:_[0-9]+)*")
-_SYMBOLIC_CODE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
-_HTTP_STATUS = re.compile(r"[1-5][0-9][0-9]")
-_ANCHOR_TAIL = re.compile(r"\s*[#¶]\s*$")
+BLOCKS = ("table", "dl", "ul", "ol", "p")
+_ANCHORS = re.compile(r"^(?:[#¶§]\s+)+|(?:\s*[#¶§])+$")
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>")
+_LEAD_TAGS = frozenset({"p", "ul", "ol", "div", "blockquote", "strong", "b", "em", "span"})
+_MAX_LEAD = 300
+
+Path = tuple[tuple[int, str], ...]  # the headings above a block: (level, text)
+
+
+@dataclass(frozen=True)
+class Explained:
+    """One table of the page and what was decided about it (``extract --explain``)."""
+
+    section: str
+    columns: tuple[str, ...]
+    line: int | None
+    rows: int
+    verdict: Verdict
+
+
+@dataclass(frozen=True)
+class Found:
+    """An extracted table with the page elements it was read from (what a capture keeps)."""
+
+    path: Path
+    lead: str
+    elements: tuple[html.HtmlElement, ...]
 
 
 @dataclass(frozen=True)
 class Extraction:
     tables: tuple[Table, ...]
     warnings: tuple[ParseWarning, ...]
-
-
-def is_code(text: str) -> bool:
-    return bool(_NUMERIC_CODE.fullmatch(text) or _SYMBOLIC_CODE.fullmatch(text))
+    explained: tuple[Explained, ...] = field(default=(), compare=False)
+    found: tuple[Found, ...] = field(default=(), compare=False)
 
 
 def parse_html(markup: str | bytes) -> html.HtmlElement:
     """Parse a document or a fragment; comments are kept (they mark React placeholders)."""
     if isinstance(markup, str):
-        markup = _XML_DECL.sub("", markup, count=1)
-    parser = html.HTMLParser(huge_tree=True, remove_comments=False)
+        # libxml2 reads UTF-8 bytes faster than a Python string.
+        markup = _XML_DECL.sub("", markup, count=1).encode("utf-8", "replace")
+    parser = html.HTMLParser(huge_tree=True, remove_comments=False, encoding="utf-8")
     try:
         return html.fromstring(markup, parser=parser)
     except etree.ParserError:  # nothing but white space or comments
@@ -48,25 +73,66 @@ def parse_html(markup: str | bytes) -> html.HtmlElement:
 
 
 def heading_text(element: html.HtmlElement) -> str:
-    return _ANCHOR_TAIL.sub("", normalize_text(element.text_content()))
+    return _ANCHORS.sub("", normalize_text(element.text_content())).strip()
 
 
-def walk(root: html.HtmlElement) -> Iterator[tuple[list[tuple[int, str]], html.HtmlElement]]:
-    """Yield each top-level table with the heading path (level, text) above it."""
-    stack: list[tuple[int, str]] = []
-    for element in root.iter(*HEADINGS, "table"):
-        if element.tag == "table":
-            if not any(a.tag == "table" for a in element.iterancestors()):
-                yield list(stack), element
-            continue
-        level = int(element.tag[1])
-        while stack and stack[-1][0] >= level:
-            stack.pop()
-        stack.append((level, heading_text(element)))
-
-
-def section_of(path: list[tuple[int, str]]) -> str:
+def section_of(path: Path) -> str:
     return " > ".join(text for _, text in path if text)
+
+
+@dataclass(frozen=True)
+class Block:
+    """A table, list, paragraph or heading, in page order, with the headings above it."""
+
+    path: Path
+    element: html.HtmlElement
+    owner: html.HtmlElement | None = None  # the code heading this block belongs to
+    code: bool = False  # a heading that is a code
+
+
+def walk(root: html.HtmlElement) -> Iterator[Block]:
+    """Every heading and every top-level table, list and paragraph, in page order.
+
+    A heading that is itself a code (``-1013 INVALID_MESSAGE``) in an error section does not
+    open a section: the blocks after it belong to it until the next heading."""
+    stack: list[tuple[int, str]] = []
+    owner: html.HtmlElement | None = None
+    for element in root.iter(*HEADINGS, *BLOCKS):
+        tag = element.tag
+        if tag in HEADINGS:
+            level = int(tag[1])
+            while stack and stack[-1][0] >= level:
+                stack.pop()
+            text = heading_text(element)
+            path = tuple(stack)
+            if blocks.code_heading(text) and blocks.in_error_section(path):
+                owner = element
+                yield Block(path, element, code=True)
+                continue
+            owner = None
+            yield Block(path, element)
+            stack.append((level, text))
+            continue
+        path = tuple(stack)
+        # Lists and paragraphs matter only where codes outside tables may be.
+        if tag != "table" and owner is None and not blocks.in_error_section(path):
+            continue
+        if _nested(element):
+            continue
+        yield Block(path, element, owner)
+
+
+_CONTAINERS = frozenset({"table", "li", "dd", "dt", "p", "dl"})
+
+
+def _nested(element: html.HtmlElement) -> bool:
+    """Inside a table, a list or a paragraph that is itself walked."""
+    lists = element.tag in ("ul", "ol")
+    for ancestor in element.iterancestors():
+        tag = ancestor.tag
+        if tag in _CONTAINERS or (lists and tag in ("ul", "ol")):
+            return True
+    return False
 
 
 def _cells(tr: html.HtmlElement) -> list[html.HtmlElement]:
@@ -81,258 +147,189 @@ def _rows(table: html.HtmlElement) -> list[html.HtmlElement]:
     return [tr for tr in rows if next(tr.iterancestors("table")) is table]
 
 
-def table_header(table: html.HtmlElement) -> tuple[list[str], list[str | None]] | None:
-    """Header texts and roles when the table's first row is an error-code header."""
-    first = next(table.iter("tr"), None)
-    if first is None:
-        return None
-    texts = [normalize_text(c.text_content()) for c in _cells(first)]
-    roles = headers.roles_of(texts)
-    return (texts, roles) if roles else None
+def _is_header_row(tr: html.HtmlElement, texts: list[str]) -> bool:
+    if any(c.tag == "th" for c in _cells(tr)):
+        return True
+    parent = tr.getparent()
+    if parent is not None and parent.tag == "thead":
+        return True
+    return columns.roles_of(texts) is not None
 
 
-def _status(text: str) -> int | None:
-    return int(text) if _HTTP_STATUS.fullmatch(text) else None
-
-
-@dataclass
-class _Collector:
-    """Rows of one table and the warnings about the rows that could not be read."""
-
-    page: str
-    context: str
-    rows: list[Row] = field(default_factory=list)
-    warnings: list[ParseWarning] = field(default_factory=list)
-
-    def warn(self, line: int | None, text: str) -> None:
-        self.warnings.append(ParseWarning(self.page, line, self.context + text))
-
-    def add(self, line: int | None, values: dict[str, str], kind: str = KIND_CODE) -> None:
-        code, message = values.get(CODE, ""), values.get(MESSAGE, "")
-        if kind == KIND_CODE and not is_code(code):
-            self.warn(line, f"{code!r} is not an error code (message {message!r})")
-            return
-        if not message:
-            self.warn(line, f"code {code} has no message")
-        status_text = values.get(HTTP_STATUS, "")
-        status = _status(status_text)
-        if status_text and status is None:
-            self.warn(line, f"code {code}: HTTP status {status_text!r} is not a number")
-        self.rows.append(Row(code, message, status, values.get(TITLE) or None, kind))
-
-
-def _read_table(
-    table: html.HtmlElement, section: str, page: str, line_offset: int
-) -> tuple[Table, list[ParseWarning]] | None:
-    found = table_header(table)
-    if found is None:
-        return None
-    columns, roles = found
-    out = _Collector(page, f"table {section!r}: ")
-    for tr in _rows(table)[1:]:
-        line = ((tr.sourceline or 0) + line_offset) or None
-        cells = _cells(tr)
-        if len(cells) != len(roles):
-            texts = " | ".join(normalize_text(c.text_content()) for c in cells)
-            out.warn(line, f"row has {len(cells)} cells, the header {len(roles)}: {texts!r}")
-            continue
-        values: dict[str, str] = {}
-        for role, cell in zip(roles, cells, strict=True):
-            if role is not None and role not in values:
-                values[role] = cell_text(cell)
-        out.add(line, values)
-    return Table(section, tuple(columns), tuple(out.rows)), out.warnings
-
-
-def extract_html(markup: str | bytes, page: str, line_offset: int = 0) -> Extraction:
-    """Every error-code table of an HTML document or fragment."""
-    root = parse_html(markup)
-    tables: list[Table] = []
-    warnings: list[ParseWarning] = []
-    for path, table in walk(root):
-        read = _read_table(table, section_of(path), page, line_offset)
-        if read is not None:
-            tables.append(read[0])
-            warnings.extend(read[1])
-    return Extraction(tuple(tables), tuple(warnings))
-
-
-# --- plain text -------------------------------------------------------------------------------
-
-_HTTP_LINE = re.compile(
-    r"HTTP(?:\s+ERROR)?(?:\s+STATUS)?(?:\s+CODE)?\s+([1-5][0-9][0-9])\b[\s:：-]*(.*)", re.I
-)
-_REGION_END = re.compile(r"-{3,}|\*{3,}|_{3,}")
-
-
-def _section_before(lines: list[str], index: int) -> str:
-    for line in reversed(lines[max(0, index - 3) : index]):
-        text = line.strip().lstrip("#").strip()
-        if text and len(text) <= 80:
-            return text
+def lead_of(element: html.HtmlElement) -> str:
+    """The text of the block just before an element (its introduction), if short."""
+    node: html.HtmlElement | None = element
+    for _ in range(3):
+        assert node is not None
+        before = node.getprevious()
+        while before is not None and not isinstance(before.tag, str):
+            before = before.getprevious()
+        if before is not None:
+            if before.tag not in _LEAD_TAGS:
+                return ""
+            text = normalize_text(before.text_content())
+            return text if len(text) <= _MAX_LEAD else ""
+        node = node.getparent()
+        if node is None:
+            return ""
     return ""
 
 
-def _header_run(lines: list[str], start: int) -> list[str] | None:
-    """A header written one cell per line (visible text of an HTML table)."""
-    run: list[str] = []
-    for line in lines[start:]:
-        text = line.strip()
-        if not text or headers.role_of(text) is None:
-            break
-        run.append(text)
-    return run if headers.roles_of(run) and len(run) >= 2 else None
-
-
-def _line_values(text: str, roles: list[str | None]) -> dict[str, str] | None:
-    """The cells of one ``CODE [HTTP] DESCRIPTION`` line, if it is one."""
-    parts = text.split(None, len(roles) - 1)
-    if len(parts) < len(roles):
-        return None
-    values = {role: part for role, part in zip(roles, parts, strict=True) if role is not None}
-    if not _NUMERIC_CODE.fullmatch(values.get(CODE, "")):
-        return None
-    if HTTP_STATUS in values and _status(values[HTTP_STATUS]) is None:
-        return None
-    values[MESSAGE] = normalize_text(values.get(MESSAGE, ""))
-    return values
-
-
-Region = tuple[_Collector, int]  # the rows read and the index of the line after the region
-
-
-def _line_region(
-    lines: list[str], start: int, roles: list[str | None], out: _Collector, line0: int
-) -> Region | None:
-    first = next((line.strip() for line in lines[start:] if line.strip()), "")
-    if _line_values(first, roles) is None:
-        return None  # a sentence that happens to read like a header
-    i = start
-    while i < len(lines):
-        text = lines[i].strip()
-        if not text or _REGION_END.fullmatch(text):
-            # A blank line ends the region unless rows go on after it.
-            j = i
-            while j < len(lines) and not lines[j].strip():
-                j += 1
-            if out.rows and j < len(lines) and _line_values(lines[j].strip(), roles):
-                i = j
-                continue
-            break
-        line = line0 + i + 1
-        values = _line_values(text, roles)
-        http = _HTTP_LINE.fullmatch(text)
-        if values is not None:
-            out.add(line, values)
-        elif http is not None:
-            status = http.group(1)
-            message = normalize_text(http.group(2))
-            out.add(
-                line, {CODE: f"HTTP {status}", MESSAGE: message, HTTP_STATUS: status}, KIND_HTTP
-            )
-        else:
-            out.warn(line, f"not a 'CODE DESCRIPTION' row: {text!r}")
-        i += 1
-    return out, i
-
-
-_TEXT_SYMBOLIC = re.compile(
-    r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+(?:\.[A-Z][A-Z0-9_]*)*|[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+"
-)
-_CONTINUES = frozenset(".,;:!?)。，；：！？）")
-
-
-def _code_style(first: str) -> re.Pattern[str] | None:
-    """The pattern every code of a one-cell-per-line table follows, from its first code."""
-    for style in (_NUMERIC_CODE, _TEXT_SYMBOLIC):
-        if style.fullmatch(first):
-            return style
-    return None
-
-
 @dataclass
-class _OpenRow:
-    line: int
-    code: str
-    cells: list[str] = field(default_factory=list)
-    message: list[str] = field(default_factory=list)
-    split: bool = False  # the message's last line was a placeholder
+class _Candidate:
+    block: Block
+    header: list[str]
+    body: list[tuple[html.HtmlElement, list[html.HtmlElement]]]  # (tr, its cells)
+    context: Context
+    verdict: Verdict
+
+    @property
+    def signature(self) -> tuple[object, ...]:
+        roles = self.verdict.roles
+        return (self.block.path, roles.by_cells if roles else None)
 
 
-def _cell_region(
-    lines: list[str], start: int, roles: list[str | None], out: _Collector, line0: int
-) -> Region | None:
-    """Rows written one cell per line. A message goes on past its first line only where a
-    placeholder split it; the region ends at a blank line or where the cells stop."""
-    style = _code_style(lines[start].strip() if start < len(lines) else "")
-    if style is None:
-        return None  # labels that happen to stand on consecutive lines
-    others = [r for r in roles if r != CODE]
+def _candidate(block: Block, siblings: bool = False) -> _Candidate | None:
+    """A table with its header, rows, context and verdict. ``siblings``: a table in the same
+    section is taken, so this one may earn the bonus of a table beside it."""
+    table = block.element
+    rows = _rows(table)
+    if not rows:
+        return None
+    first = [normalize_text(c.text_content()) for c in _cells(rows[0])]
+    if _is_header_row(rows[0], first):
+        header, rows = first, rows[1:]
+    else:
+        header = [""] * len(first)
+    width = len(header)
+    if width < 2:
+        return None
+    caption = table.find("caption")
+    context = Context(
+        tuple(text for _, text in block.path),
+        normalize_text(caption.text_content()) if caption is not None else "",
+        lead_of(table),
+    )
+    hopeless = out_of_reach(header, context, siblings)
+    if hopeless is not None:  # the cells could not change the decision: not read
+        return _Candidate(block, header, [], context, hopeless)
+    body = [(tr, _cells(tr)) for tr in rows]
+    cells: list[list[str]] = [[] for _ in range(width)]
+    for _, row in body:
+        if len(row) == width:
+            for i, cell in enumerate(row):
+                cells[i].append(normalize_text(cell.text_content()))
+    return _Candidate(block, header, body, context, judge(header, cells, context))
 
-    def close(row: _OpenRow) -> None:
-        if len(row.cells) < len(others):
-            out.warn(
-                row.line,
-                f"code {row.code}: expected {len(others)} cells after the "
-                f"code, found {row.cells!r}",
+
+def _read_table(found: _Candidate, page: str, line_offset: int) -> tuple[Table, list[ParseWarning]]:
+    roles = found.verdict.roles
+    assert roles is not None
+    section = section_of(found.block.path)
+    context = found.context
+    code_cells = [cells[roles.code] for _, cells in found.body if len(cells) > roles.code]
+    http_table = all(
+        columns.is_http_like(normalize_text(c.text_content())) for c in code_cells
+    ) and any(
+        "http" in text.lower() or "status" in text.lower()
+        for text in (found.header[roles.code], section, context.caption, context.lead)
+    )
+    out = Collector(page, f"table {section!r}: ", http_table)
+    if roles.disagrees:
+        said = " | ".join(found.header)
+        held = " | ".join(r or "-" for r in roles.by_cells)
+        out.warn(
+            _line(found.block.element, line_offset),
+            f"the header says {said!r} but the cells hold {held}; the cells are used",
+        )
+    wanted = [(CODE, roles.code), (MESSAGE, roles.message), (HTTP_STATUS, roles.http_status)]
+    wanted.append((TITLE, roles.title))
+    width = len(found.header)
+    strikes = next(found.block.element.iter(*STRUCK), None) is not None
+    for tr, cells in found.body:
+        line = _line(tr, line_offset)
+        if len(cells) != width:
+            texts = " | ".join(normalize_text(c.text_content()) for c in cells)
+            out.warn(line, f"row has {len(cells)} cells, the header {width}: {texts!r}")
+            continue
+        values = {role: cell_text(cells[i]) for role, i in wanted if i is not None}
+        deprecated = strikes and (
+            struck(cells[roles.code]) or all(struck(c) for c in cells if c.text_content())
+        )
+        out.add(line, values, deprecated=deprecated)
+    return Table(section, tuple(found.header), tuple(out.rows)), out.warnings
+
+
+def _line(element: html.HtmlElement, offset: int) -> int | None:
+    return ((element.sourceline or 0) + offset) or None
+
+
+def extract_html(markup: str | bytes, page: str, line_offset: int = 0) -> Extraction:
+    """Every error-code table of an HTML document or fragment, and the codes outside tables
+    in its error sections."""
+    root = parse_html(markup)
+    walked = list(walk(root))
+    candidates = [c for b in walked if b.element.tag == "table" if (c := _candidate(b))]
+    # A table beside a taken one, in the same section and of the same shape, is one too.
+    near = {c.block.path for c in candidates if c.verdict.taken}
+    candidates = [
+        (_candidate(c.block, siblings=True) or c)
+        if c.verdict.roles is None and c.block.path in near
+        else c
+        for c in candidates
+    ]
+    taken = {c.signature for c in candidates if c.verdict.taken}
+    for c in candidates:
+        if not c.verdict.taken and c.verdict.roles is not None and c.signature in taken:
+            c.verdict = c.verdict.with_bonus(
+                SIBLING_BONUS, "a table of the same shape beside it is taken"
             )
-            return
-        values = {r: c for r, c in zip(others, row.cells, strict=False) if r is not None}
-        out.add(row.line, {**values, CODE: row.code, MESSAGE: join_lines(row.message)})
+    by_element = {id(c.block.element): c for c in candidates}
 
-    row: _OpenRow | None = None
-    i = start
-    while i < len(lines):
-        text = lines[i].strip()
-        if not text or _REGION_END.fullmatch(text):
-            break
-        at = line0 + i + 1
-        if row is not None and len(row.cells) < len(others):
-            row.cells.append(text)  # the next cell of the current row
-            if others[len(row.cells) - 1] == MESSAGE:
-                row.message = [text]
-        elif row is not None and is_lone_placeholder(text) and len(text) < min(3, len(row.code)):
-            row.message.append("{" + text + "}")
-            row.split = True
-        elif row is not None and (row.split or text[0] in _CONTINUES) and not style.fullmatch(text):
-            row.message.append(text)
-            row.split = False
-        elif style.fullmatch(text):
-            if row is not None:
-                close(row)
-            row = _OpenRow(at, text)
-        elif i + 1 < len(lines) and style.fullmatch(lines[i + 1].strip()):
-            out.warn(at, f"not part of a table row: {text!r}")
-        else:
-            break
-        i += 1
-    if row is not None:
-        close(row)
-    return out, i
+    results: list[tuple[Table, list[ParseWarning], Found]] = []
+    explained: list[Explained] = []
+    for block in walked:
+        element = block.element
+        if element.tag == "table":
+            candidate = by_element.get(id(element))
+            if candidate is None:
+                continue
+            rows = 0
+            if candidate.verdict.taken:
+                table, warnings = _read_table(candidate, page, line_offset)
+                rows = len(table.rows)
+                lead = candidate.context.lead
+                results.append((table, warnings, Found(block.path, lead, (element,))))
+            explained.append(
+                Explained(
+                    section_of(block.path),
+                    tuple(candidate.header),
+                    _line(element, line_offset),
+                    rows,
+                    candidate.verdict,
+                )
+            )
+    for read in blocks.read_all(walked, page, line_offset):
+        results.append((read.table, read.warnings, Found(read.path, "", read.elements)))
+        why = f"codes outside a table, in a section about errors: {read.layout}"
+        explained.append(
+            Explained(
+                read.table.section,
+                read.table.columns,
+                _line(read.elements[0], line_offset),
+                len(read.table.rows),
+                Verdict(True, THRESHOLD, (why,), None),
+            )
+        )
+    order = {id(b.element): i for i, b in enumerate(walked)}
+    results.sort(key=lambda r: order[id(r[2].elements[0])])
+    explained.sort(key=lambda e: e.line or 0)
+    tables = tuple(r[0] for r in results)
+    found = tuple(r[2] for r in results)
+    return Extraction(tables, tuple(w for r in results for w in r[1]), tuple(explained), found)
 
 
 def extract_text(text: str, page: str, line0: int = 0) -> Extraction:
-    """Error-code tables of plain text: ``CODE DESCRIPTION`` lines or one cell per line."""
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    tables: list[Table] = []
-    warnings: list[ParseWarning] = []
-    i = 0
-    while i < len(lines):
-        region: Region | None = None
-        labels = headers.split_header_line(lines[i])
-        roles = headers.roles_of(labels) if labels and len(labels) >= 2 else None
-        section = _section_before(lines, i)
-        out = _Collector(page, "")
-        if labels and roles:
-            region = _line_region(lines, i + 1, roles, out, line0)
-        elif (run := _header_run(lines, i)) is not None:
-            labels, roles = run, headers.roles_of(run)
-            assert roles is not None
-            region = _cell_region(lines, i + len(run), roles, out, line0)
-        if region is None or labels is None:
-            i += 1
-            continue
-        tables.append(Table(section, tuple(labels), tuple(out.rows)))
-        warnings.extend(out.warnings)
-        i = max(region[1], i + 1)
+    """Error-code tables of plain text."""
+    tables, warnings = plaintext.extract_text(text, page, line0)
     return Extraction(tuple(tables), tuple(warnings))

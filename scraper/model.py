@@ -10,7 +10,7 @@ from typing import Any
 KIND_CODE = "code"
 KIND_HTTP = "http"
 
-ROW_KEYS = ("code", "message", "http_status", "placeholders", "title", "kind")
+ROW_KEYS = ("code", "message", "http_status", "placeholders", "title", "kind", "deprecated")
 
 _PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_]+)\}")
 
@@ -38,6 +38,7 @@ class Row:
     http_status: int | None = None
     title: str | None = None
     kind: str = KIND_CODE
+    deprecated: bool = False  # struck through on the page
 
     @property
     def placeholders(self) -> tuple[str, ...]:
@@ -51,6 +52,7 @@ class Row:
             "placeholders": list(self.placeholders),
             "title": self.title,
             "kind": self.kind,
+            "deprecated": self.deprecated,
         }
 
     @classmethod
@@ -62,6 +64,7 @@ class Row:
             http_status=None if status is None else int(status),
             title=None if data.get("title") is None else str(data["title"]),
             kind=str(data.get("kind") or KIND_CODE),
+            deprecated=bool(data.get("deprecated", False)),
         )
 
 

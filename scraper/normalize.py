@@ -4,11 +4,13 @@ The site is React/MDX. A docs placeholder ``{0}`` is an MDX expression, rendered
 number between React's text separators (``to <!-- -->0<!-- --> channels``), and as a lone ``0``
 line in the page's visible text. An angle-bracket token such as ``<op>`` arrives escaped
 (``&lt;op&gt;``) or as an unknown, usually empty, element the HTML parser made. Both are
-restored to ``{N}`` / ``{op}``; nothing else in a message changes.
+restored to ``{N}`` / ``{op}``. Other docs tools write ``{{name}}``, restored to ``{name}``;
+invisible layout characters go. Nothing else in a message changes.
 """
 
 from __future__ import annotations
 
+import copy
 import re
 
 from lxml import etree, html
@@ -27,9 +29,21 @@ def _token(match: re.Match[str]) -> str:
     return match.group(0) if name.lower() in KNOWN_TAGS else "{" + name + "}"
 
 
+# Layout artifacts, not text: zero-width spaces, word joiners and BOMs anywhere; zero-width
+# (non-)joiners where they join no word. Bidi controls are text and are kept (renderers escape
+# them). No-break spaces are white space to ``str.split``.
+_INVISIBLE = re.compile(r"[\u200b\u2060\ufeff]|(?<!\w)[\u200c\u200d]|[\u200c\u200d](?!\w)")
+_SPECIAL = re.compile(r"[<{\u200b\u2060\ufeff\u200c\u200d]")
+_DOUBLE_BRACES = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
+
+
 def normalize_text(text: str) -> str:
-    """Restore escaped ``<name>`` tokens and collapse whitespace. Idempotent."""
-    return " ".join(_ESCAPED_TOKEN.sub(_token, text).split())
+    """Restore escaped ``<name>`` tokens and ``{{name}}`` placeholders, drop invisible layout
+    characters and collapse whitespace. Idempotent."""
+    if not _SPECIAL.search(text):  # the common case: white space only
+        return " ".join(text.split())
+    text = _ESCAPED_TOKEN.sub(_token, _INVISIBLE.sub("", text))
+    return " ".join(_DOUBLE_BRACES.sub(r"{\1}", text).split())
 
 
 def _is_separator(node: object) -> bool:
@@ -60,7 +74,11 @@ def repair_cell(cell: html.HtmlElement) -> None:
 
 
 def cell_text(cell: html.HtmlElement) -> str:
-    """The normalized text of one table cell (repairs the cell in place first)."""
+    """The normalized text of one table cell, repaired (on a copy: the page is not changed)."""
+    if len(cell) == 0:  # text only: nothing to repair
+        return normalize_text(cell.text or "")
+    cell = copy.deepcopy(cell)
+    cell.tail = None
     repair_cell(cell)
     return normalize_text(cell.text_content())
 

@@ -3,11 +3,14 @@
 - raw HTML, a fragment or a whole document;
 - the crawler's ``.json`` (keys ``html``, ``text``, ``url``, ``title``);
 - the crawler's ``.md``: visible text, then the raw HTML in a fenced ``html`` block;
+- Markdown (a docs repository's source: front matter, headings, pipe or inline HTML tables),
+  rendered to HTML with markdown-it-py so that extraction sees HTML only;
 - plain text.
 """
 
 from __future__ import annotations
 
+import html as htmllib
 import json
 import re
 from dataclasses import dataclass
@@ -18,6 +21,13 @@ from .extract import Extraction, extract_html, extract_text
 _HTML_BLOCK = re.compile(r"^```html[ \t]*\r?\n(.*?)\r?\n```[ \t]*\r?$", re.S | re.M)
 _MD_URL = re.compile(r"^\*\*URL:\*\*\s*(\S+)", re.M)
 _MD_TITLE = re.compile(r"\A#\s+(.+)$", re.M)
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n(?:---|\.\.\.)[ \t]*\r?\n", re.S)
+_FRONT_TITLE = re.compile(r"^title:[ \t]*(.+?)[ \t]*$", re.M)
+_MD_HEADING = re.compile(r"^#{1,6}[ \t]+\S", re.M)
+_MD_TABLE = re.compile(
+    r"^[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)+\|?[ \t]*$|^[ \t]*<table[\s>]",
+    re.M | re.I,
+)
 _LOOKS_HTML = re.compile(r"\A\s*(?:<!doctype|<html|<body|<div|<table|<h[1-6]|<!--|<p[ >])", re.I)
 
 
@@ -103,7 +113,52 @@ def from_text(name: str, content: str) -> Page:
         )
     if _LOOKS_HTML.match(head):
         return Page(name, html=content)
+    if looks_markdown(content):
+        markup, heading = markdown_html(content)
+        return Page(name, html=markup, text=content, title=heading)
     return Page(name, text=content)
+
+
+def looks_markdown(content: str) -> bool:
+    """Front matter, or headings together with a table (pipe or inline HTML)."""
+    if _FRONT_MATTER.match(content):
+        return True
+    return bool(_MD_HEADING.search(content) and _MD_TABLE.search(content))
+
+
+def markdown_html(content: str) -> tuple[str, str | None]:
+    """Markdown rendered to HTML whose lines are the source's lines (warnings stay true),
+    and the front matter's title, which becomes the page's first heading."""
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
+
+    title: str | None = None
+    front = _FRONT_MATTER.match(content)
+    if front is not None:
+        found = _FRONT_TITLE.search(front.group(1))
+        title = found.group(1).strip("'\"") if found else None
+        content = "\n" * front.group(0).count("\n") + content[front.end() :]
+    md = MarkdownIt("commonmark", {"html": True}).enable("table")
+    tokens = md.parse(content)
+    out: list[str] = []
+    if title and not any(t.type == "heading_open" and t.tag == "h1" for t in tokens):
+        out.append(f"<h1>{htmllib.escape(title)}</h1>")
+    # Render block by block, each padded to start on its source line.
+    groups: list[list[Token]] = []
+    for token in tokens:
+        if token.level == 0 and token.map is not None or not groups:
+            groups.append([])
+        groups[-1].append(token)
+    lines = 0
+    for group in groups:
+        start = group[0].map[0] if group[0].map else lines
+        if lines < start:
+            out.append("\n" * (start - lines))
+            lines = start
+        piece = md.renderer.render(group, md.options, {})
+        out.append(piece)
+        lines += piece.count("\n")
+    return "".join(out), title
 
 
 def _str_or_none(value: object) -> str | None:

@@ -135,6 +135,7 @@ class SourceView:
     tables: tuple[tuple[str, tuple[Row, ...]], ...]  # (section, rows sorted by code)
     has_http: bool
     has_title: bool
+    has_deprecated: bool
 
     @property
     def source(self) -> Any:
@@ -154,6 +155,7 @@ def view(table: CodeTable) -> SourceView:
         tables,
         has_http=any(r.http_status is not None for r in every),
         has_title=any(r.title for r in every),
+        has_deprecated=any(r.deprecated for r in every),
     )
 
 

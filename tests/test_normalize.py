@@ -12,7 +12,7 @@ from scraper.normalize import join_lines, normalize_text
 
 def message(cell_html: str) -> str:
     header = "<tr><th>Code</th><th>Message</th></tr>"
-    markup = f"<table>{header}<tr><td>1</td><td>{cell_html}</td></tr></table>"
+    markup = f"<h2>Error codes</h2><table>{header}<tr><td>1</td><td>{cell_html}</td></tr></table>"
     found = extract.extract_html(markup, "t")
     return found.tables[0].rows[0].message
 

@@ -34,6 +34,7 @@ class ErrorCode:
     kind: str
     section: str
     source: str
+    deprecated: bool = False  # struck through in the docs
 
     def format(self, *args: object, **kwargs: object) -> str:
         """The message with its placeholders filled.

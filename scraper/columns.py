@@ -1,0 +1,332 @@
+"""What a table's columns hold: evidence from the header words and from the cells.
+
+A header cell's words suggest a role in any language the docs use (a word inside a longer
+label counts: "Error Details Description", "err-code", "label"). The cells then decide: a code
+column holds short, mostly distinct tokens; a message column holds prose; a status column holds
+three-digit HTTP statuses. When header and cells disagree, the cells win and the caller warns.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+CODE = "code"
+MESSAGE = "message"
+HTTP_STATUS = "http_status"
+TITLE = "title"
+
+# Words that give a header cell its role. English words match whole words (camelCase and
+# snake_case are split first); CJK words match inside the label.
+_WORDS: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {
+    HTTP_STATUS: (frozenset({"http"}), ("HTTP",)),
+    CODE: (
+        frozenset({"code", "codes", "label", "errno", "errcode", "retcode", "id", "number"}),
+        ("码", "碼", "代码", "代碼", "编号", "編號", "コード", "番号", "코드", "번호"),
+    ),
+    MESSAGE: (
+        frozenset(
+            {
+                "message",
+                "messages",
+                "msg",
+                "description",
+                "desc",
+                "meaning",
+                "reason",
+                "detail",
+                "details",
+                "explanation",
+                "info",
+                "information",
+                "text",
+                "remark",
+                "remarks",
+                "comment",
+                "cause",
+                "note",
+                "notes",
+            }
+        ),
+        (
+            "消息",
+            "信息",
+            "訊息",
+            "描述",
+            "说明",
+            "說明",
+            "含义",
+            "含義",
+            "原因",
+            "提示",
+            "文案",
+            "解释",
+            "解釋",
+            "内容",
+            "內容",
+            "メッセージ",
+            "説明",
+            "意味",
+            "理由",
+            "詳細",
+            "메시지",
+            "메세지",
+            "설명",
+            "내용",
+            "의미",
+            "원인",
+            "사유",
+        ),
+    ),
+    TITLE: (
+        frozenset({"title", "name"}),
+        ("标题", "標題", "名称", "名稱", "タイトル", "名前", "이름", "제목", "명칭"),
+    ),
+}
+# A header that is only "Error" (Kraken's first column) names the code.
+_ERROR_WORDS = (
+    frozenset({"error", "errors", "err", "exception", "exceptions", "failure", "fault"}),
+    ("错误", "錯誤", "报错", "報錯", "异常", "異常", "エラー", "오류", "에러", "예외"),
+)
+# Header words of parameter, field and type tables: evidence against an error table.
+_PARAMETER_WORDS = (
+    frozenset(
+        {"parameter", "parameters", "param", "params", "type", "required", "field", "default"}
+    ),
+    ("参数", "參數", "类型", "類型", "必填", "必须", "必須", "字段", "パラメータ", "必須", "필수"),
+)
+
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_WORD = re.compile(r"[a-z]+")
+_MAX_LABEL = 40  # characters: a header cell, not a sentence
+
+
+def _words(text: str) -> set[str]:
+    return set(_WORD.findall(_CAMEL.sub(" ", text).lower()))
+
+
+def has_word(text: str, vocabulary: tuple[frozenset[str], tuple[str, ...]]) -> bool:
+    english, cjk = vocabulary
+    return bool(_words(text) & english) or any(w in text for w in cjk)
+
+
+@lru_cache(maxsize=4096)
+def is_error_word(text: str) -> bool:
+    """True when the text names errors in one of the docs' languages."""
+    return has_word(text, _ERROR_WORDS)
+
+
+# Message words that, beside a code column, mark an error table (not "description").
+_STRONG_MESSAGE = (
+    frozenset({"message", "messages", "msg", "reason"}),
+    (
+        "消息",
+        "信息",
+        "訊息",
+        "提示",
+        "文案",
+        "原因",
+        "メッセージ",
+        "理由",
+        "메시지",
+        "메세지",
+        "원인",
+    ),
+)
+
+
+@lru_cache(maxsize=4096)
+def names_messages_strongly(text: str) -> bool:
+    return len(text) <= _MAX_LABEL and has_word(text, _STRONG_MESSAGE)
+
+
+@lru_cache(maxsize=4096)
+def names_codes(text: str) -> bool:
+    return has_word(text, _WORDS[CODE])
+
+
+@lru_cache(maxsize=4096)
+def is_parameter_header(text: str) -> bool:
+    return len(text) <= _MAX_LABEL and has_word(text, _PARAMETER_WORDS)
+
+
+@lru_cache(maxsize=4096)
+def role_of(header: str, *, loose: bool = True) -> str | None:
+    """The role a header cell's words suggest: code, message, http_status, title or None.
+    ``loose``: a label that only says "Error" names the code column."""
+    text = " ".join(header.split())
+    if not text or len(text) > _MAX_LABEL:
+        return None
+    for role in (HTTP_STATUS, CODE, MESSAGE, TITLE):
+        if has_word(text, _WORDS[role]):
+            return role
+    if loose and has_word(text, _ERROR_WORDS):
+        return CODE
+    return None
+
+
+def roles_of(headers: Sequence[str]) -> list[str | None] | None:
+    """Roles by header words alone, when they name a code and a message column."""
+    roles = [role_of(h) for h in headers]
+    if CODE in roles and MESSAGE in roles:
+        return roles
+    return None
+
+
+# --- the cells --------------------------------------------------------------------------------
+
+# Numbers, negative numbers, sub-codes (51008_1000), identifiers (INVALID_PARAM_VALUE,
+# OKX_CONNECT_ERROR_CODES.UNKNOWN_ERROR, err-code), and "Category:text" (EOrder:Insufficient funds).
+_NUMERIC = re.compile(r"-?[0-9]+(?:[_.-][0-9]+)*")
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:[.:/-][A-Za-z0-9_]+)*")
+_CATEGORY = re.compile(r"[A-Z][A-Za-z0-9]*:[A-Za-z0-9].{0,78}")
+_HTTP = re.compile(r"[1-5][0-9][0-9]")
+_HTTP_LIKE = re.compile(r"[1-5](?:[0-9][0-9]|xx|XX)(?:\s*/\s*[1-5](?:[0-9][0-9]|xx|XX))*")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+_LETTERS = re.compile(r"[^\W\d_]{2,}")
+
+
+def is_code(text: str) -> bool:
+    """A code token: short, one word (or ``Category:words``), no sentence punctuation."""
+    if not text or len(text) > 80:
+        return False
+    return bool(
+        _NUMERIC.fullmatch(text) or _IDENTIFIER.fullmatch(text) or _CATEGORY.fullmatch(text)
+    )
+
+
+def is_http_status(text: str) -> bool:
+    return _HTTP.fullmatch(text) is not None
+
+
+def is_http_like(text: str) -> bool:
+    """An HTTP status as status tables write it: ``404``, ``200/201``, ``5xx``."""
+    return _HTTP_LIKE.fullmatch(text) is not None
+
+
+def is_prose(text: str) -> bool:
+    """Words a person reads: two words, or CJK text, or a sentence."""
+    if _CJK.search(text):
+        return True
+    return len(_LETTERS.findall(text)) >= 2 and " " in text
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What one column's data cells hold."""
+
+    filled: int  # non-empty cells
+    code: float  # share of filled cells that are code tokens
+    http: float  # share that are HTTP statuses
+    prose: float  # share that are prose
+    numeric: float  # share that are plain numbers
+    distinct: float  # distinct values / filled cells
+    length: float  # mean length
+
+    @classmethod
+    def of(cls, cells: Sequence[str]) -> Profile:
+        filled = [c for c in cells if c]
+        n = len(filled)
+        if not n:
+            return cls(0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+        return cls(
+            filled=n,
+            code=sum(map(is_code, filled)) / n,
+            http=sum(map(is_http_like, filled)) / n,
+            prose=sum(map(is_prose, filled)) / n,
+            numeric=sum(1 for c in filled if _NUMERIC.fullmatch(c)) / n,
+            distinct=len(set(filled)) / n,
+            length=sum(map(len, filled)) / n,
+        )
+
+    @property
+    def codes(self) -> bool:
+        return self.filled > 0 and (self.code >= 0.8 or self.http >= 0.9) and self.length <= 60
+
+    @property
+    def statuses(self) -> bool:
+        return self.filled > 0 and self.http >= 0.9
+
+
+@dataclass(frozen=True)
+class Roles:
+    """Which column is which, decided from the cells with the header as a tie-break."""
+
+    code: int
+    message: int | None
+    http_status: int | None
+    title: int | None
+    header_roles: tuple[str | None, ...]
+    disagrees: bool  # the header named a chosen column for another role
+
+    def role(self, index: int) -> str | None:
+        for role, at in (
+            (CODE, self.code),
+            (MESSAGE, self.message),
+            (HTTP_STATUS, self.http_status),
+            (TITLE, self.title),
+        ):
+            if at == index:
+                return role
+        return None
+
+    @property
+    def by_cells(self) -> tuple[str | None, ...]:
+        return tuple(self.role(i) for i in range(len(self.header_roles)))
+
+
+def assign(headers: Sequence[str], columns: Sequence[Sequence[str]]) -> Roles | None:
+    """Decide the columns' roles; None when no column holds codes."""
+    said = tuple(role_of(h) for h in headers)
+    profiles = [Profile.of(c) for c in columns]
+    width = len(profiles)
+    if not any(p.filled for p in profiles):  # a header and no rows: the header alone
+        named = roles_of(headers)
+        if named is None:
+            return None
+        return Roles(
+            named.index(CODE),
+            named.index(MESSAGE),
+            named.index(HTTP_STATUS) if HTTP_STATUS in named else None,
+            named.index(TITLE) if TITLE in named else None,
+            said,
+            False,
+        )
+
+    def prefer(candidates: list[int], role: str) -> list[int]:
+        return sorted(candidates, key=lambda i: (said[i] != role, i))
+
+    # A column named for codes needs fewer code tokens to count (a few rows may be broken).
+    coded = [
+        i
+        for i in range(width)
+        if profiles[i].codes or (said[i] == CODE and profiles[i].code >= 0.5)
+    ]
+    if not coded:
+        return None
+    # A status column beside another code column is the status, not the code.
+    plain = [i for i in coded if not profiles[i].statuses] or coded
+    code = prefer(plain, CODE)[0]
+    rest = [i for i in range(width) if i != code]
+    statuses = [i for i in rest if profiles[i].statuses and profiles[i].numeric == 1.0]
+    http_status = prefer(statuses, HTTP_STATUS)[0] if statuses else None
+    rest = [i for i in rest if i != http_status]
+    message: int | None = None
+    named_message = [i for i in rest if said[i] == MESSAGE and profiles[i].prose >= 0.5]
+    if named_message:
+        message = named_message[0]
+    elif rest:
+        message = max(rest, key=lambda i: (profiles[i].prose, profiles[i].length, -i))
+        if profiles[message].filled == 0 and said[message] != MESSAGE:
+            message = None
+    rest = [i for i in rest if i != message]
+    titles = [i for i in rest if said[i] in (TITLE, MESSAGE)]
+    title = prefer(titles, TITLE)[0] if titles else None
+    chosen = {code: CODE, message: MESSAGE, http_status: HTTP_STATUS}
+    strict = [role_of(h, loose=False) for h in headers]
+    disagrees = any(
+        i is not None and strict[i] not in (None, TITLE, role) for i, role in chosen.items()
+    )
+    return Roles(code, message, http_status, title, said, disagrees)

@@ -1,0 +1,85 @@
+"""Turning the cells of one table (or one list) into rows, with a warning for each that fails."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from lxml import html
+
+from .columns import CODE, HTTP_STATUS, MESSAGE, TITLE, is_code, is_http_like, is_http_status
+from .model import KIND_CODE, KIND_HTTP, ParseWarning, Row
+
+STRUCK = ("del", "s", "strike")
+# "CODE NAME", "CODE: message", "CODE - message": a code token and what follows it.
+_CODE_THEN = re.compile(
+    r"(?P<code>-?[0-9]+(?:_[0-9]+)*|[A-Za-z_]\w*(?:[.:/-]\w+)*)"
+    r"(?:\s*[:：]\s*|\s+[-–—]\s+|\s+)(?P<rest>\S.*)"
+)
+
+
+def struck(cell: html.HtmlElement) -> bool:
+    """All of the element's text is struck through (a deprecated code)."""
+    text = "".join(cell.itertext()).strip()
+    if not text:
+        return False
+    if any(a.tag in STRUCK for a in cell.iterancestors()):
+        return True
+    inside = "".join(t for s in cell.iter(*STRUCK) for t in s.itertext())
+    return "".join(inside.split()) == "".join(text.split())
+
+
+def split_code(text: str, numeric_only: bool = False) -> tuple[str, str] | None:
+    """``-1013 INVALID_MESSAGE`` -> ("-1013", "INVALID_MESSAGE"); None if no code leads."""
+    text = text.strip()
+    if is_code(text) and " " not in text:
+        return (text, "") if _strong_code(text, numeric_only) else None
+    match = _CODE_THEN.fullmatch(text)
+    if match is None or not _strong_code(match["code"], numeric_only):
+        return None
+    return match["code"], match["rest"].strip()
+
+
+def _strong_code(code: str, numeric_only: bool) -> bool:
+    """A token that is a code even outside a table: a number, or an identifier with
+    ``_``, ``.`` or ``:`` in it (not an ordinary word)."""
+    if re.fullmatch(r"-?[0-9]+(?:_[0-9]+)*", code):
+        return True
+    return not numeric_only and bool(re.search(r"[_.:]", code)) and code.upper() == code
+
+
+@dataclass
+class Collector:
+    """Rows of one table and the warnings about the rows that could not be read."""
+
+    page: str
+    context: str
+    http_table: bool = False  # a table of HTTP statuses: codes such as 5xx are allowed
+    rows: list[Row] = field(default_factory=list)
+    warnings: list[ParseWarning] = field(default_factory=list)
+
+    def warn(self, line: int | None, text: str) -> None:
+        self.warnings.append(ParseWarning(self.page, line, self.context + text))
+
+    def add(
+        self,
+        line: int | None,
+        values: dict[str, str],
+        kind: str = KIND_CODE,
+        deprecated: bool = False,
+    ) -> None:
+        code, message = values.get(CODE, ""), values.get(MESSAGE, "")
+        if self.http_table and is_http_like(code):
+            kind = KIND_HTTP
+            values = {HTTP_STATUS: code, **values} if is_http_status(code) else values
+        if kind == KIND_CODE and not is_code(code):
+            self.warn(line, f"{code!r} is not an error code (message {message!r})")
+            return
+        if not message:
+            self.warn(line, f"code {code} has no message")
+        status_text = values.get(HTTP_STATUS, "")
+        status = int(status_text) if is_http_status(status_text) else None
+        if status_text and status is None:
+            self.warn(line, f"code {code}: HTTP status {status_text!r} is not a number")
+        title = values.get(TITLE) or None
+        self.rows.append(Row(code, message, status, title, kind, deprecated))

@@ -1,0 +1,146 @@
+"""Is this table an error-code table? One decision, with the evidence that made it.
+
+The evidence is general: what the header words mean, what the cells hold, and the section
+around the table (its heading path, caption and the sentence just before it). No domain, CSS
+class or page-specific label takes part. ``errtables extract --explain`` prints these reasons.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from . import columns
+from .columns import CODE, MESSAGE, Roles
+
+THRESHOLD = 4
+
+# Words in a message that say something went wrong, in the docs' languages.
+_TROUBLE_EN = re.compile(
+    r"\b(?:invalid|error|errors|fail(?:ed|s|ure)?|not|no|cannot|can't|can ?not|unable|exceed"
+    r"(?:s|ed)?|insufficient|too|missing|denied|forbidden|unauthori[sz]ed|expired|unsupported|"
+    r"illegal|wrong|incorrect|reject(?:ed)?|limit|duplicate[d]?|unavailable|timeout|timed out|"
+    r"required|must|mismatch|unknown|disabled|frozen|restricted|already|empty|please|only|"
+    r"maximum|minimum|exist|does ?n[o']t|isn't|unable|abnormal|busy)\b",
+    re.I,
+)
+_TROUBLE_CJK = re.compile(
+    r"不|无|無|失败|失敗|错误|錯誤|超过|超過|超出|非法|禁止|限制|请|請|未|已|"
+    r"できません|無効|失敗|不正|超過|エラー|오류|실패|없습니다|유효하지|초과|불가|않"
+)
+
+
+def troubled(text: str) -> bool:
+    return bool(_TROUBLE_EN.search(text) or _TROUBLE_CJK.search(text))
+
+
+@dataclass(frozen=True)
+class Context:
+    """What surrounds a table on its page."""
+
+    headings: tuple[str, ...]
+    caption: str = ""
+    lead: str = ""  # the block just before the table
+
+    def mentions(self) -> str | None:
+        """The first piece of context that names errors."""
+        for text in (*reversed(self.headings), self.caption, self.lead):
+            if text and columns.is_error_word(text):
+                return text
+        return None
+
+
+@dataclass(frozen=True)
+class Verdict:
+    taken: bool
+    score: int
+    reasons: tuple[str, ...]
+    roles: Roles | None
+
+    def explain(self) -> str:
+        state = "taken" if self.taken else "skipped"
+        return f"{state} (score {self.score}, needs {THRESHOLD}): " + "; ".join(self.reasons)
+
+    def with_bonus(self, points: int, reason: str) -> Verdict:
+        score = self.score + points
+        taken = self.roles is not None and self.roles.message is not None and score >= THRESHOLD
+        return Verdict(taken, score, (*self.reasons, f"+{points} {reason}"), self.roles)
+
+
+def _quote(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
+
+
+SIBLING_BONUS = 2
+
+
+def out_of_reach(headers: Sequence[str], context: Context, siblings: bool) -> Verdict | None:
+    """A skipped verdict when no content of the cells could lift the table to the threshold
+    (a parameter table outside an error section, say); None when the cells must be read.
+    ``siblings``: a table beside it is taken, so it may earn that bonus too."""
+    best = 0
+    if any(map(columns.is_error_word, headers)):
+        best += 3
+    if context.mentions() is not None:
+        best += 3
+    if any(map(columns.names_codes, (*headers, *context.headings[-1:]))):
+        best += 1
+    if any(map(columns.names_messages_strongly, headers)):
+        best += 3
+    elif any(columns.role_of(h) == MESSAGE for h in headers):
+        best += 1
+    best += 2 + (SIBLING_BONUS if siblings else 0)  # messages that describe failures
+    parameter = [h for h in headers if columns.is_parameter_header(h)]
+    best -= 4 * len(parameter)
+    if best >= THRESHOLD:
+        return None
+    why = f"at most {best} points from its header and section, cells unread"
+    if parameter:
+        why += f"; parameter-table headers: {', '.join(map(_quote, parameter))}"
+    return Verdict(False, best, (why,), None)
+
+
+def judge(headers: Sequence[str], cells: Sequence[Sequence[str]], context: Context) -> Verdict:
+    """Score one table. ``cells`` holds the data cells column by column."""
+    roles = columns.assign(headers, cells)
+    if roles is None:
+        return Verdict(False, 0, ("no column holds short code tokens",), None)
+    if roles.message is None:
+        return Verdict(False, 0, ("no column holds messages beside the codes",), roles)
+    score = 0
+    reasons: list[str] = []
+
+    def add(points: int, why: str) -> None:
+        nonlocal score
+        score += points
+        reasons.append(f"{points:+d} {why}")
+
+    add(0, f"codes in column {roles.code + 1}, messages in column {roles.message + 1}")
+    error_header = next((h for h in headers if columns.is_error_word(h)), None)
+    if error_header is not None:
+        add(3, f"a header names errors: {_quote(error_header)}")
+    about = context.mentions()
+    if about is not None:
+        add(3, f"the section is about errors: {_quote(about)}")
+    if roles.header_roles[roles.code] == CODE:
+        add(1, f"the code column's header names codes: {_quote(headers[roles.code])}")
+    elif any(map(columns.names_codes, context.headings[-1:])):
+        add(1, f"the heading names codes: {_quote(context.headings[-1])}")
+    if roles.header_roles[roles.message] == MESSAGE:
+        label = _quote(headers[roles.message])
+        if columns.names_messages_strongly(headers[roles.message]):
+            add(3, f"the message column's header names messages: {label}")
+        else:
+            add(1, f"the message column's header describes: {label}")
+    messages = [c for c in cells[roles.message] if c]
+    if messages:
+        share = sum(map(troubled, messages)) / len(messages)
+        if share >= 0.3:
+            add(2, f"{share:.0%} of the messages describe a failure")
+    parameter = [h for h in headers if columns.is_parameter_header(h)]
+    if parameter:
+        add(-4 * len(parameter), f"parameter-table headers: {', '.join(map(_quote, parameter))}")
+    taken = score >= THRESHOLD
+    return Verdict(taken, score, tuple(reasons), roles)
