@@ -139,6 +139,41 @@ def _cells(tr: html.HtmlElement) -> list[html.HtmlElement]:
     return [c for c in tr if isinstance(c.tag, str) and c.tag in ("td", "th")]
 
 
+def _span(cell: html.HtmlElement, name: str) -> int:
+    value = cell.get(name, "1").strip()
+    return min(int(value), 100) if value.isdigit() and int(value) > 0 else 1
+
+
+def _grid(rows: list[html.HtmlElement]) -> list[tuple[html.HtmlElement, list[html.HtmlElement]]]:
+    """Each row's cells with ``rowspan`` and ``colspan`` spread out: a code written once
+    beside several messages stands in each of their rows."""
+    carried: dict[int, tuple[html.HtmlElement, int]] = {}  # column -> (cell, rows left)
+    out = []
+    for tr in rows:
+        own = iter(_cells(tr))
+        cells: list[html.HtmlElement] = []
+        while True:
+            column = len(cells)
+            if column in carried:
+                cell, left = carried[column]
+                cells.append(cell)
+                if left > 1:
+                    carried[column] = (cell, left - 1)
+                else:
+                    del carried[column]
+                continue
+            nxt = next(own, None)
+            if nxt is None:
+                break
+            down = _span(nxt, "rowspan")
+            for _ in range(_span(nxt, "colspan")):
+                if down > 1:
+                    carried[len(cells)] = (nxt, down - 1)
+                cells.append(nxt)
+        out.append((tr, cells))
+    return out
+
+
 def _rows(table: html.HtmlElement) -> list[html.HtmlElement]:
     """The table's own rows, not those of a table nested in a cell."""
     rows = list(table.iter("tr"))
@@ -213,12 +248,13 @@ def _candidate(block: Block, siblings: bool = False) -> _Candidate | None:
     hopeless = out_of_reach(header, context, siblings)
     if hopeless is not None:  # the cells could not change the decision: not read
         return _Candidate(block, header, [], context, hopeless)
-    body = [(tr, _cells(tr)) for tr in rows]
+    body = _grid(rows)
     cells: list[list[str]] = [[] for _ in range(width)]
     for _, row in body:
         if len(row) == width:
             for i, cell in enumerate(row):
-                cells[i].append(normalize_text(cell.text_content()))
+                spread = row.count(cell) > 1  # a colspan says nothing of one column
+                cells[i].append("" if spread else normalize_text(cell.text_content()))
     return _Candidate(block, header, body, context, judge(header, cells, context))
 
 
@@ -252,7 +288,11 @@ def _read_table(found: _Candidate, page: str, line_offset: int) -> tuple[Table, 
             texts = " | ".join(normalize_text(c.text_content()) for c in cells)
             out.warn(line, f"row has {len(cells)} cells, the header {width}: {texts!r}")
             continue
-        values = {role: cell_text(cells[i]) for role, i in wanted if i is not None}
+        values = {
+            role: cell_text(cells[i])
+            for role, i in wanted
+            if i is not None and (role == MESSAGE or cells[i] is not cells[roles.message or 0])
+        }
         deprecated = strikes and (
             struck(cells[roles.code]) or all(struck(c) for c in cells if c.text_content())
         )

@@ -306,3 +306,19 @@ def test_crawler_markdown_keeps_working_and_plain_text_stays_text() -> None:
 )
 def test_header_words_mean_roles_inside_longer_labels(label: str, role: str | None) -> None:
     assert columns.role_of(label) == role
+
+
+def test_a_code_spanning_rows_stands_beside_each_of_its_messages() -> None:
+    markup = """<h2>Error codes</h2><table>
+    <tr><th>Code</th><th>HTTP status</th><th>Message</th></tr>
+    <tr><td rowspan="2">51008</td><td>200</td><td>Order failed. Insufficient {param0} balance</td></tr>
+    <tr><td>200</td><td>Order failed. Insufficient {param0} margin</td></tr>
+    <tr><td>51009</td><td colspan="2">Order blocked by the platform</td></tr>
+    </table>"""
+    found = extract.extract_html(markup, "t.html")
+    assert [(r.code, r.http_status, r.message) for r in rows_of(found)] == [
+        ("51008", 200, "Order failed. Insufficient {param0} balance"),
+        ("51008", 200, "Order failed. Insufficient {param0} margin"),
+        ("51009", None, "Order blocked by the platform"),
+    ]
+    assert found.warnings == ()
