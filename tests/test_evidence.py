@@ -311,7 +311,8 @@ def test_header_words_mean_roles_inside_longer_labels(label: str, role: str | No
 def test_a_code_spanning_rows_stands_beside_each_of_its_messages() -> None:
     markup = """<h2>Error codes</h2><table>
     <tr><th>Code</th><th>HTTP status</th><th>Message</th></tr>
-    <tr><td rowspan="2">51008</td><td>200</td><td>Order failed. Insufficient {param0} balance</td></tr>
+    <tr><td rowspan="2">51008</td><td>200</td>
+    <td>Order failed. Insufficient {param0} balance</td></tr>
     <tr><td>200</td><td>Order failed. Insufficient {param0} margin</td></tr>
     <tr><td>51009</td><td colspan="2">Order blocked by the platform</td></tr>
     </table>"""
