@@ -18,7 +18,7 @@ from typing import Any, NoReturn
 import click
 
 from . import capture as captures
-from . import diff, fetch, render, report, write
+from . import diff, fetch, join, render, report, write
 from . import page as pages
 from . import regen as pipeline
 from . import sources as sources_mod
@@ -280,11 +280,13 @@ def print_explanation(name: str, page: pages.Page) -> None:
 def render_command(inputs: tuple[Path, ...], out: Path, sources_path: Path) -> None:
     """Render the output of 'errtables extract --json' into Python, JSON and Markdown.
 
-    A source declared in the sources file (when there is one) is described as it says there.
+    A source declared in the sources file (when there is one) is described as it says there,
+    in its order there (the lookup priority), and joined with its group's other languages.
     """
     declared = (
         {s.id: s for s in load_sources(sources_path).sources} if sources_path.is_file() else {}
     )
+    priority = {source_id: i for i, source_id in enumerate(declared)}
     tables: list[CodeTable] = []
     for path in inputs:
         try:
@@ -294,6 +296,8 @@ def render_command(inputs: tuple[Path, ...], out: Path, sources_path: Path) -> N
         tables.extend(
             CodeTable(declared.get(t.source.id, t.source), t.tables, t.warnings) for t in found
         )
+    tables.sort(key=lambda t: priority.get(t.source.id, len(priority)))
+    tables, _ = join.join(tables)
     try:
         files = render.render_all(tables)
     except (RenderError, ValueError) as exc:

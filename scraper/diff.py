@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from .join import Gap
 from .model import CodeTable, Row, code_sort_key
 
 INFO, WARN, ERR = "INFO", "WARN", "ERR"
@@ -31,12 +32,25 @@ RULES = {
     "placeholders-changed": ERR,
     "section-moved": INFO,
     "code-deprecated": WARN,
+    # One row of a code listed several times (51008 has 13 on OKX v5), by its position.
+    "variant-added": INFO,
+    "variant-removed": WARN,
     # Findings about the docs themselves, in the fresh tables.
     "duplicate-code": INFO,
     "shared-message": INFO,
     "conflicting-pages": INFO,
+    "translation-missing": INFO,
+    "translation-ambiguous": INFO,
 }
-FINDINGS = frozenset({"duplicate-code", "shared-message", "conflicting-pages"})
+FINDINGS = frozenset(
+    {
+        "duplicate-code",
+        "shared-message",
+        "conflicting-pages",
+        "translation-missing",
+        "translation-ambiguous",
+    }
+)
 REPORT_VERSION = 1
 
 
@@ -48,6 +62,8 @@ class Change:
     old: str | None = None
     new: str | None = None
     detail: str = ""
+    variant: int | None = None  # position among the code's rows (1-based), when it has several
+    section: str | None = None  # the row's section, when a variant is meant
 
     @property
     def level(self) -> str:
@@ -66,6 +82,8 @@ class Change:
             "old": self.old,
             "new": self.new,
             "detail": self.detail,
+            "variant": self.variant,
+            "section": self.section,
         }
 
 
@@ -155,55 +173,135 @@ def _rows(table: CodeTable) -> dict[str, tuple[str, Row]]:
     return found
 
 
+def _variants(table: CodeTable) -> dict[str, list[tuple[str, Row]]]:
+    """Code -> every (section, row) with that code, in page order."""
+    found: dict[str, list[tuple[str, Row]]] = defaultdict(list)
+    for t in table.tables:
+        for row in t.rows:
+            found[row.code].append((t.section, row))
+    return found
+
+
+def _row_changes(
+    source: str,
+    code: str,
+    old: tuple[str, Row],
+    new: tuple[str, Row],
+    variant: int | None,
+) -> list[Change]:
+    """What changed in one row (one variant of a code, when ``variant`` is set)."""
+    (s_old, r_old), (s_new, r_new) = old, new
+    section = s_new if variant is not None else None
+    changes: list[Change] = []
+    if r_old.placeholders != r_new.placeholders:
+        changes.append(
+            Change(
+                "placeholders-changed",
+                source,
+                code,
+                ", ".join(r_old.placeholders) or "none",
+                ", ".join(r_new.placeholders) or "none",
+                word_diff(r_old.message, r_new.message),
+                variant=variant,
+                section=section,
+            )
+        )
+    elif r_old.message != r_new.message:
+        changes.append(
+            Change(
+                "message-changed",
+                source,
+                code,
+                r_old.message,
+                r_new.message,
+                word_diff(r_old.message, r_new.message),
+                variant=variant,
+                section=section,
+            )
+        )
+    if r_old.http_status != r_new.http_status:
+        changes.append(
+            Change(
+                "http-status-changed",
+                source,
+                code,
+                str(r_old.http_status),
+                str(r_new.http_status),
+                variant=variant,
+                section=section,
+            )
+        )
+    if s_old != s_new:
+        changes.append(Change("section-moved", source, code, s_old, s_new, variant=variant))
+    if r_new.deprecated and not r_old.deprecated:
+        changes.append(
+            Change(
+                "code-deprecated",
+                source,
+                code,
+                new=r_new.message,
+                detail="struck through",
+                variant=variant,
+                section=section,
+            )
+        )
+    return changes
+
+
+def _variant_changes(
+    source: str, code: str, old: list[tuple[str, Row]], new: list[tuple[str, Row]]
+) -> list[Change]:
+    """Rows of a code listed several times, aligned by their messages: a change to one of
+    them is reported for that one, by its position."""
+    if len(old) == 1 and len(new) == 1:
+        return _row_changes(source, code, old[0], new[0], None)
+    a = [row.message for _, row in old]
+    b = [row.message for _, row in new]
+    changes: list[Change] = []
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        pairs = min(i2 - i1, j2 - j1) if op in ("equal", "replace") else 0
+        for k in range(pairs):
+            changes.extend(_row_changes(source, code, old[i1 + k], new[j1 + k], j1 + k + 1))
+        for i in range(i1 + pairs, i2):
+            section, row = old[i]
+            changes.append(
+                Change(
+                    "variant-removed",
+                    source,
+                    code,
+                    old=row.message,
+                    variant=i + 1,
+                    section=section,
+                    detail=f"row {i + 1} of {len(old)} before",
+                )
+            )
+        for j in range(j1 + pairs, j2):
+            section, row = new[j]
+            changes.append(
+                Change(
+                    "variant-added",
+                    source,
+                    code,
+                    new=row.message,
+                    variant=j + 1,
+                    section=section,
+                    detail=f"row {j + 1} of {len(new)}",
+                )
+            )
+    return changes
+
+
 def compare_source(source: str, old: CodeTable, new: CodeTable) -> list[Change]:
-    before, after = _rows(old), _rows(new)
+    before, after = _variants(old), _variants(new)
     changes: list[Change] = []
     for code in sorted(before.keys() | after.keys(), key=code_sort_key):
         if code not in after:
-            changes.append(Change("code-removed", source, code, old=before[code][1].message))
-            continue
-        if code not in before:
-            changes.append(Change("code-added", source, code, new=after[code][1].message))
-            continue
-        (s_old, r_old), (s_new, r_new) = before[code], after[code]
-        if r_old.placeholders != r_new.placeholders:
-            changes.append(
-                Change(
-                    "placeholders-changed",
-                    source,
-                    code,
-                    ", ".join(r_old.placeholders) or "none",
-                    ", ".join(r_new.placeholders) or "none",
-                    word_diff(r_old.message, r_new.message),
-                )
-            )
-        elif r_old.message != r_new.message:
-            changes.append(
-                Change(
-                    "message-changed",
-                    source,
-                    code,
-                    r_old.message,
-                    r_new.message,
-                    word_diff(r_old.message, r_new.message),
-                )
-            )
-        if r_old.http_status != r_new.http_status:
-            changes.append(
-                Change(
-                    "http-status-changed",
-                    source,
-                    code,
-                    str(r_old.http_status),
-                    str(r_new.http_status),
-                )
-            )
-        if s_old != s_new:
-            changes.append(Change("section-moved", source, code, s_old, s_new))
-        if r_new.deprecated and not r_old.deprecated:
-            changes.append(
-                Change("code-deprecated", source, code, new=r_new.message, detail="struck through")
-            )
+            changes.append(Change("code-removed", source, code, old=before[code][0][1].message))
+        elif code not in before:
+            changes.append(Change("code-added", source, code, new=after[code][0][1].message))
+        else:
+            changes.extend(_variant_changes(source, code, before[code], after[code]))
     return changes
 
 
@@ -214,23 +312,27 @@ def findings(tables: Iterable[CodeTable]) -> list[Change]:
     for table in sorted(tables, key=lambda t: t.source.id):
         source = table.source.id
         seen: dict[str, str] = {}
+        messages: dict[str, list[str]] = defaultdict(list)
         codes_of: dict[str, list[str]] = defaultdict(list)
         for t in table.tables:
             for row in t.rows:
-                if row.code in seen and seen[row.code] != row.message:
-                    out.append(
-                        Change(
-                            "duplicate-code",
-                            source,
-                            row.code,
-                            seen[row.code],
-                            row.message,
-                            "listed twice with different messages",
-                        )
-                    )
+                if row.message not in messages[row.code]:
+                    messages[row.code].append(row.message)
                 seen.setdefault(row.code, row.message)
                 if row.message and row.code not in codes_of[row.message]:
                     codes_of[row.message].append(row.code)
+        for code, variants in messages.items():
+            if len(variants) > 1:
+                out.append(
+                    Change(
+                        "duplicate-code",
+                        source,
+                        code,
+                        variants[0],
+                        variants[1],
+                        f"listed with {len(variants)} different messages",
+                    )
+                )
         for message, codes in codes_of.items():
             if len(codes) > 1:
                 codes.sort(key=code_sort_key)
@@ -263,6 +365,11 @@ def findings(tables: Iterable[CodeTable]) -> list[Change]:
                             )
                         )
     return out
+
+
+def gap_findings(gaps: Iterable[Gap]) -> list[Change]:
+    """Codes the join could not translate, as findings."""
+    return [Change(g.rule, g.source, g.code, detail=g.detail) for g in gaps]
 
 
 def compare(

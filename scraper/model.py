@@ -10,7 +10,16 @@ from typing import Any
 KIND_CODE = "code"
 KIND_HTTP = "http"
 
-ROW_KEYS = ("code", "message", "http_status", "placeholders", "title", "kind", "deprecated")
+ROW_KEYS = (
+    "code",
+    "message",
+    "http_status",
+    "placeholders",
+    "title",
+    "kind",
+    "deprecated",
+    "translations",
+)
 
 _PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_]+)\}")
 
@@ -39,6 +48,9 @@ class Row:
     title: str | None = None
     kind: str = KIND_CODE
     deprecated: bool = False  # struck through on the page
+    # The same row in each language of the source's group, (locale, message) by locale; set
+    # when the tables are joined, after extraction. Not part of what a diff compares.
+    translations: tuple[tuple[str, str], ...] = field(default=(), compare=False)
 
     @property
     def placeholders(self) -> tuple[str, ...]:
@@ -53,6 +65,7 @@ class Row:
             "title": self.title,
             "kind": self.kind,
             "deprecated": self.deprecated,
+            "translations": dict(self.translations),
         }
 
     @classmethod
@@ -65,6 +78,9 @@ class Row:
             title=None if data.get("title") is None else str(data["title"]),
             kind=str(data.get("kind") or KIND_CODE),
             deprecated=bool(data.get("deprecated", False)),
+            translations=tuple(
+                sorted((str(k), str(v)) for k, v in data.get("translations", {}).items())
+            ),
         )
 
 
@@ -126,6 +142,7 @@ class Source:
     title: str
     capture: str | None = None  # path of the committed capture, relative to sources.toml
     fetch_url: str | None = None  # fetch from here instead (a mirror, a local server)
+    group: str | None = None  # sources documenting the same codes in other languages
 
     def __post_init__(self) -> None:
         if not _SOURCE_ID.match(self.id):
@@ -149,11 +166,24 @@ class Source:
         return self.id.replace("-", "_")
 
     def to_json(self) -> dict[str, Any]:
-        return {"id": self.id, "url": self.url, "locale": self.locale, "title": self.title}
+        return {
+            "id": self.id,
+            "url": self.url,
+            "locale": self.locale,
+            "title": self.title,
+            "group": self.group,
+        }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Source:
-        return cls(str(data["id"]), str(data["url"]), str(data["locale"]), str(data["title"]))
+        group = data.get("group")
+        return cls(
+            str(data["id"]),
+            str(data["url"]),
+            str(data["locale"]),
+            str(data["title"]),
+            group=None if group is None else str(group),
+        )
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from . import capture as captures
-from . import diff, fetch, render, write
+from . import diff, fetch, join, render, write
 from . import page as pages
 from .model import CodeTable, ParseWarning, Source, Table
 from .sources import Sources, locale_of, slug
@@ -241,7 +241,10 @@ def run(
         lines = "\n".join(f"  {sid}: {why}" for sid, why in sorted(broken.items()))
         raise PipelineError(f"{len(broken)} capture(s) unusable; nothing written:\n{lines}")
 
+    joined, gaps = join.join([new[s.id] for s in sources.sources if s.id in new])
+    new = {t.source.id: t for t in joined}
     outcome.report = diff.compare(old, new, outcome.failures)
+    outcome.report.changes.extend(diff.gap_findings(gaps))
     refused = diff.removals(old, new, options.removal_threshold)
     refused += [
         diff.Removal(sid, old[sid].row_count, old[sid].row_count)
@@ -251,7 +254,7 @@ def run(
         lines = "\n".join(f"  {r}" for r in refused)
         raise PipelineError(f"refused, nothing written:\n{lines}")
 
-    outcome.tables = [new[s.id] for s in sources.sources if s.id in new]
+    outcome.tables = joined
     outcome.files = render.render_all(outcome.tables)  # validated before anything is written
     outcome.plan = write.plan(out, outcome.files)
     if not options.dry_run:

@@ -83,6 +83,11 @@ def md_url(value: object) -> str:
     return quote(str(value), safe=":/?#[]@!$&'()*+,;=%~-._")
 
 
+def translation(pairs: tuple[tuple[str, str], ...], locale: str) -> str:
+    """A row's message in ``locale``, or "" where the row has no translation."""
+    return dict(pairs).get(locale, "")
+
+
 def one_line(value: object) -> str:
     """Text for a comment line: no newline, no comment terminator, nothing unprintable."""
     text = _escape_unprintable(str(value)).replace("--", "-\u2010")
@@ -121,7 +126,12 @@ def environment(templates: Path = TEMPLATES) -> jinja2.Environment:
         autoescape=False,
     )
     env.filters.update(
-        pyrepr=pyrepr, md_cell=md_cell, md_text=md_text, md_url=md_url, one_line=one_line
+        pyrepr=pyrepr,
+        md_cell=md_cell,
+        md_text=md_text,
+        md_url=md_url,
+        one_line=one_line,
+        translation=translation,
     )
     return env
 
@@ -136,6 +146,11 @@ class SourceView:
     has_http: bool
     has_title: bool
     has_deprecated: bool
+    other_locales: tuple[str, ...]  # translation columns: the group's other languages
+
+    @property
+    def codes(self) -> int:
+        return len({row.code for _, row in self.rows})
 
     @property
     def source(self) -> Any:
@@ -156,6 +171,9 @@ def view(table: CodeTable) -> SourceView:
         has_http=any(r.http_status is not None for r in every),
         has_title=any(r.title for r in every),
         has_deprecated=any(r.deprecated for r in every),
+        other_locales=tuple(
+            sorted({loc for r in every for loc, _ in r.translations} - {table.source.locale})
+        ),
     )
 
 
@@ -172,7 +190,7 @@ def document(table: CodeTable) -> dict[str, Any]:
 def render_all(tables: Iterable[CodeTable], templates: Path = TEMPLATES) -> dict[str, str]:
     """Every generated file, as ``{relative path: text}``."""
     env = environment(templates)
-    views = sorted((view(t) for t in tables), key=lambda v: v.source.id)
+    views = [view(t) for t in tables]  # in priority order: that of sources.toml
     ids = [v.source.id for v in views]
     if len(set(ids)) != len(ids):
         raise RenderError(f"two tables for one source id: {sorted(ids)}")
@@ -182,6 +200,7 @@ def render_all(tables: Iterable[CodeTable], templates: Path = TEMPLATES) -> dict
         views=views, package=PACKAGE
     )
     files[f"{py}/_types.py"] = env.get_template("_types.py.jinja").render()
+    files[f"{py}/_match.py"] = env.get_template("_match.py.jinja").render()
     files[f"{py}/py.typed"] = ""
     files["json/codes.schema.json"] = json_text(schema())
     files["markdown/README.md"] = env.get_template("index.md.jinja").render(

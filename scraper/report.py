@@ -15,6 +15,8 @@ _COLOURS = {ERR: "red", WARN: "yellow", INFO: "cyan"}
 
 def _line(change: Change) -> str:
     where = change.source + (f" {change.code}" if change.code is not None else "")
+    if change.variant is not None:
+        where += f" #{change.variant}" + (f" in {change.section}" if change.section else "")
     if change.rule == "message-changed":
         what = change.detail
     elif change.rule == "placeholders-changed":

@@ -99,6 +99,7 @@ def load(path: Path) -> Sources:
                 title=entry["title"],
                 capture=entry.get("capture"),
                 fetch_url=entry.get("fetch_url"),
+                group=entry.get("group"),
             )
         except ValueError as exc:
             raise SourcesError(f"{path}: {exc}") from exc
@@ -109,6 +110,16 @@ def load(path: Path) -> Sources:
                     f"{path}: source {source.id}: {key} must be http(s), got {value!r}"
                 )
         sources.append(source)
+    seen: dict[tuple[str, str], str] = {}
+    for source in sources:
+        if source.group is None:
+            continue
+        other = seen.setdefault((source.group, source.locale), source.id)
+        if other != source.id:
+            raise SourcesError(
+                f"{path}: sources {other} and {source.id} are both {source.locale!r} in group "
+                f"{source.group!r}; a group joins one source per language"
+            )
     ids = [s.id for s in sources]
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:

@@ -84,13 +84,15 @@ def served_repo(tmp_path: Path, httpserver: HTTPServer) -> Path:
     declared = sources.load(ROOT / "sources.toml")
     entries = []
     for source in declared.sources:
-        if declared.capture_path(source) is None:
+        path = declared.capture_path(source)
+        if path is None:
             continue
+        group = f'group = "{source.group}"\n' if source.group else ""
         entries.append(
             f'[[source]]\nid = "{source.id}"\nurl = "{source.url}"\n'
             f'fetch_url = "{httpserver.url_for("/" + source.id)}"\n'
-            f'locale = "{source.locale}"\ntitle = "{source.title}"\n'
-            f'capture = "{source.capture}"\n'
+            f'locale = "{source.locale}"\ntitle = "{source.title}"\n{group}'
+            f'capture = "{path.relative_to(ROOT).as_posix()}"\n'
         )
     (root / "sources.toml").write_text("\n".join(entries), encoding="utf-8")
     return root

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from scraper import capture, page
+from scraper import capture, page, sources
 from scraper.cli import main
 
 from .conftest import PAGES, ROOT, SEED_OKCOIN, copy_repo, digest, regen_args
@@ -44,6 +44,7 @@ def test_extract_json_document(monkeypatch: pytest.MonkeyPatch) -> None:
         "message",
         "http_status",
         "deprecated",
+        "translations",
         "placeholders",
         "title",
         "kind",
@@ -57,6 +58,7 @@ def test_extract_json_document(monkeypatch: pytest.MonkeyPatch) -> None:
         "title": None,
         "kind": "code",
         "deprecated": False,
+        "translations": {},
     }
 
 
@@ -196,6 +198,13 @@ def test_reduced_capture_extracts_like_the_full_page(path: Path) -> None:
     )  # reducing a capture again changes nothing
 
 
+V5_PAGES = {
+    "okx-v5-en": "docs-v5-en-error-code.html",
+    "okx-v5-zh": "docs-v5-zh-error-code.md",
+    "okx-v5-broker-en": "docs-v5-broker-en.html",
+}
+
+
 def test_committed_captures_come_from_the_fixture_pages() -> None:
     for path in CAPTURES:
         if path.suffix == ".txt":
@@ -204,9 +213,13 @@ def test_committed_captures_come_from_the_fixture_pages() -> None:
                 == capture.reduce_text(SEED_OKCOIN.read_text(encoding="utf-8")).encode()
             )
             continue
-        source = path.stem.removesuffix("-zh-hans")
-        full = page.read(PAGES / "okx-dex" / f"{source}.json")
-        url = f"https://web3.okx.com/zh-hans/build/dev-docs/dex-api/{source}"
+        if path.stem in V5_PAGES:
+            full = page.read(PAGES / "okx-v5" / V5_PAGES[path.stem])
+            url = sources.load(ROOT / "sources.toml").by_id(path.stem).url
+        else:
+            source = path.stem.removesuffix("-zh-hans")
+            full = page.read(PAGES / "okx-dex" / f"{source}.json")
+            url = f"https://web3.okx.com/zh-hans/build/dev-docs/dex-api/{source}"
         assert path.read_text(encoding="utf-8") == capture.reduce_page(full, url)[1]
 
 

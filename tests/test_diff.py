@@ -132,7 +132,10 @@ def test_duplicate_code_on_a_page_is_a_finding(repo: Path) -> None:
         "<tr><td>60004</td><td>Other text</td></tr>\n<tr><td>60031</td>",
     )
     data = diff_json(repo)
-    assert changes(data) == []
+    # A second row of a code is a new variant of it, reported by its position.
+    assert changes(data) == [("variant-added", "INFO", "60004")]
+    (added,) = data["changes"]
+    assert isinstance(added, dict) and added["variant"] == 2 and added["new"] == "Other text"
     findings = data["findings"]
     assert isinstance(findings, list)
     assert ("duplicate-code", "60004") in {(f["rule"], f["code"]) for f in findings}
@@ -199,7 +202,8 @@ def test_losing_every_code_is_refused_whatever_the_threshold(repo: Path) -> None
 def test_removed_source_is_refused_then_allowed(repo: Path) -> None:
     text = (repo / "sources.toml").read_text(encoding="utf-8")
     start = text.index('[[source]]\nid = "okcoin-rest-en"')
-    end = text.index("[[source]]", start + 1)
+    end = text.find("[[source]]", start + 1)
+    end = len(text) if end < 0 else end
     (repo / "sources.toml").write_text(text[:start] + text[end:], encoding="utf-8")
     args = regen_args(repo, "--offline")
     code, _, err = cli(*args)

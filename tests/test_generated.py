@@ -46,7 +46,7 @@ def test_generated_json_matches_the_schema() -> None:
     schema = json.loads((GENERATED / "json/codes.schema.json").read_text(encoding="utf-8"))
     assert schema == render.schema()
     files = sorted((GENERATED / "json").glob("*.json"))
-    assert len(files) == 8
+    assert len(files) == 11
     for path in files:
         if path.name != "codes.schema.json":
             jsonschema.validate(json.loads(path.read_text(encoding="utf-8")), schema)
@@ -148,7 +148,7 @@ print(len(codes.SOURCES))
 """
     result = run([sys.executable, "-I", "-B", "-c", script, str(GENERATED / "python")], ROOT)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "7"
+    assert result.stdout.strip() == "10"
 
 
 @pytest.mark.parametrize("path", sorted(GENERATED.rglob("*.md")), ids=lambda p: p.name)

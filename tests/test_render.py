@@ -159,7 +159,7 @@ def test_hostile_markdown_keeps_its_columns_and_shows_the_exact_text(tmp_path: P
     messages = [r[3] for r in rows[1:]]
     assert sorted(messages) == sorted(shown(m) for m in [*HOSTILE, "odd code"])
     index = files["markdown/README.md"]
-    assert {len(r) for r in cell_texts(index)} == {4}
+    assert {len(r) for r in cell_texts(index)} == {5}
 
 
 SPECIAL = st.sampled_from(list("|\\`*_[]<>&#$~{}!()\n\r\t \"'\x00\u202e\u200b\u2028"))

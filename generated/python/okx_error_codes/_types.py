@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Final
 
 _PLACEHOLDER: Final = re.compile(r"\{([A-Za-z0-9_]+)\}")
+NO_TRANSLATIONS: Final[Mapping[str, str]] = MappingProxyType({})
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,11 +21,13 @@ class Source:
     url: str
     locale: str
     title: str
+    group: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class ErrorCode:
-    """One documented error code."""
+    """One documented row of an error code. A code the docs list several times (with
+    different messages) has one ErrorCode per row: see ``variants()``."""
 
     code: str
     message: str
@@ -35,6 +38,10 @@ class ErrorCode:
     section: str
     source: str
     deprecated: bool = False  # struck through in the docs
+    # The same row's message in each language of the source's group, its own included.
+    translations: Mapping[str, str] = field(
+        default_factory=lambda: NO_TRANSLATIONS, compare=False, hash=False
+    )
 
     def format(self, *args: object, **kwargs: object) -> str:
         """The message with its placeholders filled.
@@ -58,9 +65,46 @@ class ErrorCode:
         return _PLACEHOLDER.sub(fill, self.message)
 
 
-def index(rows: tuple[ErrorCode, ...]) -> Mapping[str, ErrorCode]:
-    """Code -> row, read-only; where the page lists a code twice, its first row."""
+@dataclass(frozen=True, slots=True)
+class Match:
+    """A message matched to a documented row.
+
+    ``exact``: the message is the row's template with ``values`` filled in (white space
+    aside). Otherwise ``row`` is the code's closest row by its literal text, ``score`` in
+    [0, 1] says how close, and ``detail`` holds what followed a documented message that the
+    reply extended (``Invalid request: {...}``).
+    """
+
+    row: ErrorCode
+    values: Mapping[str, str]
+    exact: bool
+    score: float = 1.0
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ResponseError:
+    """One error in an API reply: a failing item of ``data`` (``index`` set, with its
+    ``sCode``/``sMsg`` and order ids) or the reply's own ``code``/``msg`` (``index`` None)."""
+
+    index: int | None
+    code: str
+    message: str
+    ids: Mapping[str, str]
+    match: Match | None
+
+
+def first_rows(rows: tuple[ErrorCode, ...]) -> Mapping[str, ErrorCode]:
+    """Code -> its first row in page order, read-only (``variants()`` has them all)."""
     table: dict[str, ErrorCode] = {}
     for row in rows:
         table.setdefault(row.code, row)
     return MappingProxyType(table)
+
+
+def all_rows(rows: tuple[ErrorCode, ...]) -> Mapping[str, tuple[ErrorCode, ...]]:
+    """Code -> every row of that code in page order, read-only."""
+    table: dict[str, list[ErrorCode]] = {}
+    for row in rows:
+        table.setdefault(row.code, []).append(row)
+    return MappingProxyType({code: tuple(found) for code, found in table.items()})

@@ -4,17 +4,20 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Final
 
-from ._types import ErrorCode, Source, index
+from ._types import ErrorCode, Source, all_rows, first_rows
 
 SOURCE: Final = Source(
     id='dex-crosschain-error-code-zh-hans',
     url='https://web3.okx.com/zh-hans/build/dev-docs/dex-api/dex-crosschain-error-code',
     locale='zh-hans',
     title='交易 API · 跨链 API：错误码',
+    group='dex-crosschain-error-code',
 )
 
+# Every row of the page, sorted by code; the rows of one code in page order.
 ROWS: Final[tuple[ErrorCode, ...]] = (
     ErrorCode(
         code='0',
@@ -25,6 +28,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码',
         source=SOURCE.id,
+        translations=MappingProxyType({'zh-hans': '操作成功'}),
     ),
     ErrorCode(
         code='50011',
@@ -35,6 +39,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码',
         source=SOURCE.id,
+        translations=MappingProxyType({'zh-hans': '用户请求频率过快，超过该接口允许的限额。请参考 API 文档并限制请求'}),
     ),
     ErrorCode(
         code='50014',
@@ -45,6 +50,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码',
         source=SOURCE.id,
+        translations=MappingProxyType({'zh-hans': '必填参数 {param0} 不能为空'}),
     ),
     ErrorCode(
         code='50026',
@@ -55,6 +61,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码',
         source=SOURCE.id,
+        translations=MappingProxyType({'zh-hans': '系统错误，请稍后重试'}),
     ),
     ErrorCode(
         code='50103',
@@ -65,6 +72,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码',
         source=SOURCE.id,
+        translations=MappingProxyType({'zh-hans': '请求头“OK_ACCESS_KEY”不能为空'}),
     ),
     ErrorCode(
         code='50104',
@@ -75,6 +83,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码',
         source=SOURCE.id,
+        translations=MappingProxyType({'zh-hans': '请求头“OK_ACCESS_PASSPHRASE“不能为空'}),
     ),
     ErrorCode(
         code='50105',
@@ -85,6 +94,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码',
         source=SOURCE.id,
+        translations=MappingProxyType({'zh-hans': '请求头“OK_ACCESS_PASSPHRASE“错误'}),
     ),
     ErrorCode(
         code='50106',
@@ -95,6 +105,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码',
         source=SOURCE.id,
+        translations=MappingProxyType({'zh-hans': '请求头“OK_ACCESS_SIGN“不能为空'}),
     ),
     ErrorCode(
         code='50107',
@@ -105,6 +116,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码',
         source=SOURCE.id,
+        translations=MappingProxyType({'zh-hans': '请求头“OK_ACCESS_TIMESTAMP“不能为空'}),
     ),
     ErrorCode(
         code='50111',
@@ -115,6 +127,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码',
         source=SOURCE.id,
+        translations=MappingProxyType({'zh-hans': '无效的 OK_ACCESS_KEY'}),
     ),
     ErrorCode(
         code='50112',
@@ -125,6 +138,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码',
         source=SOURCE.id,
+        translations=MappingProxyType({'zh-hans': '无效的 OK_ACCESS_TIMESTAMP'}),
     ),
     ErrorCode(
         code='50113',
@@ -135,6 +149,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码',
         source=SOURCE.id,
+        translations=MappingProxyType({'zh-hans': '无效的签名'}),
     ),
     ErrorCode(
         code='51000',
@@ -145,6 +160,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码',
         source=SOURCE.id,
+        translations=MappingProxyType({'zh-hans': '{param0} 参数错误'}),
     ),
     ErrorCode(
         code='80000',
@@ -155,6 +171,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码',
         source=SOURCE.id,
+        translations=MappingProxyType({'zh-hans': '重复提交'}),
     ),
     ErrorCode(
         code='82000',
@@ -165,6 +182,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码',
         source=SOURCE.id,
+        translations=MappingProxyType({'zh-hans': '流动性不足'}),
     ),
     ErrorCode(
         code='82001',
@@ -175,6 +193,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码',
         source=SOURCE.id,
+        translations=MappingProxyType({'zh-hans': '分佣服务暂不可用'}),
     ),
     ErrorCode(
         code='82102',
@@ -185,6 +204,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码',
         source=SOURCE.id,
+        translations=MappingProxyType({'zh-hans': '最小数量是 {0}'}),
     ),
     ErrorCode(
         code='82103',
@@ -195,6 +215,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码',
         source=SOURCE.id,
+        translations=MappingProxyType({'zh-hans': '最大数量是 {0}'}),
     ),
     ErrorCode(
         code='82104',
@@ -205,6 +226,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码',
         source=SOURCE.id,
+        translations=MappingProxyType({'zh-hans': '不支持该币种'}),
     ),
     ErrorCode(
         code='82105',
@@ -215,6 +237,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码',
         source=SOURCE.id,
+        translations=MappingProxyType({'zh-hans': '不支持该链'}),
     ),
     ErrorCode(
         code='82112',
@@ -225,6 +248,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码',
         source=SOURCE.id,
+        translations=MappingProxyType({'zh-hans': '当前交易的询价路径价差超过 {num}，可能造成用户的资产损失。'}),
     ),
     ErrorCode(
         code='82114',
@@ -235,6 +259,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码',
         source=SOURCE.id,
+        translations=MappingProxyType({'zh-hans': '滑点过小，建议你提高滑点到 {num}'}),
     ),
     ErrorCode(
         code='82115',
@@ -245,6 +270,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码',
         source=SOURCE.id,
+        translations=MappingProxyType({'zh-hans': '该链没有币对'}),
     ),
     ErrorCode(
         code='82116',
@@ -255,12 +281,21 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码',
         source=SOURCE.id,
+        translations=MappingProxyType({'zh-hans': '没有合适的跨链桥'}),
     ),
 )
 
-CODES: Final[Mapping[str, ErrorCode]] = index(ROWS)
+# Code -> every row of that code, in page order.
+VARIANTS: Final[Mapping[str, tuple[ErrorCode, ...]]] = all_rows(ROWS)
+# Code -> the first of its rows in page order (VARIANTS has them all).
+CODES: Final[Mapping[str, ErrorCode]] = first_rows(ROWS)
 
 
 def lookup(code: str | int) -> ErrorCode | None:
-    """The row documented for ``code`` on this page, or None."""
+    """The first row documented for ``code`` on this page (see ``variants``), or None."""
     return CODES.get(str(code))
+
+
+def variants(code: str | int) -> tuple[ErrorCode, ...]:
+    """Every row documented for ``code`` on this page, in page order."""
+    return VARIANTS.get(str(code), ())

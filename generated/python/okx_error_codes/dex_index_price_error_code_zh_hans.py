@@ -4,17 +4,20 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Final
 
-from ._types import ErrorCode, Source, index
+from ._types import ErrorCode, Source, all_rows, first_rows
 
 SOURCE: Final = Source(
     id='dex-index-price-error-code-zh-hans',
     url='https://web3.okx.com/zh-hans/build/dev-docs/dex-api/dex-index-price-error-code',
     locale='zh-hans',
     title='行情 API · 综合币价 API：错误码',
+    group='dex-index-price-error-code',
 )
 
+# Every row of the page, sorted by code; the rows of one code in page order.
 ROWS: Final[tuple[ErrorCode, ...]] = (
     ErrorCode(
         code='81001',
@@ -25,12 +28,21 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码',
         source=SOURCE.id,
+        translations=MappingProxyType({'zh-hans': 'Incorrect parameter'}),
     ),
 )
 
-CODES: Final[Mapping[str, ErrorCode]] = index(ROWS)
+# Code -> every row of that code, in page order.
+VARIANTS: Final[Mapping[str, tuple[ErrorCode, ...]]] = all_rows(ROWS)
+# Code -> the first of its rows in page order (VARIANTS has them all).
+CODES: Final[Mapping[str, ErrorCode]] = first_rows(ROWS)
 
 
 def lookup(code: str | int) -> ErrorCode | None:
-    """The row documented for ``code`` on this page, or None."""
+    """The first row documented for ``code`` on this page (see ``variants``), or None."""
     return CODES.get(str(code))
+
+
+def variants(code: str | int) -> tuple[ErrorCode, ...]:
+    """Every row documented for ``code`` on this page, in page order."""
+    return VARIANTS.get(str(code), ())

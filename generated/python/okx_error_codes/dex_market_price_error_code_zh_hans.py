@@ -4,17 +4,20 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Final
 
-from ._types import ErrorCode, Source, index
+from ._types import ErrorCode, Source, all_rows, first_rows
 
 SOURCE: Final = Source(
     id='dex-market-price-error-code-zh-hans',
     url='https://web3.okx.com/zh-hans/build/dev-docs/dex-api/dex-market-price-error-code',
     locale='zh-hans',
     title='行情 API · 行情价格 API：错误码',
+    group='dex-market-price-error-code',
 )
 
+# Every row of the page, sorted by code; the rows of one code in page order.
 ROWS: Final[tuple[ErrorCode, ...]] = (
     ErrorCode(
         code='0',
@@ -25,6 +28,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码',
         source=SOURCE.id,
+        translations=MappingProxyType({'zh-hans': 'Succeeded'}),
     ),
     ErrorCode(
         code='50011',
@@ -35,6 +39,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码',
         source=SOURCE.id,
+        translations=MappingProxyType({'zh-hans': 'Rate limit reached. Please refer to API documentation and throttle requests accordingly'}),
     ),
     ErrorCode(
         code='50014',
@@ -45,6 +50,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码',
         source=SOURCE.id,
+        translations=MappingProxyType({'zh-hans': 'Parameter {param0} cannot be empty'}),
     ),
     ErrorCode(
         code='50026',
@@ -55,6 +61,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码',
         source=SOURCE.id,
+        translations=MappingProxyType({'zh-hans': 'System error. Try again later'}),
     ),
     ErrorCode(
         code='50103',
@@ -65,6 +72,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码',
         source=SOURCE.id,
+        translations=MappingProxyType({'zh-hans': 'Request header "OK-ACCESS-KEY" cannot be empty'}),
     ),
     ErrorCode(
         code='50104',
@@ -75,6 +83,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码',
         source=SOURCE.id,
+        translations=MappingProxyType({'zh-hans': 'Request header "OK-ACCESS-PASSPHRASE" cannot be empty'}),
     ),
     ErrorCode(
         code='50105',
@@ -85,6 +94,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码',
         source=SOURCE.id,
+        translations=MappingProxyType({'zh-hans': 'Request header "OK-ACCESS-PASSPHRASE" incorrect'}),
     ),
     ErrorCode(
         code='50106',
@@ -95,6 +105,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码',
         source=SOURCE.id,
+        translations=MappingProxyType({'zh-hans': 'Request header "OK-ACCESS-SIGN" cannot be empty'}),
     ),
     ErrorCode(
         code='50107',
@@ -105,6 +116,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码',
         source=SOURCE.id,
+        translations=MappingProxyType({'zh-hans': 'Request header "OK-ACCESS-TIMESTAMP" cannot be empty'}),
     ),
     ErrorCode(
         code='50111',
@@ -115,6 +127,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码',
         source=SOURCE.id,
+        translations=MappingProxyType({'zh-hans': 'Invalid OK-ACCESS-KEY'}),
     ),
     ErrorCode(
         code='50112',
@@ -125,6 +138,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码',
         source=SOURCE.id,
+        translations=MappingProxyType({'zh-hans': 'Invalid OK-ACCESS-TIMESTAMP'}),
     ),
     ErrorCode(
         code='50113',
@@ -135,6 +149,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码',
         source=SOURCE.id,
+        translations=MappingProxyType({'zh-hans': 'Invalid signature'}),
     ),
     ErrorCode(
         code='51000',
@@ -145,12 +160,21 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码',
         source=SOURCE.id,
+        translations=MappingProxyType({'zh-hans': 'Parameter {param0} error'}),
     ),
 )
 
-CODES: Final[Mapping[str, ErrorCode]] = index(ROWS)
+# Code -> every row of that code, in page order.
+VARIANTS: Final[Mapping[str, tuple[ErrorCode, ...]]] = all_rows(ROWS)
+# Code -> the first of its rows in page order (VARIANTS has them all).
+CODES: Final[Mapping[str, ErrorCode]] = first_rows(ROWS)
 
 
 def lookup(code: str | int) -> ErrorCode | None:
-    """The row documented for ``code`` on this page, or None."""
+    """The first row documented for ``code`` on this page (see ``variants``), or None."""
     return CODES.get(str(code))
+
+
+def variants(code: str | int) -> tuple[ErrorCode, ...]:
+    """Every row documented for ``code`` on this page, in page order."""
+    return VARIANTS.get(str(code), ())

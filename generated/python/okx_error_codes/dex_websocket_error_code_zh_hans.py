@@ -4,17 +4,20 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Final
 
-from ._types import ErrorCode, Source, index
+from ._types import ErrorCode, Source, all_rows, first_rows
 
 SOURCE: Final = Source(
     id='dex-websocket-error-code-zh-hans',
     url='https://web3.okx.com/zh-hans/build/dev-docs/dex-api/dex-websocket-error-code',
     locale='zh-hans',
     title='行情 API · Websocket：错误码',
+    group='dex-websocket-error-code',
 )
 
+# Every row of the page, sorted by code; the rows of one code in page order.
 ROWS: Final[tuple[ErrorCode, ...]] = (
     ErrorCode(
         code='60004',
@@ -25,6 +28,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码',
         source=SOURCE.id,
+        translations=MappingProxyType({'zh-hans': 'Invalid timestamp'}),
     ),
     ErrorCode(
         code='60005',
@@ -35,6 +39,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码',
         source=SOURCE.id,
+        translations=MappingProxyType({'zh-hans': 'Invalid apiKey'}),
     ),
     ErrorCode(
         code='60006',
@@ -45,6 +50,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码',
         source=SOURCE.id,
+        translations=MappingProxyType({'zh-hans': 'Timestamp request expired'}),
     ),
     ErrorCode(
         code='60007',
@@ -55,6 +61,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码',
         source=SOURCE.id,
+        translations=MappingProxyType({'zh-hans': 'Invalid sign'}),
     ),
     ErrorCode(
         code='60008',
@@ -65,6 +72,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码',
         source=SOURCE.id,
+        translations=MappingProxyType({'zh-hans': 'The current WebSocket endpoint does not support subscribing to {0} channels. Please check the WebSocket URL'}),
     ),
     ErrorCode(
         code='60009',
@@ -75,6 +83,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码',
         source=SOURCE.id,
+        translations=MappingProxyType({'zh-hans': 'Login failure'}),
     ),
     ErrorCode(
         code='60011',
@@ -85,6 +94,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码',
         source=SOURCE.id,
+        translations=MappingProxyType({'zh-hans': 'Please log in'}),
     ),
     ErrorCode(
         code='60012',
@@ -95,6 +105,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码',
         source=SOURCE.id,
+        translations=MappingProxyType({'zh-hans': 'Invalid request'}),
     ),
     ErrorCode(
         code='60013',
@@ -105,6 +116,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码',
         source=SOURCE.id,
+        translations=MappingProxyType({'zh-hans': 'Invalid args'}),
     ),
     ErrorCode(
         code='60014',
@@ -115,6 +127,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码',
         source=SOURCE.id,
+        translations=MappingProxyType({'zh-hans': 'Requests too frequent'}),
     ),
     ErrorCode(
         code='60018',
@@ -125,6 +138,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码',
         source=SOURCE.id,
+        translations=MappingProxyType({'zh-hans': "Wrong URL or {0} doesn't exist. Please use the correct URL, channel and parameters referring to API document."}),
     ),
     ErrorCode(
         code='60019',
@@ -135,6 +149,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码',
         source=SOURCE.id,
+        translations=MappingProxyType({'zh-hans': 'Invalid op: {op}'}),
     ),
     ErrorCode(
         code='60020',
@@ -145,6 +160,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码',
         source=SOURCE.id,
+        translations=MappingProxyType({'zh-hans': 'APIKey subscription amount exceeds the limit {0}.'}),
     ),
     ErrorCode(
         code='60021',
@@ -155,6 +171,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码',
         source=SOURCE.id,
+        translations=MappingProxyType({'zh-hans': 'This operation does not support multiple accounts login.'}),
     ),
     ErrorCode(
         code='60022',
@@ -165,6 +182,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码',
         source=SOURCE.id,
+        translations=MappingProxyType({'zh-hans': 'Bulk login partially succeeded'}),
     ),
     ErrorCode(
         code='60023',
@@ -175,6 +193,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码',
         source=SOURCE.id,
+        translations=MappingProxyType({'zh-hans': 'Bulk login requests too frequent'}),
     ),
     ErrorCode(
         code='60024',
@@ -185,6 +204,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码',
         source=SOURCE.id,
+        translations=MappingProxyType({'zh-hans': 'Wrong passphrase'}),
     ),
     ErrorCode(
         code='60025',
@@ -195,6 +215,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码',
         source=SOURCE.id,
+        translations=MappingProxyType({'zh-hans': 'token subscription amount exceeds the limit {0}'}),
     ),
     ErrorCode(
         code='60026',
@@ -205,6 +226,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码',
         source=SOURCE.id,
+        translations=MappingProxyType({'zh-hans': 'Batch login by APIKey and token simultaneously is not supported.'}),
     ),
     ErrorCode(
         code='60027',
@@ -215,6 +237,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码',
         source=SOURCE.id,
+        translations=MappingProxyType({'zh-hans': 'Parameter {0} can not be empty.'}),
     ),
     ErrorCode(
         code='60028',
@@ -225,6 +248,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码',
         source=SOURCE.id,
+        translations=MappingProxyType({'zh-hans': 'The current operation is not supported by this URL. Please use the correct WebSocket URL for the operation.'}),
     ),
     ErrorCode(
         code='60029',
@@ -235,6 +259,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码',
         source=SOURCE.id,
+        translations=MappingProxyType({'zh-hans': 'Only users who are in the whitelist are allowed to subscribe to this channel.'}),
     ),
     ErrorCode(
         code='60030',
@@ -245,6 +270,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码',
         source=SOURCE.id,
+        translations=MappingProxyType({'zh-hans': 'The WebSocket endpoint does not allow multiple or repeated logins.'}),
     ),
     ErrorCode(
         code='60031',
@@ -255,6 +281,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码',
         source=SOURCE.id,
+        translations=MappingProxyType({'zh-hans': "API key doesn't exist."}),
     ),
     ErrorCode(
         code='63999',
@@ -265,12 +292,21 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码',
         source=SOURCE.id,
+        translations=MappingProxyType({'zh-hans': 'Login failed due to internal error. Please try again later.'}),
     ),
 )
 
-CODES: Final[Mapping[str, ErrorCode]] = index(ROWS)
+# Code -> every row of that code, in page order.
+VARIANTS: Final[Mapping[str, tuple[ErrorCode, ...]]] = all_rows(ROWS)
+# Code -> the first of its rows in page order (VARIANTS has them all).
+CODES: Final[Mapping[str, ErrorCode]] = first_rows(ROWS)
 
 
 def lookup(code: str | int) -> ErrorCode | None:
-    """The row documented for ``code`` on this page, or None."""
+    """The first row documented for ``code`` on this page (see ``variants``), or None."""
     return CODES.get(str(code))
+
+
+def variants(code: str | int) -> tuple[ErrorCode, ...]:
+    """Every row documented for ``code`` on this page, in page order."""
+    return VARIANTS.get(str(code), ())

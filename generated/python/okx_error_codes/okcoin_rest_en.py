@@ -4,17 +4,20 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Final
 
-from ._types import ErrorCode, Source, index
+from ._types import ErrorCode, Source, all_rows, first_rows
 
 SOURCE: Final = Source(
     id='okcoin-rest-en',
     url='https://www.okcoin.cn/about/rest_request.do',
     locale='en',
     title='OKCoin REST API (legacy): error codes',
+    group=None,
 )
 
+# Every row of the page, sorted by code; the rows of one code in page order.
 ROWS: Final[tuple[ErrorCode, ...]] = (
     ErrorCode(
         code='1002',
@@ -25,6 +28,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='Error Code',
         source=SOURCE.id,
+        translations=MappingProxyType({'en': 'The transaction amount exceed the balance'}),
     ),
     ErrorCode(
         code='1003',
@@ -35,6 +39,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='Error Code',
         source=SOURCE.id,
+        translations=MappingProxyType({'en': 'The transaction amount is less than the minimum requirement'}),
     ),
     ErrorCode(
         code='1004',
@@ -45,6 +50,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='Error Code',
         source=SOURCE.id,
+        translations=MappingProxyType({'en': 'The transaction amount is less than 0'}),
     ),
     ErrorCode(
         code='1007',
@@ -55,6 +61,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='Error Code',
         source=SOURCE.id,
+        translations=MappingProxyType({'en': 'No trading market information'}),
     ),
     ErrorCode(
         code='1008',
@@ -65,6 +72,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='Error Code',
         source=SOURCE.id,
+        translations=MappingProxyType({'en': 'No latest market information'}),
     ),
     ErrorCode(
         code='1009',
@@ -75,6 +83,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='Error Code',
         source=SOURCE.id,
+        translations=MappingProxyType({'en': 'No order'}),
     ),
     ErrorCode(
         code='1010',
@@ -85,6 +94,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='Error Code',
         source=SOURCE.id,
+        translations=MappingProxyType({'en': 'Different user of the cancelled order and the original order'}),
     ),
     ErrorCode(
         code='1011',
@@ -95,6 +105,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='Error Code',
         source=SOURCE.id,
+        translations=MappingProxyType({'en': 'No documented user'}),
     ),
     ErrorCode(
         code='1013',
@@ -105,6 +116,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='Error Code',
         source=SOURCE.id,
+        translations=MappingProxyType({'en': 'No order type'}),
     ),
     ErrorCode(
         code='1014',
@@ -115,6 +127,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='Error Code',
         source=SOURCE.id,
+        translations=MappingProxyType({'en': 'No login'}),
     ),
     ErrorCode(
         code='1015',
@@ -125,6 +138,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='Error Code',
         source=SOURCE.id,
+        translations=MappingProxyType({'en': 'No market depth information'}),
     ),
     ErrorCode(
         code='1017',
@@ -135,6 +149,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='Error Code',
         source=SOURCE.id,
+        translations=MappingProxyType({'en': 'Date error'}),
     ),
     ErrorCode(
         code='1018',
@@ -145,6 +160,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='Error Code',
         source=SOURCE.id,
+        translations=MappingProxyType({'en': 'Order failed'}),
     ),
     ErrorCode(
         code='1019',
@@ -155,6 +171,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='Error Code',
         source=SOURCE.id,
+        translations=MappingProxyType({'en': 'Undo order failed'}),
     ),
     ErrorCode(
         code='1024',
@@ -165,6 +182,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='Error Code',
         source=SOURCE.id,
+        translations=MappingProxyType({'en': 'Currency does not exist'}),
     ),
     ErrorCode(
         code='1025',
@@ -175,6 +193,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='Error Code',
         source=SOURCE.id,
+        translations=MappingProxyType({'en': 'No chart type'}),
     ),
     ErrorCode(
         code='1026',
@@ -185,6 +204,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='Error Code',
         source=SOURCE.id,
+        translations=MappingProxyType({'en': 'No base currency quantity'}),
     ),
     ErrorCode(
         code='1027',
@@ -195,6 +215,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='Error Code',
         source=SOURCE.id,
+        translations=MappingProxyType({'en': 'Incorrect parameter may exceeded limits'}),
     ),
     ErrorCode(
         code='1028',
@@ -205,6 +226,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='Error Code',
         source=SOURCE.id,
+        translations=MappingProxyType({'en': 'Reserved decimal failed'}),
     ),
     ErrorCode(
         code='1029',
@@ -215,6 +237,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='Error Code',
         source=SOURCE.id,
+        translations=MappingProxyType({'en': 'Preparing'}),
     ),
     ErrorCode(
         code='1030',
@@ -225,6 +248,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='Error Code',
         source=SOURCE.id,
+        translations=MappingProxyType({'en': 'Account has margin and futures, transactions can not be processed'}),
     ),
     ErrorCode(
         code='1031',
@@ -235,6 +259,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='Error Code',
         source=SOURCE.id,
+        translations=MappingProxyType({'en': 'Insufficient Transferring Balance'}),
     ),
     ErrorCode(
         code='1032',
@@ -245,6 +270,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='Error Code',
         source=SOURCE.id,
+        translations=MappingProxyType({'en': 'Transferring Not Allowed'}),
     ),
     ErrorCode(
         code='1035',
@@ -255,6 +281,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='Error Code',
         source=SOURCE.id,
+        translations=MappingProxyType({'en': 'Password incorrect'}),
     ),
     ErrorCode(
         code='1036',
@@ -265,6 +292,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='Error Code',
         source=SOURCE.id,
+        translations=MappingProxyType({'en': 'Google Verification code Invalid'}),
     ),
     ErrorCode(
         code='1037',
@@ -275,6 +303,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='Error Code',
         source=SOURCE.id,
+        translations=MappingProxyType({'en': 'Google Verification code incorrect'}),
     ),
     ErrorCode(
         code='1038',
@@ -285,6 +314,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='Error Code',
         source=SOURCE.id,
+        translations=MappingProxyType({'en': 'Google Verification replicated'}),
     ),
     ErrorCode(
         code='1039',
@@ -295,6 +325,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='Error Code',
         source=SOURCE.id,
+        translations=MappingProxyType({'en': 'Message Verification Input exceed the limit'}),
     ),
     ErrorCode(
         code='1040',
@@ -305,6 +336,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='Error Code',
         source=SOURCE.id,
+        translations=MappingProxyType({'en': 'Message Verification invalid'}),
     ),
     ErrorCode(
         code='1041',
@@ -315,6 +347,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='Error Code',
         source=SOURCE.id,
+        translations=MappingProxyType({'en': 'Message Verification incorrect'}),
     ),
     ErrorCode(
         code='1042',
@@ -325,6 +358,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='Error Code',
         source=SOURCE.id,
+        translations=MappingProxyType({'en': 'Wrong Google Verification Input exceed the limit'}),
     ),
     ErrorCode(
         code='1043',
@@ -335,6 +369,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='Error Code',
         source=SOURCE.id,
+        translations=MappingProxyType({'en': 'Login password cannot be same as the trading password'}),
     ),
     ErrorCode(
         code='1044',
@@ -345,6 +380,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='Error Code',
         source=SOURCE.id,
+        translations=MappingProxyType({'en': 'Old password incorrect'}),
     ),
     ErrorCode(
         code='1045',
@@ -355,6 +391,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='Error Code',
         source=SOURCE.id,
+        translations=MappingProxyType({'en': '2nd Verification Needed'}),
     ),
     ErrorCode(
         code='1046',
@@ -365,6 +402,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='Error Code',
         source=SOURCE.id,
+        translations=MappingProxyType({'en': 'Please input old password'}),
     ),
     ErrorCode(
         code='1048',
@@ -375,6 +413,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='Error Code',
         source=SOURCE.id,
+        translations=MappingProxyType({'en': 'Account Blocked'}),
     ),
     ErrorCode(
         code='1201',
@@ -385,6 +424,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='Error Code',
         source=SOURCE.id,
+        translations=MappingProxyType({'en': 'Account Deleted at 00: 00'}),
     ),
     ErrorCode(
         code='1202',
@@ -395,6 +435,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='Error Code',
         source=SOURCE.id,
+        translations=MappingProxyType({'en': 'Account Not Exist'}),
     ),
     ErrorCode(
         code='1203',
@@ -405,6 +446,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='Error Code',
         source=SOURCE.id,
+        translations=MappingProxyType({'en': 'Insufficient Balance'}),
     ),
     ErrorCode(
         code='1204',
@@ -415,6 +457,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='Error Code',
         source=SOURCE.id,
+        translations=MappingProxyType({'en': 'Invalid currency'}),
     ),
     ErrorCode(
         code='1205',
@@ -425,6 +468,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='Error Code',
         source=SOURCE.id,
+        translations=MappingProxyType({'en': 'Invalid Account'}),
     ),
     ErrorCode(
         code='1206',
@@ -435,6 +479,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='Error Code',
         source=SOURCE.id,
+        translations=MappingProxyType({'en': 'Cash Withdrawal Blocked'}),
     ),
     ErrorCode(
         code='1207',
@@ -445,6 +490,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='Error Code',
         source=SOURCE.id,
+        translations=MappingProxyType({'en': 'Transfer Not Support'}),
     ),
     ErrorCode(
         code='1208',
@@ -455,6 +501,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='Error Code',
         source=SOURCE.id,
+        translations=MappingProxyType({'en': 'No designated account'}),
     ),
     ErrorCode(
         code='1209',
@@ -465,6 +512,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='Error Code',
         source=SOURCE.id,
+        translations=MappingProxyType({'en': 'Invalid api'}),
     ),
     ErrorCode(
         code='10000',
@@ -475,6 +523,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='Error Code',
         source=SOURCE.id,
+        translations=MappingProxyType({'en': 'Required field, can not be null'}),
     ),
     ErrorCode(
         code='10001',
@@ -485,6 +534,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='Error Code',
         source=SOURCE.id,
+        translations=MappingProxyType({'en': 'Request frequency too high to exceed the limit allowed'}),
     ),
     ErrorCode(
         code='10002',
@@ -495,6 +545,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='Error Code',
         source=SOURCE.id,
+        translations=MappingProxyType({'en': 'System error'}),
     ),
     ErrorCode(
         code='10003',
@@ -505,6 +556,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='Error Code',
         source=SOURCE.id,
+        translations=MappingProxyType({'en': 'Not in reqest list, please try again later'}),
     ),
     ErrorCode(
         code='10004',
@@ -515,6 +567,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='Error Code',
         source=SOURCE.id,
+        translations=MappingProxyType({'en': 'This IP is not allowed to access'}),
     ),
     ErrorCode(
         code='10005',
@@ -525,6 +578,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='Error Code',
         source=SOURCE.id,
+        translations=MappingProxyType({'en': "'SecretKey' does not exist"}),
     ),
     ErrorCode(
         code='10006',
@@ -535,6 +589,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='Error Code',
         source=SOURCE.id,
+        translations=MappingProxyType({'en': "'Api_key' does not exist"}),
     ),
     ErrorCode(
         code='10007',
@@ -545,6 +600,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='Error Code',
         source=SOURCE.id,
+        translations=MappingProxyType({'en': 'Signature does not match'}),
     ),
     ErrorCode(
         code='10008',
@@ -555,6 +611,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='Error Code',
         source=SOURCE.id,
+        translations=MappingProxyType({'en': 'Illegal parameter'}),
     ),
     ErrorCode(
         code='10009',
@@ -565,6 +622,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='Error Code',
         source=SOURCE.id,
+        translations=MappingProxyType({'en': 'Order does not exist'}),
     ),
     ErrorCode(
         code='10010',
@@ -575,6 +633,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='Error Code',
         source=SOURCE.id,
+        translations=MappingProxyType({'en': 'Insufficient funds'}),
     ),
     ErrorCode(
         code='10011',
@@ -585,6 +644,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='Error Code',
         source=SOURCE.id,
+        translations=MappingProxyType({'en': 'Amount too low'}),
     ),
     ErrorCode(
         code='10012',
@@ -595,6 +655,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='Error Code',
         source=SOURCE.id,
+        translations=MappingProxyType({'en': 'Only btc_cny ltc_cny supported'}),
     ),
     ErrorCode(
         code='10013',
@@ -605,6 +666,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='Error Code',
         source=SOURCE.id,
+        translations=MappingProxyType({'en': 'Only support https request'}),
     ),
     ErrorCode(
         code='10014',
@@ -615,6 +677,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='Error Code',
         source=SOURCE.id,
+        translations=MappingProxyType({'en': 'Order price must be between 0 and 1,000,000'}),
     ),
     ErrorCode(
         code='10015',
@@ -625,6 +688,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='Error Code',
         source=SOURCE.id,
+        translations=MappingProxyType({'en': 'Order price differs from current market price too much'}),
     ),
     ErrorCode(
         code='10016',
@@ -635,6 +699,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='Error Code',
         source=SOURCE.id,
+        translations=MappingProxyType({'en': 'Insufficient coins balance'}),
     ),
     ErrorCode(
         code='10017',
@@ -645,6 +710,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='Error Code',
         source=SOURCE.id,
+        translations=MappingProxyType({'en': 'API authorization error'}),
     ),
     ErrorCode(
         code='10018',
@@ -655,6 +721,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='Error Code',
         source=SOURCE.id,
+        translations=MappingProxyType({'en': 'borrow amount less than lower limit [cny:100,btc:0.1,ltc:1]'}),
     ),
     ErrorCode(
         code='10019',
@@ -665,6 +732,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='Error Code',
         source=SOURCE.id,
+        translations=MappingProxyType({'en': 'loan agreement not checked'}),
     ),
     ErrorCode(
         code='10020',
@@ -675,6 +743,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='Error Code',
         source=SOURCE.id,
+        translations=MappingProxyType({'en': 'rate cannot exceed 1%'}),
     ),
     ErrorCode(
         code='10021',
@@ -685,6 +754,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='Error Code',
         source=SOURCE.id,
+        translations=MappingProxyType({'en': 'rate cannot less than 0.01%'}),
     ),
     ErrorCode(
         code='10023',
@@ -695,6 +765,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='Error Code',
         source=SOURCE.id,
+        translations=MappingProxyType({'en': 'fail to get latest ticker'}),
     ),
     ErrorCode(
         code='10024',
@@ -705,6 +776,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='Error Code',
         source=SOURCE.id,
+        translations=MappingProxyType({'en': 'balance not sufficient'}),
     ),
     ErrorCode(
         code='10025',
@@ -715,6 +787,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='Error Code',
         source=SOURCE.id,
+        translations=MappingProxyType({'en': 'quota is full, cannot borrow temporarily'}),
     ),
     ErrorCode(
         code='10026',
@@ -725,6 +798,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='Error Code',
         source=SOURCE.id,
+        translations=MappingProxyType({'en': 'Loan (including reserved loan) and margin cannot be withdrawn'}),
     ),
     ErrorCode(
         code='10027',
@@ -735,6 +809,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='Error Code',
         source=SOURCE.id,
+        translations=MappingProxyType({'en': 'Cannot withdraw within 24 hrs of authentication information modification'}),
     ),
     ErrorCode(
         code='10028',
@@ -745,6 +820,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='Error Code',
         source=SOURCE.id,
+        translations=MappingProxyType({'en': 'Withdrawal amount exceeds daily limit'}),
     ),
     ErrorCode(
         code='10029',
@@ -755,6 +831,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='Error Code',
         source=SOURCE.id,
+        translations=MappingProxyType({'en': 'Account has unpaid loan, please cancel/pay off the loan before withdraw'}),
     ),
     ErrorCode(
         code='10031',
@@ -765,6 +842,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='Error Code',
         source=SOURCE.id,
+        translations=MappingProxyType({'en': 'Deposits can only be withdrawn after 6 confirmations'}),
     ),
     ErrorCode(
         code='10032',
@@ -775,6 +853,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='Error Code',
         source=SOURCE.id,
+        translations=MappingProxyType({'en': 'Please enabled phone/google authenticator'}),
     ),
     ErrorCode(
         code='10033',
@@ -785,6 +864,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='Error Code',
         source=SOURCE.id,
+        translations=MappingProxyType({'en': 'Fee higher than maximum network transaction fee'}),
     ),
     ErrorCode(
         code='10034',
@@ -795,6 +875,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='Error Code',
         source=SOURCE.id,
+        translations=MappingProxyType({'en': 'Fee lower than minimum network transaction fee'}),
     ),
     ErrorCode(
         code='10035',
@@ -805,6 +886,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='Error Code',
         source=SOURCE.id,
+        translations=MappingProxyType({'en': 'Insufficient BTC/LTC'}),
     ),
     ErrorCode(
         code='10036',
@@ -815,6 +897,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='Error Code',
         source=SOURCE.id,
+        translations=MappingProxyType({'en': 'Withdrawal amount too low'}),
     ),
     ErrorCode(
         code='10037',
@@ -825,6 +908,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='Error Code',
         source=SOURCE.id,
+        translations=MappingProxyType({'en': 'Trade password not set'}),
     ),
     ErrorCode(
         code='10040',
@@ -835,6 +919,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='Error Code',
         source=SOURCE.id,
+        translations=MappingProxyType({'en': 'Withdrawal cancellation fails'}),
     ),
     ErrorCode(
         code='10041',
@@ -845,6 +930,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='Error Code',
         source=SOURCE.id,
+        translations=MappingProxyType({'en': 'Withdrawal address not exist or approved'}),
     ),
     ErrorCode(
         code='10042',
@@ -855,6 +941,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='Error Code',
         source=SOURCE.id,
+        translations=MappingProxyType({'en': 'Admin password error'}),
     ),
     ErrorCode(
         code='10043',
@@ -865,6 +952,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='Error Code',
         source=SOURCE.id,
+        translations=MappingProxyType({'en': 'Account equity error, withdrawal failure'}),
     ),
     ErrorCode(
         code='10044',
@@ -875,6 +963,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='Error Code',
         source=SOURCE.id,
+        translations=MappingProxyType({'en': 'fail to cancel borrowing order'}),
     ),
     ErrorCode(
         code='10047',
@@ -885,6 +974,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='Error Code',
         source=SOURCE.id,
+        translations=MappingProxyType({'en': 'this function is disabled for sub-account'}),
     ),
     ErrorCode(
         code='10048',
@@ -895,6 +985,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='Error Code',
         source=SOURCE.id,
+        translations=MappingProxyType({'en': 'withdrawal information does not exist'}),
     ),
     ErrorCode(
         code='10049',
@@ -905,6 +996,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='Error Code',
         source=SOURCE.id,
+        translations=MappingProxyType({'en': 'User can not have more than 50 unfilled small orders (amount<0.15BTC)'}),
     ),
     ErrorCode(
         code='10050',
@@ -915,6 +1007,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='Error Code',
         source=SOURCE.id,
+        translations=MappingProxyType({'en': "can't cancel more than once"}),
     ),
     ErrorCode(
         code='10052',
@@ -925,6 +1018,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='Error Code',
         source=SOURCE.id,
+        translations=MappingProxyType({'en': 'not allowed to withdraw'}),
     ),
     ErrorCode(
         code='10100',
@@ -935,6 +1029,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='Error Code',
         source=SOURCE.id,
+        translations=MappingProxyType({'en': 'User account frozen'}),
     ),
     ErrorCode(
         code='10101',
@@ -945,6 +1040,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='Error Code',
         source=SOURCE.id,
+        translations=MappingProxyType({'en': 'order type is wrong'}),
     ),
     ErrorCode(
         code='10102',
@@ -955,6 +1051,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='Error Code',
         source=SOURCE.id,
+        translations=MappingProxyType({'en': 'incorrect ID'}),
     ),
     ErrorCode(
         code='10103',
@@ -965,6 +1062,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='Error Code',
         source=SOURCE.id,
+        translations=MappingProxyType({'en': "the private otc order's key incorrect"}),
     ),
     ErrorCode(
         code='10216',
@@ -975,6 +1073,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='Error Code',
         source=SOURCE.id,
+        translations=MappingProxyType({'en': 'Non-available API'}),
     ),
     ErrorCode(
         code='HTTP 403',
@@ -985,12 +1084,21 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='http',
         section='Error Code',
         source=SOURCE.id,
+        translations=MappingProxyType({'en': 'Too many requests, IP is shielded.'}),
     ),
 )
 
-CODES: Final[Mapping[str, ErrorCode]] = index(ROWS)
+# Code -> every row of that code, in page order.
+VARIANTS: Final[Mapping[str, tuple[ErrorCode, ...]]] = all_rows(ROWS)
+# Code -> the first of its rows in page order (VARIANTS has them all).
+CODES: Final[Mapping[str, ErrorCode]] = first_rows(ROWS)
 
 
 def lookup(code: str | int) -> ErrorCode | None:
-    """The row documented for ``code`` on this page, or None."""
+    """The first row documented for ``code`` on this page (see ``variants``), or None."""
     return CODES.get(str(code))
+
+
+def variants(code: str | int) -> tuple[ErrorCode, ...]:
+    """Every row documented for ``code`` on this page, in page order."""
+    return VARIANTS.get(str(code), ())

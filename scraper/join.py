@@ -1,0 +1,101 @@
+"""Join the sources of a group (one page per language) into translations, row by row.
+
+Rows are aligned only where that is unambiguous: the code is on every page of the group, with
+the same number of variants, in tables at the same positions. Elsewhere a row keeps its own
+language only, and the code is reported once as ``translation-missing`` or
+``translation-ambiguous``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, replace
+
+from .model import CodeTable, Row, Table, code_sort_key
+
+
+@dataclass(frozen=True)
+class Gap:
+    """A code whose rows could not be joined across a group's languages."""
+
+    rule: str  # translation-missing or translation-ambiguous
+    source: str
+    code: str
+    detail: str
+
+
+def _places(table: CodeTable) -> dict[str, list[tuple[int, int]]]:
+    """Code -> (table index, row index) of each of its rows, in page order."""
+    places: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for t, part in enumerate(table.tables):
+        for r, row in enumerate(part.rows):
+            places[row.code].append((t, r))
+    return places
+
+
+def _shape(places: list[tuple[int, int]]) -> tuple[int, ...]:
+    """The rows' tables as ranks (0 for the code's first table, 1 for its next, ...), so that
+    a table added elsewhere on one page does not unalign the others."""
+    ranks: dict[int, int] = {}
+    return tuple(ranks.setdefault(t, len(ranks)) for t, _ in places)
+
+
+def join(tables: list[CodeTable]) -> tuple[list[CodeTable], list[Gap]]:
+    """Every table with ``translations`` on each row, and the codes that could not be joined.
+    Order of the tables is kept."""
+    members: dict[str, list[CodeTable]] = defaultdict(list)
+    for table in tables:
+        if table.source.group is not None and table.tables:
+            members[table.source.group].append(table)
+    translated: dict[tuple[str, int, int], tuple[tuple[str, str], ...]] = {}
+    gaps: list[Gap] = []
+    for group in sorted(members):
+        pages = members[group]
+        if len(pages) < 2:
+            continue
+        places = {p.source.id: _places(p) for p in pages}
+        codes = sorted({c for p in places.values() for c in p}, key=code_sort_key)
+        for code in codes:
+            present = [p for p in pages if code in places[p.source.id]]
+            first = present[0].source.id
+            if len(present) < len(pages):
+                missing = ", ".join(p.source.id for p in pages if p not in present)
+                gaps.append(Gap("translation-missing", first, code, f"not on {missing}"))
+                continue
+            shapes = {p.source.id: _shape(places[p.source.id][code]) for p in pages}
+            if len(set(shapes.values())) > 1:
+                counts = ", ".join(f"{sid}: {len(s)}" for sid, s in shapes.items())
+                gaps.append(
+                    Gap(
+                        "translation-ambiguous",
+                        first,
+                        code,
+                        f"rows per page differ in number or section ({counts})",
+                    )
+                )
+                continue
+            for i in range(len(shapes[first])):
+                pairs = []
+                for p in pages:
+                    t, r = places[p.source.id][code][i]
+                    pairs.append((p.source.locale, p.tables[t].rows[r].message))
+                joined = tuple(sorted(pairs))
+                for p in pages:
+                    t, r = places[p.source.id][code][i]
+                    translated[(p.source.id, t, r)] = joined
+    out = []
+    for table in tables:
+        own = table.source.locale
+        parts = []
+        for t, part in enumerate(table.tables):
+            rows = tuple(
+                _with(row, translated.get((table.source.id, t, r), ((own, row.message),)))
+                for r, row in enumerate(part.rows)
+            )
+            parts.append(Table(part.section, part.columns, rows))
+        out.append(CodeTable(table.source, tuple(parts), table.warnings))
+    return out, gaps
+
+
+def _with(row: Row, translations: tuple[tuple[str, str], ...]) -> Row:
+    return replace(row, translations=translations)
