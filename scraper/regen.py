@@ -255,7 +255,8 @@ def run(
         raise PipelineError(f"refused, nothing written:\n{lines}")
 
     outcome.tables = joined
-    outcome.files = render.render_all(outcome.tables)  # validated before anything is written
+    # Validated before anything is written (files equal to those in out/ are not written).
+    outcome.files = render.render_all(outcome.tables, current=out)
     outcome.plan = write.plan(out, outcome.files)
     if not options.dry_run:
         with write.terminable():

@@ -19,7 +19,6 @@ from typing import Any
 from urllib.parse import quote
 
 import jinja2
-import jsonschema
 
 from .model import CodeTable, Row, code_sort_key
 
@@ -38,6 +37,8 @@ def _unprintable(ch: str) -> bool:
 
 
 def _escape_unprintable(text: str) -> str:
+    if text.isprintable():  # the common case (control, format and bidi characters are not)
+        return text
     return "".join(
         (f"\\u{ord(ch):04x}" if ord(ch) <= 0xFFFF else f"\\U{ord(ch):08x}")
         if _unprintable(ch)
@@ -50,7 +51,7 @@ def pyrepr(value: object) -> str:
     """A Python literal for str/int/None/tuples, with no raw control or bidi characters."""
     if isinstance(value, str):
         literal = repr(value)  # repr escapes every non-printable character
-        if any(_unprintable(ch) for ch in literal):
+        if not literal.isprintable() and any(_unprintable(ch) for ch in literal):
             raise RenderError(f"unescaped character in {literal}")
         return literal
     if value is None or isinstance(value, (int, bool)):
@@ -101,6 +102,8 @@ def json_text(data: Any, sort_keys: bool = True) -> str:
 
 
 def _escape_unprintable_json(text: str) -> str:
+    if all(line.isprintable() for line in text.split("\n")):
+        return text
     out = []
     for ch in text:
         if ch != "\n" and _unprintable(ch):
@@ -187,8 +190,13 @@ def document(table: CodeTable) -> dict[str, Any]:
     }
 
 
-def render_all(tables: Iterable[CodeTable], templates: Path = TEMPLATES) -> dict[str, str]:
-    """Every generated file, as ``{relative path: text}``."""
+def render_all(
+    tables: Iterable[CodeTable],
+    templates: Path = TEMPLATES,
+    current: Path | None = None,
+) -> dict[str, str]:
+    """Every generated file, as ``{relative path: text}``, each validated, except those
+    identical to the file already in ``current`` (they will not be written)."""
     env = environment(templates)
     views = [view(t) for t in tables]  # in priority order: that of sources.toml
     ids = [v.source.id for v in views]
@@ -211,8 +219,15 @@ def render_all(tables: Iterable[CodeTable], templates: Path = TEMPLATES) -> dict
         files[f"{py}/{module}.py"] = env.get_template("codes.py.jinja").render(v=v)
         files[f"json/{v.source.id}.json"] = json_text(document(v.table))
         files[f"markdown/{v.source.id}.md"] = env.get_template("table.md.jinja").render(v=v)
-    validate(files)
+    validate({p: t for p, t in files.items() if current is None or not _same(current / p, t)})
     return dict(sorted(files.items()))
+
+
+def _same(path: Path, text: str) -> bool:
+    try:
+        return path.read_bytes() == text.encode("utf-8")
+    except OSError:
+        return False
 
 
 @cache
@@ -235,7 +250,7 @@ def markdown_table_widths(text: str) -> list[int]:
 
 def validate(files: dict[str, str]) -> None:
     """Refuse output that does not parse: Python, JSON against the schema, Markdown tables."""
-    validator = jsonschema.Draft202012Validator(schema())
+    validator = None
     for path, text in files.items():
         if path.endswith(".py"):
             try:
@@ -243,6 +258,10 @@ def validate(files: dict[str, str]) -> None:
             except SyntaxError as exc:
                 raise RenderError(f"{path}: generated Python does not parse: {exc}") from exc
         elif path.endswith(".json") and not path.endswith(".schema.json"):
+            if validator is None:
+                import jsonschema  # here: a run that writes no JSON never loads it
+
+                validator = jsonschema.Draft202012Validator(schema())
             errors = sorted(validator.iter_errors(json.loads(text)), key=str)
             if errors:
                 raise RenderError(f"{path}: does not match codes.schema.json: {errors[0].message}")
