@@ -8,7 +8,11 @@
 - wall time of ``errtables regen --offline`` (target: <= 0.5 s);
 - a crawl of 20 pages on one loopback host, each answered after 200 ms, at the default
   per-host limit of 4 and at 1 (bounds 1.0 s and 4.0 s; target: within 1.25x of the bound);
-- body bytes transferred by a re-crawl of the unchanged pages (target: 0).
+- body bytes transferred by a re-crawl of the unchanged pages (target: 0);
+- import time of the generated package with every table, ``python -S -X importtime``
+  (target: < 100 ms);
+- ``from_response`` calls per second over every templated okx-v5-en row filled with sample
+  values, as single errors and as failing batch items (target: >= 100,000 per second).
 """
 
 from __future__ import annotations
@@ -146,6 +150,61 @@ def crawl_figures() -> None:
         server.shutdown()
 
 
+PACKAGE_DIR = ROOT / "generated" / "python"
+
+RESPONSE_SCRIPT = """
+import sys, time
+import okx_error_codes as codes
+rows = [r for rows in codes.VARIANTS["okx-v5-en"].values() for r in rows if r.placeholders]
+single = [{"code": r.code, "msg": r.format(**{p: f"V{i}x" for i, p in enumerate(r.placeholders)}),
+           "data": []} for r in rows]
+batch = [{"code": "1", "msg": "", "data": [{"sCode": p["code"], "sMsg": p["msg"], "ordId": "1"}]}
+         for p in single]
+for payloads in (single, batch):
+    for p in payloads:  # compile every code's templates first
+        assert codes.from_response(p) is not None
+    best = 0.0
+    for _ in range(5):
+        start = time.perf_counter()
+        for p in payloads:
+            codes.from_response(p)
+        best = max(best, len(payloads) / (time.perf_counter() - start))
+    print(len(payloads), int(best))
+"""
+
+
+def package_figures() -> None:
+    """Import time and reply matching speed of the generated Python package."""
+    env = {"PYTHONPATH": str(PACKAGE_DIR), "PATH": ""}
+    times = []
+    for _ in range(5):
+        result = subprocess.run(
+            [sys.executable, "-S", "-X", "importtime", "-c", "import okx_error_codes"],
+            capture_output=True,
+            text=True,
+            check=True,
+            env=env,
+        )
+        last = [line for line in result.stderr.splitlines() if line.endswith(" okx_error_codes")]
+        times.append(int(last[-1].split("|")[1]) / 1000)
+    print(
+        f"import of the generated package: {min(times):.1f} ms cumulative, best of 5, "
+        "python -S -X importtime (target < 100)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-S", "-c", RESPONSE_SCRIPT],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+    ).stdout.split()
+    print(
+        f"from_response over {out[0]} templated okx-v5-en rows: {int(out[1]):,} calls/s as "
+        f"single errors, {int(out[3]):,} calls/s as failing batch items, one core "
+        "(target >= 100,000)"
+    )
+
+
 def main() -> None:
     data = big_page()
     rows = extract_bytes(data)
@@ -197,6 +256,7 @@ def main() -> None:
 
         wall = best_of(5, regen)
         print(f"errtables regen --offline: {wall:.2f} s wall, best of 5 (target <= 0.5)")
+    package_figures()
     crawl_figures()
 
 
