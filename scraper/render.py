@@ -1,8 +1,9 @@
-"""Render code tables into Python, JSON and Markdown, in memory, and check the result.
+"""Render code tables into Python, TypeScript, JSON and Markdown, in memory, and check them.
 
 Scraped text reaches the templates only through the escaping filters below: ``pyrepr`` for
-Python literals, ``md_cell`` for Markdown, ``one_line`` for comments; JSON is produced by the
-json module. Sorting and naming happen here; the templates hold layout only.
+Python literals, ``tsvalue`` for TypeScript, ``md_cell`` for Markdown, ``one_line`` for
+comments; JSON is produced by the json module. Sorting and naming happen here; the templates
+hold layout only.
 """
 
 from __future__ import annotations
@@ -84,6 +85,16 @@ def md_url(value: object) -> str:
     return quote(str(value), safe=":/?#[]@!$&'()*+,;=%~-._")
 
 
+def tsvalue(value: object) -> str:
+    """A TypeScript literal for str/int/bool/None/tuples: JSON, with U+2028/U+2029, bidi and
+    other control characters as \\u escapes. Scraped text is never code."""
+    if isinstance(value, tuple):
+        value = list(value)
+    if value is not None and not isinstance(value, (str, int, bool, list)):
+        raise RenderError(f"no TypeScript literal for {type(value).__name__}")
+    return _escape_unprintable_json(json.dumps(value, ensure_ascii=False))
+
+
 def translation(pairs: tuple[tuple[str, str], ...], locale: str) -> str:
     """A row's message in ``locale``, or "" where the row has no translation."""
     return dict(pairs).get(locale, "")
@@ -135,6 +146,7 @@ def environment(templates: Path = TEMPLATES) -> jinja2.Environment:
         md_url=md_url,
         one_line=one_line,
         translation=translation,
+        tsvalue=tsvalue,
     )
     return env
 
@@ -214,8 +226,14 @@ def render_all(
     files["markdown/README.md"] = env.get_template("index.md.jinja").render(
         views=views, package=PACKAGE
     )
+    ts = "typescript"
+    files[f"{ts}/package.json"] = json_text({"sideEffects": False, "type": "module"})
+    files[f"{ts}/types.ts"] = env.get_template("ts/types.ts.jinja").render()
+    files[f"{ts}/match.ts"] = env.get_template("ts/match.ts.jinja").render()
+    files[f"{ts}/index.ts"] = env.get_template("ts/index.ts.jinja").render(views=views)
     for v in views:
         module = v.source.module
+        files[f"{ts}/{module}.ts"] = env.get_template("ts/codes.ts.jinja").render(v=v)
         files[f"{py}/{module}.py"] = env.get_template("codes.py.jinja").render(v=v)
         files[f"json/{v.source.id}.json"] = json_text(document(v.table))
         files[f"markdown/{v.source.id}.md"] = env.get_template("table.md.jinja").render(v=v)
@@ -257,7 +275,7 @@ def validate(files: dict[str, str]) -> None:
                 ast.parse(text, filename=path)
             except SyntaxError as exc:
                 raise RenderError(f"{path}: generated Python does not parse: {exc}") from exc
-        elif path.endswith(".json") and not path.endswith(".schema.json"):
+        elif path.startswith("json/") and not path.endswith(".schema.json"):
             if validator is None:
                 import jsonschema  # here: a run that writes no JSON never loads it
 

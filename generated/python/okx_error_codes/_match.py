@@ -17,19 +17,28 @@ from typing import Final
 from ._types import ErrorCode, Match, ResponseError
 
 _PLACEHOLDER: Final = re.compile(r"\{([A-Za-z0-9_]+)\}")
-_TOKEN: Final = re.compile(r"[a-z0-9]+|\S")
-_DETAIL_START: Final = re.compile(r"[\s:;,.\-–—(\[{]")
+# White space, the same set as the TypeScript module's, so both languages agree.
+_SPACES: Final = "\t\n\r\f\v \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+_WHITE: Final = re.compile(f"[{_SPACES}]+")
+_EDGE_WHITE: Final = re.compile(f"^[{_SPACES}]+|[{_SPACES}]+$")
+_TOKEN: Final = re.compile(r"[a-z0-9]+|[^ ]")
+_DETAIL_START: Final = re.compile(r"[ :;,.\-–—(\[{]")
 ID_KEYS: Final = ("clOrdId", "ordId", "algoId")
 BATCH_CODES: Final = frozenset({"1", "2"})
 
 
 def clean(text: str) -> str:
     """White space collapsed: trailing, doubled and line-broken spaces do not matter."""
-    return " ".join(text.split())
+    return _WHITE.sub(" ", text).strip(" ")
 
 
 def _literal(message: str) -> str:
     return _PLACEHOLDER.sub("", message)
+
+
+def _weight(message: str) -> int:
+    """How much literal text a template has: its characters but placeholders and spaces."""
+    return len(_WHITE.sub("", _literal(message)))
 
 
 def _branch(index: int, message: str) -> tuple[str, tuple[str, ...]]:
@@ -60,7 +69,7 @@ class Matcher:
 
     def __init__(self, rows: tuple[ErrorCode, ...]) -> None:
         # Most literal text first; ties keep the given order (priority, then page order).
-        order = sorted(range(len(rows)), key=lambda i: -len(clean(_literal(rows[i].message))))
+        order = sorted(range(len(rows)), key=lambda i: -_weight(rows[i].message))
         self.rows: tuple[ErrorCode, ...] = tuple(rows[i] for i in order)
         self.order: tuple[int, ...] = tuple(order)  # each row's place in the given order
         branches = [_branch(i, row.message) for i, row in enumerate(self.rows)]
@@ -76,7 +85,7 @@ class Matcher:
     def _values(self, found: re.Match[str]) -> tuple[int, Mapping[str, str]]:
         index = int((found.lastgroup or "v0")[1:])
         values = {
-            name: found.group(f"v{index}_{j}").strip() for j, name in enumerate(self.names[index])
+            name: clean(found.group(f"v{index}_{j}")) for j, name in enumerate(self.names[index])
         }
         return index, MappingProxyType(values)
 
@@ -107,8 +116,8 @@ def _ends_open(message: str) -> bool:
 def similarity(a: str, b: str) -> float:
     """2 x (longest common token sequence) / (tokens of both): words, and every other
     character (so Chinese compares character by character), case aside."""
-    x = _TOKEN.findall(a.lower())
-    y = _TOKEN.findall(b.lower())
+    x = _TOKEN.findall(clean(a).lower())
+    y = _TOKEN.findall(clean(b).lower())
     if not x and not y:
         return 1.0
     previous = [0] * (len(y) + 1)
@@ -147,12 +156,20 @@ def code_of(value: object) -> str | None:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, str):
-        return value.strip() or None
+        return _EDGE_WHITE.sub("", value) or None
     return None
 
 
 def _text(value: object) -> str:
     return value if isinstance(value, str) else ""
+
+
+def _id_of(value: object) -> str | None:
+    if isinstance(value, str):
+        return value or None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return None
 
 
 Finder = Callable[[str, str], Match | None]
@@ -173,7 +190,7 @@ def errors(payload: object, find: Finder) -> list[ResponseError]:
         if code is None or code == "0":
             continue
         message = _text(item.get("sMsg"))
-        ids = {k: str(item[k]) for k in ID_KEYS if isinstance(item.get(k), (str, int)) and item[k] != ""}
+        ids = {k: v for k in ID_KEYS if (v := _id_of(item.get(k))) is not None}
         out.append(ResponseError(index, code, message, MappingProxyType(ids), find(code, message)))
     code = code_of(reply.get("code"))
     if code is not None and code != "0" and not (code in BATCH_CODES and out):
