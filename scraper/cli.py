@@ -514,3 +514,105 @@ def ccxt_command(fmt: str, source_ids: tuple[str, ...], sources_path: Path) -> N
         click.echo(coverage.python(found), nl=False)
     else:
         click.echo(coverage.text(found), nl=False)
+
+
+def generated_package(sources_path: Path) -> Any:
+    """The generated Python package beside the sources file: what users run, used as is."""
+    import importlib
+
+    folder = sources_path.resolve().parent / pipeline.GENERATED / "python"
+    if not (folder / render.PACKAGE / "__init__.py").is_file():
+        fail(f"no generated package in {folder}; run 'make regen' first")
+    sys.path.insert(0, str(folder))
+    try:
+        return importlib.import_module(render.PACKAGE)
+    finally:
+        sys.path.remove(str(folder))
+
+
+def _reply_of(text: str) -> object:
+    """A reply as JSON, or ``CODE MESSAGE`` lines (as a log shows them) turned into one."""
+    try:
+        parsed = json.loads(text)
+    except ValueError:
+        parsed = None
+    if isinstance(parsed, dict):
+        return parsed
+    items = []
+    for line in text.splitlines():
+        code, _, message = line.strip().partition(" ")
+        if code:
+            items.append({"sCode": code.rstrip(":"), "sMsg": message.strip()})
+    return {"code": "1", "msg": "", "data": items}
+
+
+@main.command("explain")
+@click.argument("reply", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print the explanation as JSON.")
+@sources_option
+def explain(reply: str | None, as_json: bool, sources_path: Path) -> None:
+    """Explain the errors in an OKX reply: REPLY (or standard input) as JSON, or CODE MESSAGE
+    lines. For each error: its documented row (code, section, HTTP status, the message in
+    every language, the placeholder values) and whether the message matches it exactly.
+
+    Exit status: 0 when every error is documented (or there is none), 1 when one is not.
+    """
+    text = reply if reply is not None else sys.stdin.read()
+    codes = generated_package(sources_path)
+    found = codes.errors(_reply_of(text))
+    entries = [_explained(e) for e in found]
+    if as_json:
+        click.echo(render.json_text({"errors": entries}, sort_keys=False), nl=False)
+    elif not entries:
+        click.echo("no error in this reply")
+    for entry in [] if as_json else entries:
+        where = "" if entry["index"] is None else f" (item {entry['index']}"
+        ids = ", ".join(f"{k} {v}" for k, v in entry["ids"].items())
+        where += f", {ids})" if ids else (")" if where else "")
+        click.echo(f"{entry['code']}{where}: {render.one_line(entry['message']) or '(no message)'}")
+        row = entry["row"]
+        if row is None:
+            click.echo("  not documented by any source")
+            continue
+        if entry["exact"]:
+            how = "exact"
+        elif entry["detail"]:
+            how = "the documented message, then detail"
+        else:
+            how = f"not exact: the closest documented row, score {entry['score']:.2f}"
+        status = "" if row["http_status"] is None else f" · HTTP {row['http_status']}"
+        click.echo(f"  {how}; {row['source']} · {row['section']}{status}")
+        for locale, message in row["translations"].items():
+            click.echo(f"  {locale}: {render.one_line(message)}")
+        for name, value in entry["values"].items():
+            click.echo(f"  {{{name}}} = {render.one_line(value)}")
+        if entry["detail"]:
+            click.echo(f"  detail: {render.one_line(entry['detail'])}")
+    sys.exit(EXIT_DIFFERS if any(e["row"] is None for e in entries) else EXIT_OK)
+
+
+def _explained(error: Any) -> dict[str, Any]:
+    match = error.match
+    row = None
+    if match is not None:
+        found = match.row
+        translations = dict(found.translations) or {"": found.message}
+        row = {
+            "code": found.code,
+            "source": found.source,
+            "section": found.section,
+            "http_status": found.http_status,
+            "message": found.message,
+            "translations": translations,
+        }
+    return {
+        "index": error.index,
+        "code": error.code,
+        "message": error.message,
+        "ids": dict(error.ids),
+        "row": row,
+        "exact": bool(match and match.exact),
+        "score": match.score if match else 0.0,
+        "values": dict(match.values) if match else {},
+        "detail": match.detail if match else "",
+    }

@@ -115,3 +115,33 @@ def test_any_json_value_gives_a_clear_result(codes: ModuleType, value: object) -
 def test_any_bytes_or_text_gives_a_clear_result(codes: ModuleType, payload: object) -> None:
     assert isinstance(codes.errors(payload), list)
     codes.from_response(payload)
+
+
+def test_explain_a_reply_for_the_person_reading_a_log() -> None:
+    from .test_cli import invoke
+
+    reply = json.dumps(CASES[0]["payload"])
+    code, out, _ = invoke("explain", reply, "--sources", str(ROOT / "sources.toml"))
+    assert code == 0
+    assert out.splitlines()[:2] == [
+        "51094 (item 0): You can't place TP limit orders in spot, margin, or options trading.",
+        "  exact; okx-v5-en · Error Code > REST API > Public > Trade Class · HTTP 200",
+    ]
+    assert "  zh: 币币、杠杆和期权交易不支持限价止盈" in out
+    code, out, _ = invoke("explain", "--json", "--sources", str(ROOT / "sources.toml"), reply)
+    (entry,) = json.loads(out)["errors"]
+    assert entry["row"]["code"] == "51094" and entry["exact"] is True
+
+
+def test_explain_code_message_lines_and_an_undocumented_code() -> None:
+    from .test_cli import invoke
+
+    lines = "51008 Order failed. Insufficient BTC balance in account\n99999999 nope\n"
+    code, out, _ = invoke("explain", lines, "--sources", str(ROOT / "sources.toml"))
+    assert code == 1
+    assert "  {param0} = BTC" in out
+    assert "99999999 (item 1): nope\n  not documented by any source" in out
+    code, out, _ = invoke(
+        "explain", '{"code": "0", "data": []}', "--sources", str(ROOT / "sources.toml")
+    )
+    assert (code, out) == (0, "no error in this reply\n")

@@ -152,7 +152,10 @@ def code_of(value: object) -> str | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
-        return str(value)
+        try:
+            return str(value)
+        except ValueError:  # more digits than Python converts
+            return None
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, str):
