@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import json
 import os
+import signal
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -31,16 +32,51 @@ EXIT_OK, EXIT_DIFFERS, EXIT_ERROR = 0, 1, 2
 DEFAULT_REPORT = Path("build/errtables-report.md")
 
 
+class Interrupted(BaseException):
+    """Ctrl-C or SIGTERM: leaves like KeyboardInterrupt, through every ``finally``."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def entry() -> None:
+    """The console script: the CLI, with Ctrl-C exiting 130 and SIGTERM 143 (128 plus the
+    signal; 1 means "differences found"), in one line, never a traceback. A write phase
+    that was under way is finished or undone by the next command (see write.recover)."""
+
+    def stop(signum: int, frame: object) -> None:
+        raise Interrupted(signum)
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        main()
+    except Interrupted as exc:
+        name = signal.Signals(exc.signum).name
+        click.echo(
+            f"errtables: interrupted ({name}); the next errtables command finishes or undoes "
+            "any write that was under way",
+            err=True,
+        )
+        sys.exit(128 + exc.signum)
+
+
 def fail(message: str) -> NoReturn:
     click.echo(f"errtables: {message}", err=True)
     sys.exit(EXIT_ERROR)
 
 
 def load_sources(path: Path) -> sources_mod.Sources:
+    """The sources file; first, any write a killed run left half done is finished or undone."""
     try:
-        return sources_mod.load(path)
-    except SourcesError as exc:
+        declared = sources_mod.load(path)
+        note = write.recover(declared.root)
+    except (SourcesError, write.WriteError) as exc:
         fail(str(exc))
+    if note:
+        click.echo(f"errtables: {note}", err=True)
+    return declared
 
 
 def colour_wanted() -> bool:
@@ -88,6 +124,20 @@ CRAWL_OPTIONS: list[Decorator] = [
         help="Requests at once to one host.",
     ),
     click.option(
+        "--deadline",
+        type=click.FloatRange(0.1, 3600),
+        default=60.0,
+        show_default=True,
+        help="Seconds one request may take in all, however slowly the server sends.",
+    ),
+    click.option(
+        "--crawl-deadline",
+        type=click.FloatRange(1, 86400),
+        default=900.0,
+        show_default=True,
+        help="Seconds the whole crawl may take; pages not fetched by then fail.",
+    ),
+    click.option(
         "--allow-removals",
         is_flag=True,
         help="Accept a source losing many codes (or a removed source).",
@@ -113,11 +163,18 @@ def make_options(
     offline: bool,
     strict: bool,
     concurrency: int,
+    deadline: float,
+    crawl_deadline: float,
     allow_removals: bool,
     removal_threshold: float,
     **extra: Any,
 ) -> pipeline.Options:
-    settings = fetch.Settings(per_host=concurrency, total=max(16, concurrency))
+    settings = fetch.Settings(
+        per_host=concurrency,
+        total=max(16, concurrency),
+        deadline=deadline,
+        crawl_deadline=crawl_deadline,
+    )
     return pipeline.Options(
         offline=offline,
         strict=strict,

@@ -10,11 +10,12 @@ from __future__ import annotations
 import asyncio
 import random
 import time
+import zlib
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 from . import page as pages
@@ -58,22 +59,31 @@ class Settings:
     backoff: float = 0.5  # seconds before the 2nd attempt; doubles, with jitter
     backoff_cap: float = 8.0
     retry_after_cap: float = 60.0
-    max_bytes: int = 20 * 1024 * 1024
+    max_bytes: int = 20 * 1024 * 1024  # the body, raw and after each content decoding
     max_redirects: int = 5
     user_agent: str = USER_AGENT
+    deadline: float = 60.0  # seconds for one request, whatever the server trickles
+    crawl_deadline: float = 900.0  # seconds for the whole crawl
 
 
 @dataclass(frozen=True)
 class Validators:
     etag: str | None = None
     last_modified: str | None = None
+    capture_sha256: str | None = None  # the capture these validators were stored with
 
     def headers(self) -> dict[str, str]:
         found = {"If-None-Match": self.etag, "If-Modified-Since": self.last_modified}
         return {k: v for k, v in found.items() if v}
 
     def to_json(self) -> dict[str, str]:
-        found = {"etag": self.etag, "last_modified": self.last_modified}
+        if not (self.etag or self.last_modified):
+            return {}
+        found = {
+            "etag": self.etag,
+            "last_modified": self.last_modified,
+            "sha256": self.capture_sha256,
+        }
         return {k: v for k, v in found.items() if v}
 
 
@@ -119,6 +129,96 @@ def backoff(attempt: int, settings: Settings, rng: random.Random) -> float:
     return min(settings.backoff_cap, base) * rng.uniform(0.5, 1.0)
 
 
+@cache
+def _brotli_bounded() -> bool:
+    """brotli is installed and can bound each step's output (brotli >= 1.2)."""
+    try:
+        import brotli
+    except ImportError:
+        return False
+    return "output_buffer_limit" in (brotli.Decompressor.process.__doc__ or "")
+
+
+def accepted_encodings() -> str:
+    """Only the encodings errtables can decode with a bound on their output."""
+    return "gzip, deflate, br" if _brotli_bounded() else "gzip, deflate"
+
+
+class _Inflater:
+    """One content coding, decoded step by step; its whole output may not pass ``cap``."""
+
+    def __init__(self, coding: str, cap: int) -> None:
+        self.coding = coding
+        self.cap = cap
+        self.size = 0
+        self.brotli: Any = None
+        self.zlib: Any = None
+        self.raw_fallback = False
+        if coding in ("gzip", "x-gzip"):
+            self.zlib = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        elif coding == "deflate":
+            self.zlib = zlib.decompressobj(zlib.MAX_WBITS)
+            self.raw_fallback = True
+        elif coding == "br" and _brotli_bounded():
+            import brotli
+
+            self.brotli = brotli.Decompressor()
+        else:
+            raise _Failure(f"unsupported Content-Encoding {coding!r}")
+
+    def _grow(self, out: bytes) -> bytes:
+        self.size += len(out)
+        if self.size > self.cap:
+            raise _Failure(
+                f"body is over the {self.cap}-byte cap once decoded ({self.coding}); "
+                "a decompression bomb or a page far larger than docs pages are"
+            )
+        return out
+
+    def feed(self, data: bytes) -> bytes:
+        parts: list[bytes] = []
+        try:
+            if self.brotli is not None:
+                parts.append(
+                    self._grow(self.brotli.process(data, output_buffer_limit=self._room()))
+                )
+                while not self.brotli.can_accept_more_data():
+                    parts.append(
+                        self._grow(self.brotli.process(b"", output_buffer_limit=self._room()))
+                    )
+                return b"".join(parts)
+            pending = data
+            while pending:
+                parts.append(self._grow(self.zlib.decompress(pending, self._room())))
+                pending = self.zlib.unconsumed_tail
+        except zlib.error as exc:
+            if self.raw_fallback and self.size == 0:
+                self.raw_fallback = False  # servers that send raw deflate, no zlib header
+                self.zlib = zlib.decompressobj(-zlib.MAX_WBITS)
+                return self.feed(data)
+            raise _Failure(f"body is not valid {self.coding}: {exc}") from exc
+        except Exception as exc:  # brotli.error
+            if isinstance(exc, _Failure):
+                raise
+            raise _Failure(f"body is not valid {self.coding}: {exc}") from exc
+        return b"".join(parts)
+
+    def _room(self) -> int:
+        return self.cap - self.size + 1
+
+    def finish(self) -> bytes:
+        if self.brotli is not None:
+            if not self.brotli.is_finished():
+                raise _Failure("the body ended early (br stream incomplete): a partial download")
+            return b""
+        out = self._grow(self.zlib.flush(self._room()))
+        if not self.zlib.eof:
+            raise _Failure(
+                f"the body ended early ({self.coding} stream incomplete): a partial download"
+            )
+        return out
+
+
 @dataclass
 class _Response:
     status: int
@@ -148,7 +248,7 @@ class Crawler:
 
         s = self.settings
         return httpx.AsyncClient(
-            headers={"User-Agent": s.user_agent, "Accept-Encoding": "gzip, deflate, br"},
+            headers={"User-Agent": s.user_agent, "Accept-Encoding": accepted_encodings()},
             timeout=httpx.Timeout(s.read_timeout, connect=s.connect_timeout),
             limits=httpx.Limits(max_connections=s.total, max_keepalive_connections=s.total),
             follow_redirects=False,
@@ -198,19 +298,40 @@ class Crawler:
         raise _Failure(f"more than {self.settings.max_redirects} redirects")
 
     async def _read(self, response: httpx.Response) -> bytes:
+        """The body, raw from the wire and decoded here, each coding with a bound on its
+        output: a small compressed answer never inflates past the cap in memory."""
         cap = self.settings.max_bytes
         length = response.headers.get("Content-Length", "")
         if length.isdigit() and int(length) > cap:
             raise _Failure(
                 f"body of {int(length)} bytes is over the {cap}-byte cap", response.status_code
             )
+        codings = [
+            c.strip().lower()
+            for c in response.headers.get("Content-Encoding", "").split(",")
+            if c.strip() and c.strip().lower() != "identity"
+        ]
+        try:
+            stages = [_Inflater(c, cap) for c in reversed(codings)]
+        except _Failure as failure:
+            raise _Failure(str(failure), response.status_code) from None
         chunks: list[bytes] = []
         size = 0
-        async for chunk in response.aiter_bytes():
-            size += len(chunk)
-            if size > cap:
-                raise _Failure(f"body is over the {cap}-byte cap", response.status_code)
-            chunks.append(chunk)
+        try:
+            async for chunk in response.aiter_raw():
+                size += len(chunk)
+                if size > cap:
+                    raise _Failure(f"body is over the {cap}-byte cap")
+                for stage in stages:
+                    chunk = stage.feed(chunk)
+                chunks.append(chunk)
+            for i, stage in enumerate(stages):
+                tail = stage.finish()
+                for later in stages[i + 1 :]:
+                    tail = later.feed(tail)
+                chunks.append(tail)
+        except _Failure as failure:
+            raise _Failure(str(failure), response.status_code) from None
         return b"".join(chunks)
 
     async def fetch(
@@ -223,7 +344,16 @@ class Crawler:
             delay: float | None = None
             try:
                 async with self._host_limit(source.location):
-                    response = await self._get(client, source, headers)
+                    async with asyncio.timeout(self.settings.deadline):
+                        response = await self._get(client, source, headers)
+            except TimeoutError:
+                return Fetched(
+                    source,
+                    FAILED,
+                    error=f"no complete answer within the {self.settings.deadline:g} s deadline "
+                    "(a stalled or trickling server; --deadline sets it)",
+                    attempts=attempt,
+                )
             except _Failure as failure:
                 return Fetched(source, FAILED, failure.status, error=str(failure), attempts=attempt)
             except transient as exc:
@@ -300,7 +430,28 @@ class Crawler:
                     done(result)
                 return result
 
-            return list(await asyncio.gather(*(one(s) for s in sources)))
+            todo = list(sources)
+            tasks = [asyncio.ensure_future(one(s)) for s in todo]
+            if not tasks:
+                return []
+            _, late = await asyncio.wait(tasks, timeout=self.settings.crawl_deadline)
+            for task in late:
+                task.cancel()
+            results = []
+            for source, task in zip(todo, tasks, strict=True):
+                if task in late:
+                    result = Fetched(
+                        source,
+                        FAILED,
+                        error=f"the crawl's {self.settings.crawl_deadline:g} s deadline passed "
+                        "before this page came (--crawl-deadline sets it)",
+                    )
+                    if done is not None:
+                        done(result)
+                else:
+                    result = task.result()
+                results.append(result)
+            return results
 
 
 def crawl(

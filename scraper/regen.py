@@ -6,9 +6,10 @@ source that failed keeps its committed capture and table.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -100,7 +101,21 @@ def load_validators(sources: Sources) -> dict[str, fetch.Validators]:
     if not path.is_file():
         return {}
     data = _read_json(path)
-    return {k: fetch.Validators(v.get("etag"), v.get("last_modified")) for k, v in data.items()}
+    return {
+        k: fetch.Validators(v.get("etag"), v.get("last_modified"), v.get("sha256"))
+        for k, v in data.items()
+    }
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _capture_hash(path: Path | None) -> str | None:
+    try:
+        return None if path is None else hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
 
 
 @dataclass(frozen=True)
@@ -166,10 +181,14 @@ def _crawl(
     """Fetch every source; returns the tables of the pages that came back, by source id.
     Changed captures are queued in ``outcome.capture_writes``."""
     validators = load_validators(sources)
+    # A conditional request only where the capture on disk is the one the validators were
+    # stored with: after a run killed between the two, the page is fetched whole again.
     sendable = {
         s.id: v
         for s, v in ((s, validators.get(s.id)) for s in sources.sources)
-        if v is not None and sources.capture_path(s) is not None
+        if v is not None
+        and v.capture_sha256 is not None
+        and v.capture_sha256 == _capture_hash(sources.capture_path(s))
     }
     outcome.fetched = fetch.crawl(sources.sources, sendable, options.settings, done)
     if outcome.fetched and all(
@@ -199,8 +218,9 @@ def _crawl(
         old = path.read_text(encoding="utf-8") if path.is_file() else None
         if old != text:
             outcome.capture_writes[path] = text
-        if old != text or source.id not in validators:
-            updated[source.id] = result.validators
+        stored = validators.get(source.id)
+        if old != text or stored is None or stored.capture_sha256 != text_hash(text):
+            updated[source.id] = replace(result.validators, capture_sha256=text_hash(text))
     data = {k: v.to_json() for k, v in sorted(updated.items()) if v.to_json()}
     known = {k: v.to_json() for k, v in sorted(validators.items()) if v.to_json()}
     if data != known:
@@ -259,12 +279,17 @@ def run(
     outcome.files = render.render_all(outcome.tables, current=out)
     outcome.plan = write.plan(out, outcome.files)
     if not options.dry_run:
-        with write.terminable():
-            for path, text in sorted(outcome.capture_writes.items()):
-                write.sweep(path.parent)
-                write.atomic_write(path, text.encode("utf-8"))
-            if options.generate:
-                write.apply(out, outcome.files, outcome.plan)
+        writes = {path: text.encode("utf-8") for path, text in outcome.capture_writes.items()}
+        generated, deletes = {}, []
+        if options.generate:
+            generated = {out / r: outcome.files[r].encode("utf-8") for r in outcome.plan.write}
+            deletes = [out / rel for rel in outcome.plan.delete]
+        if out.resolve().is_relative_to(sources.root.resolve()):
+            # Captures, validators and generated/ change together or not at all.
+            write.commit(sources.root, {**writes, **generated}, deletes)
+        else:
+            write.commit(sources.root, writes)
+            write.commit(out, generated, deletes, folders=("",))
     return outcome
 
 

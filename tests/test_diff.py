@@ -4,12 +4,8 @@ modified copies of the real captures."""
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
-import signal
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -279,26 +275,6 @@ def test_pr_body_folds_long_lists() -> None:
 
 # --- atomic writes ----------------------------------------------------------------------------
 
-KILL_SCRIPT = """
-import os, signal, sys
-from scraper import cli
-when, signum, after = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-count = 0
-real = getattr(os, when)
-
-def hooked(*args):
-    global count
-    result = real(*args)
-    count += 1
-    if count == after:
-        os.kill(os.getpid(), signum)
-    return result
-
-setattr(os, when, hooked)
-sys.argv = ["errtables", "regen", "--offline", "--sources", sys.argv[4], "--report", sys.argv[5]]
-cli.main()
-"""
-
 
 def rendered_states(repo: Path) -> tuple[dict[str, str], dict[str, str]]:
     """(old, new) contents of generated/; old is rendered with other titles, so that most
@@ -313,53 +289,3 @@ def rendered_states(repo: Path) -> tuple[dict[str, str], dict[str, str]]:
     old = {k: (repo / "generated" / k).read_text("utf-8") for k in digest(repo / "generated")}
     assert len([k for k in new if old[k] != new[k]]) >= 15
     return old, new
-
-
-@pytest.mark.parametrize(
-    ("when", "signum", "after"),
-    [
-        ("replace", signal.SIGTERM, 5),
-        ("fsync", signal.SIGTERM, 3),
-        ("replace", signal.SIGKILL, 7),
-        ("fsync", signal.SIGKILL, 2),
-    ],
-    ids=["term-after-rename", "term-mid-file", "kill-after-rename", "kill-mid-file"],
-)
-def test_killed_during_the_write_phase_leaves_every_file_old_or_new(
-    repo: Path, when: str, signum: int, after: int
-) -> None:
-    old, new = rendered_states(repo)
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            KILL_SCRIPT,
-            when,
-            str(int(signum)),
-            str(after),
-            str(repo / "sources.toml"),
-            str(repo / "r.md"),
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert result.returncode in (-signum, 128 + signum), result.stderr
-    now = {k: (repo / "generated" / k).read_text("utf-8") for k in digest(repo / "generated")}
-    assert now.keys() == new.keys()
-    assert all(now[k] in (old.get(k), new[k]) for k in now)
-    assert any(now[k] != new[k] for k in now), "the kill came after the last write"
-    assert any(now[k] != old.get(k) for k in now), "the kill came before the first write"
-    temps = list((repo / "generated").rglob(".errtables-*.tmp"))
-    if signum == signal.SIGTERM:
-        assert temps == []  # cleaned up on the way out
-    # The next run sweeps whatever a SIGKILL left and finishes the job.
-    code, _, err = cli(*regen_args(repo, "--offline"))
-    assert code == 0, err
-    assert {
-        k: (repo / "generated" / k).read_text("utf-8") for k in digest(repo / "generated")
-    } == new
-    assert list((repo / "generated").rglob(".errtables-*.tmp")) == []
-    assert os.listdir(repo / "generated")

@@ -1,0 +1,303 @@
+"""Hardening against a misbehaving server and interrupted runs. Every server listens on
+127.0.0.1; every case is bounded in time and requests."""
+
+from __future__ import annotations
+
+import os
+import struct
+import subprocess
+import sys
+import threading
+import time
+import zlib
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import brotli
+import pytest
+from pytest_httpserver import HTTPServer
+
+from .conftest import ROOT, digest
+
+GIB4 = 4 << 30
+CHUNK = bytes(16 << 20)
+
+
+def _deflate_bomb(wbits: int) -> bytes:
+    """4 GiB of zeros, compressed: two chunks through zlib, the second repeated (a full
+    flush makes every later chunk compress to the same bytes), then the real trailer."""
+    c = zlib.compressobj(9, zlib.DEFLATED, wbits)
+    first = c.compress(CHUNK) + c.flush(zlib.Z_FULL_FLUSH)
+    again = c.compress(CHUNK) + c.flush(zlib.Z_FULL_FLUSH)
+    end = c.flush()
+    trailer = 8 if wbits > 16 else 4
+    body = first + again * (GIB4 // len(CHUNK) - 1) + end[:-trailer]
+    if wbits > 16:  # gzip: CRC-32 and size of the whole
+        crc = 0
+        for _ in range(GIB4 // len(CHUNK)):
+            crc = zlib.crc32(CHUNK, crc)
+        return body + struct.pack("<II", crc, GIB4 & 0xFFFFFFFF)
+    return body + struct.pack(">I", ((GIB4 % 65521) << 16) | 1)  # Adler-32 of zeros
+
+
+@pytest.fixture(scope="session")
+def bombs() -> dict[str, tuple[bytes, str]]:
+    gzip = _deflate_bomb(16 + zlib.MAX_WBITS)
+    compressor = brotli.Compressor(quality=0)
+    br = b"".join(compressor.process(CHUNK) for _ in range(GIB4 // len(CHUNK)))
+    br += compressor.finish()
+    return {
+        "gzip": (gzip, "gzip"),
+        "deflate": (_deflate_bomb(zlib.MAX_WBITS), "deflate"),
+        "br": (br, "br"),
+        "gzip, gzip": (zlib.compress(gzip, 9, wbits=16 + zlib.MAX_WBITS), "gzip, gzip"),
+    }
+
+
+def sources_file(tmp_path: Path, url: str) -> Path:
+    (tmp_path / "captures").mkdir()
+    path = tmp_path / "sources.toml"
+    path.write_text(
+        f'[[source]]\nid = "bomb"\nurl = "https://example.com/errors"\nfetch_url = "{url}"\n'
+        'locale = "en"\ntitle = "Bomb"\n',
+        encoding="utf-8",
+    )
+    return path
+
+
+PEAK = """
+import atexit, re, sys
+def peak():
+    status = open("/proc/self/status").read()
+    print("VmHWM", int(re.search(r"VmHWM:\\s+(\\d+) kB", status).group(1)) // 1024, file=sys.stderr)
+atexit.register(peak)
+from scraper.cli import entry
+sys.argv = ["errtables", *sys.argv[1:]]
+entry()
+"""
+
+
+def errtables(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", PEAK, *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+        cwd=ROOT,
+    )
+
+
+@pytest.mark.parametrize("coding", ["gzip", "deflate", "br", "gzip, gzip"])
+def test_decompression_bomb_fails_its_source_in_bounded_memory(
+    coding: str, bombs: dict[str, tuple[bytes, str]], tmp_path: Path, httpserver: HTTPServer
+) -> None:
+    body, encoding = bombs[coding]
+    assert len(body) < 5_000_000
+    httpserver.expect_request("/errors").respond_with_data(
+        body, content_type="text/html", headers={"Content-Encoding": encoding}
+    )
+    path = sources_file(tmp_path, httpserver.url_for("/errors"))
+    result = errtables("fetch", "--strict", "--sources", str(path))
+    assert result.returncode == 2, result.stderr
+    assert "over the 20971520-byte cap once decoded" in result.stderr
+    assert "Traceback" not in result.stderr
+    peak = int(result.stderr.split("VmHWM")[1].split()[0])
+    assert peak <= 200, f"{coding}: peak memory {peak} MB"
+    assert not any((tmp_path / "captures").iterdir())
+
+
+def test_a_truncated_gzip_body_is_a_failed_source(tmp_path: Path, httpserver: HTTPServer) -> None:
+    page = b"<h2>Error codes</h2><table><tr><th>Code</th><th>Message</th></tr>" + b"".join(
+        b"<tr><td>%d</td><td>Failure number %d</td></tr>" % (i, i) for i in range(1000, 1400)
+    )
+    body = zlib.compress(page, 9, wbits=16 + zlib.MAX_WBITS)
+    httpserver.expect_request("/errors").respond_with_data(
+        body[: len(body) // 2], content_type="text/html", headers={"Content-Encoding": "gzip"}
+    )
+    path = sources_file(tmp_path, httpserver.url_for("/errors"))
+    result = errtables("fetch", "--strict", "--sources", str(path))
+    assert result.returncode == 2
+    assert "the body ended early (gzip stream incomplete): a partial download" in result.stderr
+
+
+class _Trickle(BaseHTTPRequestHandler):
+    """Sends a page one byte every 0.2 s: no read ever times out."""
+
+    def do_GET(self) -> None:  # noqa: N802 (the handler's name)
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", "1000")
+        self.end_headers()
+        try:
+            for _ in range(1000):
+                self.wfile.write(b"x")
+                self.wfile.flush()
+                time.sleep(0.2)
+        except OSError:
+            pass
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def trickle() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Trickle)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/errors"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_trickling_server_meets_the_deadline(trickle: str, tmp_path: Path) -> None:
+    path = sources_file(tmp_path, trickle)
+    start = time.monotonic()
+    result = errtables("fetch", "--strict", "--deadline", "1.5", "--sources", str(path))
+    took = time.monotonic() - start
+    assert result.returncode == 2
+    assert "no complete answer within the 1.5 s deadline" in result.stderr
+    assert took < 60  # bounded: the server would take 200 s
+
+
+def test_the_whole_crawl_has_a_deadline(trickle: str, tmp_path: Path) -> None:
+    path = sources_file(tmp_path, trickle)
+    result = errtables(
+        "fetch", "--strict", "--deadline", "100", "--crawl-deadline", "2", "--sources", str(path)
+    )
+    assert result.returncode == 2
+    assert "the crawl's 2 s deadline passed before this page came" in result.stderr
+
+
+def test_interrupted_runs_exit_130_and_143_with_one_line(tmp_path: Path, trickle: str) -> None:
+    import signal
+
+    path = sources_file(tmp_path, trickle)
+    for sig, code in ((signal.SIGINT, 130), (signal.SIGTERM, 143)):
+        process = subprocess.Popen(
+            [sys.executable, "-m", "scraper", "fetch", "--sources", str(path)],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "NO_COLOR": "1"},
+        )
+        time.sleep(1.5)
+        process.send_signal(sig)
+        _, err = process.communicate(timeout=30)
+        assert process.returncode == code, err
+        assert "Traceback" not in err
+        assert err.strip().splitlines()[-1].startswith("errtables: interrupted")
+    assert digest(tmp_path / "captures") == {}
+
+
+# --- all-or-nothing writes ------------------------------------------------------------------
+
+KILL_SCRIPT = """
+import os, signal, sys
+from scraper import cli
+target, signum = int(sys.argv[1]), int(sys.argv[2])
+count = 0
+for name in ("fsync", "replace", "unlink"):
+    real = getattr(os, name)
+    def hooked(*args, _real=real, **kwargs):
+        global count
+        result = _real(*args, **kwargs)
+        count += 1
+        if count == target:
+            os.kill(os.getpid(), signum)
+        return result
+    setattr(os, name, hooked)
+sys.argv = ["errtables", "regen", "--offline", "--sources", sys.argv[3], "--report", sys.argv[4]]
+cli.entry()
+"""
+
+
+def tree(repo: Path) -> dict[str, str]:
+    return {
+        **digest(repo / "generated"),
+        **{f"captures/{k}": v for k, v in digest(repo / "captures").items()},
+    }
+
+
+def test_killed_at_any_moment_of_the_write_phase_the_tree_is_old_or_new(tmp_path: Path) -> None:
+    import random
+    import re
+    import signal
+
+    from scraper import write
+
+    from .conftest import copy_repo
+
+    repo = copy_repo(tmp_path / "repo")
+    new = tree(repo)
+    old_toml = re.sub(r'title = "', 'title = "Old ', (repo / "sources.toml").read_text("utf-8"))
+    (repo / "old.toml").write_text(old_toml, encoding="utf-8")
+    report = str(tmp_path / "r.md")
+
+    def regen(toml: str) -> None:
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "scraper",
+                "regen",
+                "--offline",
+                "--sources",
+                toml,
+                "--report",
+                report,
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert result.returncode == 0, result.stderr
+
+    regen(str(repo / "old.toml"))
+    old = tree(repo)
+    snapshot = {p: p.read_bytes() for p in (repo / "generated").rglob("*") if p.is_file()}
+    assert sum(old[k] != new[k] for k in new) >= 15
+    rng = random.Random(20261124)
+    outcomes = {"old": 0, "new": 0, "mixed": 0}
+    signals = (signal.SIGKILL, signal.SIGTERM, signal.SIGINT)
+    for trial in range(54):
+        # Each trial goes from old to new; the kill lands on a random file operation.
+        toml = repo / "sources.toml"
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                KILL_SCRIPT,
+                str(rng.randint(1, 140)),
+                str(int(signals[trial % 3])),
+                str(toml),
+                report,
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert "Traceback" not in result.stderr, result.stderr
+        write.recover(repo)  # what every next command does first
+        now = tree(repo)
+        state = "new" if now == new else "old" if now == old else "mixed"
+        outcomes[state] += 1
+        assert state != "mixed", sorted(
+            k for k in now if now.get(k) not in (old.get(k), new.get(k))
+        )
+        assert not list(repo.rglob(".errtables-*")), "a staged file or journal was left"
+        if state == "new":  # back to the old state for the next trial
+            for path, data in snapshot.items():
+                path.write_bytes(data)
+    print(f"kill trials: 54, old {outcomes['old']}, new {outcomes['new']}, mixed 0")
+    assert outcomes["old"] >= 5 and outcomes["new"] >= 5
