@@ -248,6 +248,8 @@ def main() -> None:
             "--offline",
             "--out",
             str(Path(tmp) / "generated"),
+            "--report",
+            str(Path(tmp) / "report.md"),
         ]
         subprocess.run(command, cwd=ROOT, check=True, capture_output=True)  # first write
 

@@ -229,7 +229,7 @@ def run_pipeline(
     try:
         with progress(len(declared.sources), not options.offline and not quiet) as done:
             outcome = pipeline.run(declared, out, options, done)
-    except (PipelineError, RenderError) as exc:
+    except (PipelineError, RenderError, write.WriteError) as exc:
         fail(str(exc))
     if outcome.offline_fallback:
         click.echo(
@@ -414,22 +414,23 @@ def summary(outcome: pipeline.Outcome, offline: bool) -> dict[str, Any]:
     "--report",
     "report_path",
     type=click.Path(path_type=Path, dir_okay=False),
-    default=DEFAULT_REPORT,
-    show_default=True,
-    help="Where to write the Markdown change report (JSON beside it).",
+    default=None,
+    help="Where to write the Markdown change report, JSON beside it (default: "
+    "build/errtables-report.md beside the sources file).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary instead of text.")
 def regen(
-    out: Path | None, report_path: Path, as_json: bool, sources_path: Path, **flags: Any
+    out: Path | None, report_path: Path | None, as_json: bool, sources_path: Path, **flags: Any
 ) -> None:
     """Fetch the sources, diff against generated/, regenerate it and write a change report.
 
     Without network every source is unreachable: regen says so and uses the committed
     captures. Exit status: 0 on success, 2 on error (then nothing is written).
     """
-    outcome = run_pipeline(sources_path, out, make_options(**flags), quiet=as_json)
+    report_path = report_path or sources_path.parent / DEFAULT_REPORT
+    options = make_options(report=report_path, **flags)
+    outcome = run_pipeline(sources_path, out, options, quiet=as_json)
     print_notes(outcome)
-    write_reports(outcome.report, report_path)
     if as_json:
         data = {
             **summary(outcome, flags["offline"]),
@@ -445,12 +446,6 @@ def regen(
         f"{len(outcome.plan.write)} files written, {len(outcome.plan.delete)} removed; "
         f"report in {report_path}"
     )
-
-
-def write_reports(result: diff.Report, path: Path) -> None:
-    json_path = path.with_suffix(".json")
-    write.atomic_write(json_path, report.as_json(result).encode("utf-8"))
-    write.atomic_write(path, report.markdown(result, json_path.as_posix()).encode("utf-8"))
 
 
 @main.command("diff")

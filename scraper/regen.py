@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from . import capture as captures
-from . import diff, fetch, join, render, write
+from . import diff, fetch, join, render, report, write
 from . import page as pages
 from .model import CodeTable, ParseWarning, Source, Table
 from .sources import Sources, locale_of, slug
@@ -127,6 +127,7 @@ class Options:
     settings: fetch.Settings = fetch.Settings()
     dry_run: bool = False  # compute everything, write nothing
     generate: bool = True  # write generated/ (fetch alone writes only the captures)
+    report: Path | None = None  # the Markdown change report (JSON beside it)
 
 
 @dataclass
@@ -140,6 +141,7 @@ class Outcome:
     files: dict[str, str] = field(default_factory=dict)  # rendered generated/ files
     plan: write.Plan = field(default_factory=lambda: write.Plan((), ()))
     capture_writes: dict[Path, str] = field(default_factory=dict)  # captures and metadata
+    report_files: dict[Path, str] = field(default_factory=dict)  # rendered before any write
 
     @property
     def rows(self) -> int:
@@ -278,6 +280,12 @@ def run(
     # Validated before anything is written (files equal to those in out/ are not written).
     outcome.files = render.render_all(outcome.tables, current=out)
     outcome.plan = write.plan(out, outcome.files)
+    if options.report is not None:
+        json_path = options.report.with_suffix(".json")
+        outcome.report_files = {
+            json_path: report.as_json(outcome.report),
+            options.report: report.markdown(outcome.report, json_path.as_posix()),
+        }
     if not options.dry_run:
         writes = {path: text.encode("utf-8") for path, text in outcome.capture_writes.items()}
         generated, deletes = {}, []
@@ -290,6 +298,11 @@ def run(
         else:
             write.commit(sources.root, writes)
             write.commit(out, generated, deletes, folders=("",))
+        for path, text in outcome.report_files.items():
+            try:
+                write.atomic_write(path, text.encode("utf-8"))
+            except OSError as exc:
+                raise write.WriteError(f"cannot write the report {path}: {exc.strerror}") from exc
     return outcome
 
 

@@ -75,6 +75,16 @@ def md_text(value: object) -> str:
     return _escape_unprintable(text)
 
 
+def md_code(value: object) -> str:
+    """Scraped text in a code span: shown as written and inert on GitHub (no @mention, no
+    #issue link, no HTML), on one line."""
+    text = _escape_unprintable(str(value).replace("\r\n", " ").replace("\n", " "))
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") or not text.strip() else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
 def md_cell(value: object) -> str:
     text = md_text(value)
     return text if text.strip() else " "
@@ -142,6 +152,7 @@ def environment(templates: Path = TEMPLATES) -> jinja2.Environment:
     env.filters.update(
         pyrepr=pyrepr,
         md_cell=md_cell,
+        md_code=md_code,
         md_text=md_text,
         md_url=md_url,
         one_line=one_line,

@@ -109,3 +109,40 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 @pytest.fixture
 def update_goldens(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-goldens"))
+
+
+# --- the suite leaves the working tree alone ---------------------------------------------------
+
+WATCHED = ("build", "generated", "captures")
+
+
+def _tree_state() -> tuple[dict[str, dict[str, str]], str]:
+    import subprocess
+
+    status = subprocess.run(
+        ["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True, check=False
+    ).stdout
+    return {name: digest(ROOT / name) for name in WATCHED}, status
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    session.config.stash[_BEFORE] = _tree_state()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    before = session.config.stash.get(_BEFORE, None)
+    if before is None:
+        return
+    after = _tree_state()
+    if after != before:
+        changed = [
+            f"{name}/{path}"
+            for name in WATCHED
+            for path in sorted(before[0][name].keys() | after[0][name].keys())
+            if before[0][name].get(path) != after[0][name].get(path)
+        ]
+        print(f"\nthe test suite changed the working tree: {changed or after[1]}")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+_BEFORE = pytest.StashKey[tuple[dict[str, dict[str, str]], str]]()

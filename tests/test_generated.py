@@ -57,7 +57,17 @@ def test_same_bytes_under_different_hash_seeds(tmp_path: Path) -> None:
     for seed in ("0", "1", "4242"):
         out = tmp_path / seed
         result = run(
-            [sys.executable, "-m", "scraper", "regen", "--offline", "--out", str(out)],
+            [
+                sys.executable,
+                "-m",
+                "scraper",
+                "regen",
+                "--offline",
+                "--out",
+                str(out),
+                "--report",
+                str(tmp_path / f"report-{seed}.md"),
+            ],
             ROOT,
             PYTHONHASHSEED=seed,
         )

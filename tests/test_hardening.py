@@ -301,3 +301,50 @@ def test_killed_at_any_moment_of_the_write_phase_the_tree_is_old_or_new(tmp_path
                 path.write_bytes(data)
     print(f"kill trials: 54, old {outcomes['old']}, new {outcomes['new']}, mixed 0")
     assert outcomes["old"] >= 5 and outcomes["new"] >= 5
+
+
+# --- reports --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("count", [1000, 5000])
+def test_a_report_on_thousands_of_new_sources_fits_a_pr_body(count: int) -> None:
+    from scraper import diff, report
+
+    result = diff.Report()
+    for i in range(count):
+        result.changes.append(diff.Change("source-added", f"source-{i:04d}", detail="4 codes"))
+        for code in range(4):
+            new = "x" * 80
+            result.changes.append(diff.Change("code-added", f"source-{i:04d}", str(code), new=new))
+    body = report.markdown(result, "build/errtables-report.json")
+    assert len(body) <= report.MAX_MARKDOWN
+    assert "| source-0000 | 0 | 0 | 5 |" in body
+    if count > 1000:
+        assert "more sources with changes: see build/errtables-report.json" in body
+    else:
+        assert "| source-0999 | 0 | 0 | 5 |" in body
+    print(f"PR body for {count} new sources: {len(body)} characters")
+
+
+def test_scraped_text_in_a_pr_body_notifies_nobody_and_links_nothing() -> None:
+    from markdown_it import MarkdownIt
+
+    from scraper import diff, report
+
+    hostile = "Ask @someone or @org/team, see #123 and <img src=x onerror=alert(1)> `tick` ``x``"
+    result = diff.Report(
+        changes=[
+            diff.Change("code-added", "s", "1", new=hostile),
+            diff.Change("message-changed", "s", "2", "a", hostile, diff.word_diff("a", hostile)),
+        ],
+        failed={"t": f"HTTP 500 {hostile}"},
+    )
+    body = report.markdown(result)
+    tokens = MarkdownIt("commonmark").parse(body)
+    for token in tokens:
+        for child in token.children or []:
+            if child.type == "text":
+                assert "@" not in child.content and "#123" not in child.content, child.content
+            assert child.type not in ("html_inline", "image")
+    spans = [c.content for t in tokens for c in t.children or [] if c.type == "code_inline"]
+    assert any(hostile in span for span in spans)  # shown exactly as written
