@@ -19,7 +19,7 @@ from typing import Any, NoReturn
 import click
 
 from . import capture as captures
-from . import coverage, diff, fetch, join, render, report, write
+from . import coverage, fetch, join, render, report, write
 from . import page as pages
 from . import regen as pipeline
 from . import sources as sources_mod
