@@ -94,8 +94,15 @@ class Removal:
     source: str
     before: int
     lost: int
+    unlisted: str | None = None  # the sources file that no longer lists the source
 
     def __str__(self) -> str:
+        if self.unlisted is not None:
+            return (
+                f"{self.source}: its tables are committed in generated/, but {self.unlisted} "
+                f"no longer lists it; if you removed it on purpose, run again with "
+                "--allow-removals (else check the file for a typo)"
+            )
         return (
             f"{self.source}: would lose {self.lost} of its {self.before} codes; if the docs "
             "really dropped them, run again with --allow-removals"

@@ -269,7 +269,7 @@ def run(
     outcome.report.changes.extend(diff.gap_findings(gaps))
     refused = diff.removals(old, new, options.removal_threshold)
     refused += [
-        diff.Removal(sid, old[sid].row_count, old[sid].row_count)
+        diff.Removal(sid, old[sid].row_count, old[sid].row_count, sources.path.name)
         for sid in sorted(old.keys() - new.keys())
     ]
     if refused and not options.allow_removals:

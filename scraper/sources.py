@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import difflib
+import keyword
 import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -22,6 +25,7 @@ class SourcesError(Exception):
 class Sources:
     path: Path
     sources: tuple[Source, ...]
+    captures_dir: str = "captures"
 
     @property
     def root(self) -> Path:
@@ -42,7 +46,7 @@ class Sources:
         """Where a new capture of the source goes: its ``capture`` key, else captures/<id>."""
         if source.capture is not None:
             return self.root / source.capture
-        return self.root / "captures" / f"{source.id}{suffix}"
+        return self.root / self.captures_dir / f"{source.id}{suffix}"
 
     def by_id(self, source_id: str) -> Source:
         for source in self.sources:
@@ -74,24 +78,139 @@ def _same_url(a: str, b: str) -> bool:
     return (pa.netloc, pa.path.rstrip("/")) == (pb.netloc, pb.path.rstrip("/"))
 
 
+# The schema of sources.toml (the README documents it): key -> (required, what it holds).
+SOURCE_KEYS: dict[str, tuple[bool, str]] = {
+    "id": (True, "lowercase letters, digits and single dashes; names the generated files"),
+    "url": (True, "the page, http(s)"),
+    "locale": (True, "the page's language"),
+    "title": (True, "shown in the generated files"),
+    "group": (False, "the same codes in other languages: one source per locale"),
+    "capture": (False, "the committed capture, a relative path under captures_dir"),
+    "fetch_url": (False, "fetch from here instead, http(s) (a mirror, a local server)"),
+}
+TOP_KEYS: dict[str, str] = {
+    "source": "one [[source]] table per page",
+    "captures_dir": "the folder of the captures, relative (default: captures)",
+}
+# Names a source id may not take: its module would not import in Python or TypeScript.
+RESERVED = frozenset(keyword.kwlist) | frozenset(
+    "break case catch class const continue debugger default delete do else enum export "
+    "extends false finally for function if import in instanceof new null return super switch "
+    "this throw true try typeof var void while with yield let static implements interface "
+    "package private protected public await".split()
+)
+FORBIDDEN_DIRS = (".git", ".github")
+
+
+def _kind(value: object) -> str:
+    names = {bool: "a boolean", int: "an integer", float: "a number", list: "an array"}
+    if isinstance(value, dict):
+        return "a table"
+    return names.get(type(value), type(value).__name__)
+
+
+def _closest(key: str, known: Iterable[str]) -> str:
+    close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else f"; known: {', '.join(known)}"
+
+
+def _line_of(text: str, key: str, table: int | None) -> int | None:
+    """The line of ``key`` (in the ``table``-th [[source]] when given; a header otherwise)."""
+    header = re.compile(r"^\s*\[\[\s*source\s*\]\]")
+    seen = 0
+    for number, line in enumerate(text.splitlines(), 1):
+        if table is None:
+            if re.match(rf"^\s*(\[\[?\s*{re.escape(key)}\s*\]\]?|{re.escape(key)}\s*=)", line):
+                return number
+            continue
+        if header.match(line):
+            seen += 1
+        elif seen == table and re.match(rf"^\s*{re.escape(key)}\s*=", line):
+            return number
+    return None
+
+
+def _relative_inside(root: Path, value: str, what: str, under: str | None) -> str:
+    """A path relative to the sources file's folder that stays inside it."""
+    pure = Path(value)
+    if pure.is_absolute() or value.startswith("~"):
+        raise ValueError(f"{what} must be a relative path, not {value!r}")
+    resolved = (root / pure).resolve()
+    if not resolved.is_relative_to(root.resolve()):
+        raise ValueError(f"{what} {value!r} leaves the folder of the sources file")
+    parts = resolved.relative_to(root.resolve()).parts
+    if parts and parts[0] in FORBIDDEN_DIRS:
+        raise ValueError(f"{what} {value!r} is inside {parts[0]}/, which errtables never writes")
+    if under is not None and not resolved.is_relative_to((root / under).resolve()):
+        raise ValueError(f"{what} {value!r} must be under {under}/ (set captures_dir to move it)")
+    return value
+
+
 def load(path: Path) -> Sources:
+    """Read and check sources.toml strictly: unknown tables and keys, wrong types, paths that
+    leave the folder are errors naming the key, its line and the fix."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
     except FileNotFoundError as exc:
         raise SourcesError(
             f"{path} not found: run from the repository root or pass --sources"
         ) from exc
     except tomllib.TOMLDecodeError as exc:
         raise SourcesError(f"{path} is not valid TOML: {exc}") from exc
+    root = path.parent
+
+    def error(message: str, key: str, table: int | None = None) -> SourcesError:
+        line = _line_of(text, key, table)
+        where = f"{path}:{line}" if line else str(path)
+        return SourcesError(f"{where}: {message}")
+
+    for key, value in data.items():
+        if key not in TOP_KEYS:
+            shape = "[[{0}]]".format(key) if isinstance(value, list) else repr(key)
+            raise error(f"unknown {shape}{_closest(key, TOP_KEYS)}", key)
+    captures_dir = data.get("captures_dir", "captures")
+    if not isinstance(captures_dir, str):
+        raise error(f"captures_dir must be a string, not {_kind(captures_dir)}", "captures_dir")
+    try:
+        _relative_inside(root, captures_dir, "captures_dir", None)
+    except ValueError as exc:
+        raise error(str(exc), "captures_dir") from exc
     entries = data.get("source")
-    if not isinstance(entries, list) or not entries:
+    if (
+        not isinstance(entries, list)
+        or not entries
+        or not all(isinstance(e, dict) for e in entries)
+    ):
         raise SourcesError(f"{path}: declare each page as a [[source]] table")
     sources: list[Source] = []
     for number, entry in enumerate(entries, 1):
-        missing = [k for k in ("id", "url", "locale", "title") if not isinstance(entry.get(k), str)]
+        for key, value in entry.items():
+            if key not in SOURCE_KEYS:
+                raise error(
+                    f"[[source]] #{number} has an unknown key {key!r}{_closest(key, SOURCE_KEYS)}",
+                    key,
+                    number,
+                )
+            if not isinstance(value, str):
+                raise error(
+                    f"[[source]] #{number}: {key} must be a string, not {_kind(value)}",
+                    key,
+                    number,
+                )
+        missing = [k for k, (required, _) in SOURCE_KEYS.items() if required and k not in entry]
         if missing:
             raise SourcesError(f"{path}: [[source]] #{number} needs {', '.join(missing)}")
+        if entry["id"] in RESERVED or entry["id"].replace("-", "_") in RESERVED:
+            raise error(
+                f"source id {entry['id']!r} is a reserved word in Python or TypeScript; "
+                "its module would not import; choose another id",
+                "id",
+                number,
+            )
         try:
+            if "capture" in entry:
+                _relative_inside(root, entry["capture"], "capture", captures_dir)
             source = Source(
                 id=entry["id"],
                 url=entry["url"],
@@ -102,12 +221,14 @@ def load(path: Path) -> Sources:
                 group=entry.get("group"),
             )
         except ValueError as exc:
-            raise SourcesError(f"{path}: {exc}") from exc
+            raise error(
+                f"[[source]] #{number}: {exc}", "capture" if "capture" in str(exc) else "id", number
+            ) from exc
         for key in ("url", "fetch_url"):
             value = getattr(source, key)
             if value is not None and not re.match(r"^https?://[^\s]+$", value):
-                raise SourcesError(
-                    f"{path}: source {source.id}: {key} must be http(s), got {value!r}"
+                raise error(
+                    f"source {source.id}: {key} must be http(s), got {value!r}", key, number
                 )
         sources.append(source)
     seen: dict[tuple[str, str], str] = {}
@@ -124,7 +245,7 @@ def load(path: Path) -> Sources:
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:
         raise SourcesError(f"{path}: source ids must be unique; repeated: {', '.join(duplicates)}")
-    return Sources(path, tuple(sources))
+    return Sources(path, tuple(sources), captures_dir)
 
 
 def slug(text: str) -> str:

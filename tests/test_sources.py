@@ -1,0 +1,101 @@
+"""sources.toml is checked strictly: a typo is an error naming the key, its line and the fix,
+never a removal the docs are blamed for. Paths stay in the repository."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from scraper import sources
+from scraper.sources import SourcesError
+
+from .conftest import ROOT, copy_repo, regen_args
+from .test_cli import invoke
+
+GOOD = """[[source]]
+id = "demo-en"
+url = "https://example.com/errors"
+locale = "en"
+title = "Demo"
+"""
+
+
+def load(tmp_path: Path, text: str) -> sources.Sources:
+    path = tmp_path / "sources.toml"
+    path.write_text(text, encoding="utf-8")
+    return sources.load(path)
+
+
+def error(tmp_path: Path, text: str) -> str:
+    with pytest.raises(SourcesError) as caught:
+        load(tmp_path, text)
+    return str(caught.value)
+
+
+def test_a_good_file_loads(tmp_path: Path) -> None:
+    assert [s.id for s in load(tmp_path, GOOD).sources] == ["demo-en"]
+
+
+def test_a_misspelt_table_names_itself_its_line_and_the_right_name(tmp_path: Path) -> None:
+    message = error(tmp_path, "# comment\n" + GOOD.replace("[[source]]", "[[sources]]"))
+    assert message.endswith("sources.toml:2: unknown [[sources]]; did you mean 'source'?")
+    assert "allow-removals" not in message
+
+
+@pytest.mark.parametrize(("key", "right"), [("captur", "capture"), ("fetch_ur", "fetch_url")])
+def test_an_unknown_key_names_its_line_and_the_closest_key(
+    tmp_path: Path, key: str, right: str
+) -> None:
+    message = error(tmp_path, GOOD + f'{key} = "x"\n')
+    assert message.endswith(
+        f"sources.toml:6: [[source]] #1 has an unknown key {key!r}; did you mean {right!r}?"
+    )
+
+
+def test_a_wrong_type_says_so(tmp_path: Path) -> None:
+    message = error(tmp_path, GOOD.replace('title = "Demo"', "title = 42"))
+    assert message.endswith("sources.toml:5: [[source]] #1: title must be a string, not an integer")
+
+
+@pytest.mark.parametrize(
+    ("capture", "why"),
+    [
+        ("../outside.html", "leaves the folder of the sources file"),
+        ("/etc/passwd", "must be a relative path"),
+        (".github/workflows/x.yml", "inside .github/"),
+        (".git/hooks/pre-commit", "inside .git/"),
+        ("generated/json/x.json", "must be under captures/"),
+    ],
+)
+def test_captures_stay_under_captures(tmp_path: Path, capture: str, why: str) -> None:
+    message = error(tmp_path, GOOD + f'capture = "{capture}"\n')
+    assert why in message and "sources.toml:6:" in message
+
+
+def test_captures_dir_moves_them_but_never_into_git(tmp_path: Path) -> None:
+    moved = load(tmp_path, 'captures_dir = "pages"\n' + GOOD + 'capture = "pages/a.html"\n')
+    assert moved.capture_target(moved.sources[0], ".html") == tmp_path / "pages/a.html"
+    assert "inside .git/" in error(tmp_path, 'captures_dir = ".git/x"\n' + GOOD)
+
+
+@pytest.mark.parametrize("source_id", ["class", "import", "def", "new"])
+def test_an_id_that_is_a_reserved_word_is_refused_at_load(tmp_path: Path, source_id: str) -> None:
+    message = error(tmp_path, GOOD.replace('id = "demo-en"', f'id = "{source_id}"'))
+    assert "reserved word in Python or TypeScript" in message
+
+
+def test_a_typo_in_the_real_file_is_an_error_not_a_removal(tmp_path: Path) -> None:
+    repo = copy_repo(tmp_path / "repo")
+    path = repo / "sources.toml"
+    path.write_text(path.read_text("utf-8").replace("[[source]]", "[[sources]]"), "utf-8")
+    code, _, err = invoke(*regen_args(repo, "--offline"))
+    assert code == 2
+    assert "unknown [[sources]]; did you mean 'source'?" in err
+    assert "allow-removals" not in err
+
+
+def test_the_readme_documents_every_key() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for key in [*sources.SOURCE_KEYS, *sources.TOP_KEYS]:
+        assert f"`{key}`" in readme, key
