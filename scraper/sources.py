@@ -167,7 +167,7 @@ def load(path: Path) -> Sources:
 
     for key, value in data.items():
         if key not in TOP_KEYS:
-            shape = "[[{0}]]".format(key) if isinstance(value, list) else repr(key)
+            shape = f"[[{key}]]" if isinstance(value, list) else repr(key)
             raise error(f"unknown {shape}{_closest(key, TOP_KEYS)}", key)
     captures_dir = data.get("captures_dir", "captures")
     if not isinstance(captures_dir, str):
