@@ -19,7 +19,7 @@ from . import columns
 from .columns import CODE, MESSAGE, TITLE
 from .model import ParseWarning, Table
 from .normalize import cell_text, normalize_text
-from .rows import Collector, split_code, struck
+from .rows import Collector, line_of, split_code, struck
 
 if TYPE_CHECKING:
     from .extract import Block, Path
@@ -49,8 +49,7 @@ class Read:
     layout: str  # how the codes were written, for ``extract --explain``
 
 
-def _line(element: html.HtmlElement, offset: int) -> int | None:
-    return ((element.sourceline or 0) + offset) or None
+_line = line_of
 
 
 def _items(element: html.HtmlElement) -> list[html.HtmlElement]:

@@ -189,7 +189,8 @@ def _describe(result: fetch.Fetched) -> str:
     """One fetched source (failures are summed up once the crawl is over)."""
     if result.outcome == fetch.NOT_MODIFIED:
         return "304 not modified"
-    return f"{result.http_status}, {result.body_bytes} bytes"
+    note = f" (note: {result.note})" if result.note else ""
+    return f"{result.http_status}, {result.body_bytes} bytes{note}"
 
 
 @contextmanager
@@ -396,6 +397,7 @@ def summary(outcome: pipeline.Outcome, offline: bool) -> dict[str, Any]:
             "not_modified": f.outcome == fetch.NOT_MODIFIED,
             "rows": None if f.source.id in outcome.failures else rows.get(f.source.id),
             "error": outcome.failures.get(f.source.id),
+            "note": f.note,
         }
         for f in outcome.fetched
     ]

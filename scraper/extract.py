@@ -19,7 +19,7 @@ from . import blocks, columns, plaintext
 from .columns import CODE, HTTP_STATUS, MESSAGE, TITLE
 from .model import ParseWarning, Table
 from .normalize import cell_text, normalize_text
-from .rows import STRUCK, Collector, struck
+from .rows import LINE_MARK, LXML_LAST_LINE, STRUCK, Collector, line_of, struck
 from .verdict import SIBLING_BONUS, THRESHOLD, Context, Verdict, judge, out_of_reach
 
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
@@ -63,13 +63,36 @@ class Extraction:
 def parse_html(markup: str | bytes) -> html.HtmlElement:
     """Parse a document or a fragment; comments are kept (they mark React placeholders)."""
     if isinstance(markup, str):
+        markup = _mark_big_lines(_XML_DECL.sub("", markup, count=1))
         # libxml2 reads UTF-8 bytes faster than a Python string.
-        markup = _XML_DECL.sub("", markup, count=1).encode("utf-8", "replace")
+        markup = markup.encode("utf-8", "replace")
     parser = html.HTMLParser(huge_tree=True, remove_comments=False, encoding="utf-8")
     try:
         return html.fromstring(markup, parser=parser)
     except etree.ParserError:  # nothing but white space or comments
         return html.fromstring("<div></div>", parser=parser)
+
+
+_ROW_START = re.compile(r"^[ \t]*(?=<(?:tr|li|dt|dd|p|h[1-6]|table)[\s>])", re.M | re.I)
+
+
+def _mark_big_lines(markup: str) -> str:
+    """Past libxml2's last line number, a comment naming the line before each row-like
+    element that starts a line (warnings then name the right line; see rows.line_of)."""
+    if markup.count("\n") < LXML_LAST_LINE - 1:
+        return markup  # a page that libxml2 numbers right
+    first = 0
+    for _ in range(LXML_LAST_LINE - 2):
+        first = markup.find("\n", first) + 1
+    out = [markup[:first]]
+    line, position = LXML_LAST_LINE - 1, first
+    for found in _ROW_START.finditer(markup, first):
+        line += markup.count("\n", position, found.start())
+        out.append(markup[position : found.end()])
+        out.append(f"<!--{LINE_MARK}{line}-->")
+        position = found.end()
+    out.append(markup[position:])
+    return "".join(out)
 
 
 def heading_text(element: html.HtmlElement) -> str:
@@ -300,8 +323,7 @@ def _read_table(found: _Candidate, page: str, line_offset: int) -> tuple[Table, 
     return Table(section, tuple(found.header), tuple(out.rows)), out.warnings
 
 
-def _line(element: html.HtmlElement, offset: int) -> int | None:
-    return ((element.sourceline or 0) + offset) or None
+_line = line_of
 
 
 def extract_html(markup: str | bytes, page: str, line_offset: int = 0) -> Extraction:

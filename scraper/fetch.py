@@ -98,6 +98,7 @@ class Fetched:
     error: str | None = None
     unreachable: bool = False  # DNS or connect failure: the network, not the page
     attempts: int = 0
+    note: str | None = None  # what the reader should know (a charset overridden)
 
 
 class _Failure(Exception):
@@ -399,7 +400,7 @@ class Crawler:
         if not response.body.strip():
             return Fetched(source, FAILED, response.status, error="empty body", attempts=attempt)
         try:
-            text = pages.decode(response.body, response.charset)
+            text, note = pages.decode_page(response.body, response.charset)
         except pages.PageError as exc:
             return Fetched(
                 source,
@@ -409,11 +410,29 @@ class Crawler:
                 error=str(exc),
                 attempts=attempt,
             )
+        sample = pages.looks_mis_decoded(text)
+        if sample is not None:
+            return Fetched(
+                source,
+                FAILED,
+                response.status,
+                response.transferred,
+                error=f"the page reads as mojibake ({sample!r} and more): its bytes and its "
+                f"declared charset ({response.charset or 'none'}) disagree",
+                attempts=attempt,
+            )
         page = pages.from_text(source.url, text)
         if page.url is None:
             page = pages.Page(source.url, page.html, page.text, source.url, page.title)
         return Fetched(
-            source, OK, response.status, response.transferred, page, found, attempts=attempt
+            source,
+            OK,
+            response.status,
+            response.transferred,
+            page,
+            found,
+            attempts=attempt,
+            note=note,
         )
 
     async def run(

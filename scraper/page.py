@@ -50,6 +50,36 @@ class Page:
         return extract_text(self.text or "", self.name)
 
 
+_SINGLE_BYTE = re.compile(
+    r"^(?:iso[-_]?8859[-_]?\d+|latin[-_]?\d?|l\d|windows[-_]?125\d|cp125\d|cp819|"
+    r"(?:us[-_]?)?ascii|cp437|koi8[-_][ru])$",
+    re.I,
+)
+# UTF-8 read as a single-byte charset: â€™ for ’, Ã© for é, Â for a no-break space.
+_MOJIBAKE = re.compile(
+    "â€[\u0080-\u00bf\u2018-\u201e\u2020-\u2022\u2026\u2122\u0153\u0161\u017e]|Ã[\u0080-\u00bf]|Â[\u00a0-\u00bf]"
+)
+
+
+def looks_mis_decoded(text: str) -> str | None:
+    """A sample of typical mojibake when the text shows it several times, else None."""
+    found = _MOJIBAKE.findall(text[:2_000_000])
+    return found[0] if len(found) >= 3 else None
+
+
+def decode_page(data: bytes, declared: str | None) -> tuple[str, str | None]:
+    """``decode`` that overrides a single-byte charset the bytes contradict: valid UTF-8 with
+    non-ASCII text is read as UTF-8, with a note saying so."""
+    if declared and _SINGLE_BYTE.match(declared.strip()) and not data.isascii():
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            pass
+        else:
+            return text, f"declared charset {declared}, but the bytes are UTF-8: read as UTF-8"
+    return decode(data, declared), None
+
+
 def decode(data: bytes, declared: str | None = None) -> str:
     """Bytes to text: the charset the server declared, else UTF-8, else the page's own meta
     tag, else what a detector finds (the old Chinese site served GBK)."""
@@ -170,4 +200,8 @@ def read(path: Path) -> Page:
         data = path.read_bytes()
     except OSError as exc:
         raise PageError(f"cannot read {path}: {exc.strerror}") from exc
+    if not data.strip():
+        raise PageError(f"{path}: empty file")
+    if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise PageError(f"{path}: not a text page (binary data)")
     return from_text(str(path), decode(data))

@@ -11,6 +11,27 @@ from .columns import CODE, HTTP_STATUS, MESSAGE, TITLE, is_code, is_http_like, i
 from .model import KIND_CODE, KIND_HTTP, ParseWarning, Row
 
 STRUCK = ("del", "s", "strike")
+# libxml2 counts lines up to 65535 only: past that, a comment before each row-like element
+# (put there by extract.parse_html) holds the true line.
+LXML_LAST_LINE = 65535
+LINE_MARK = "errtables-line:"
+
+
+def line_of(element: html.HtmlElement, offset: int = 0) -> int | None:
+    """The page line an element starts on, right past line 65,535 too."""
+    line = element.sourceline or 0
+    if line >= LXML_LAST_LINE:
+        node: html.HtmlElement | None = element
+        while node is not None:
+            before = node.getprevious()
+            text = before.text if before is not None and not isinstance(before.tag, str) else None
+            if text and text.startswith(LINE_MARK):
+                line = int(text[len(LINE_MARK) :])
+                break
+            node = node.getparent()
+    return (line + offset) or None
+
+
 # "CODE NAME", "CODE: message", "CODE - message": a code token and what follows it.
 _CODE_THEN = re.compile(
     r"(?P<code>-?[0-9]+(?:_[0-9]+)*|[A-Za-z_]\w*(?:[.:/-]\w+)*)"

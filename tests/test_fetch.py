@@ -395,6 +395,7 @@ def test_fetch_command_updates_captures_only_and_summarizes_as_json(
         "not_modified": False,
         "rows": 25,
         "error": None,
+        "note": None,
     }
     assert b"Invalid signature<" in (repo / "captures" / f"{WS}.html").read_bytes()
     assert digest(repo / "generated") == generated  # fetch leaves generated/ alone

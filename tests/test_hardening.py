@@ -348,3 +348,65 @@ def test_scraped_text_in_a_pr_body_notifies_nobody_and_links_nothing() -> None:
             assert child.type not in ("html_inline", "image")
     spans = [c.content for t in tokens for c in t.children or [] if c.type == "code_inline"]
     assert any(hostile in span for span in spans)  # shown exactly as written
+
+
+# --- charsets ---------------------------------------------------------------------------------
+
+
+def _page(message: str) -> bytes:
+    rows = "".join(
+        f"<tr><td>{code}</td><td>{message} {code}</td></tr>" for code in range(5001, 5006)
+    )
+    return (
+        "<h2>Error codes</h2><table><tr><th>Code</th><th>Message</th></tr>" + rows + "</table>"
+    ).encode("utf-8")
+
+
+def test_utf8_served_as_latin1_is_read_as_utf8_and_said_so(
+    tmp_path: Path, httpserver: HTTPServer
+) -> None:
+    import json
+
+    httpserver.expect_request("/errors").respond_with_data(
+        _page("The order doesn’t exist — “retry”"), content_type="text/html; charset=iso-8859-1"
+    )
+    path = sources_file(tmp_path, httpserver.url_for("/errors"))
+    result = errtables("fetch", "--strict", "--json", "--sources", str(path))
+    assert result.returncode == 0, result.stderr
+    (summary,) = json.loads(result.stdout)["sources"]
+    assert summary["note"] == "declared charset iso-8859-1, but the bytes are UTF-8: read as UTF-8"
+    capture = (tmp_path / "captures/bomb.html").read_text(encoding="utf-8")
+    assert "doesn’t exist — “retry”" in capture and "â€" not in capture
+
+
+def test_a_page_that_still_reads_as_mojibake_fails_its_source(
+    tmp_path: Path, httpserver: HTTPServer
+) -> None:
+    garbled = "The order doesn’t exist".encode().decode("cp1252")  # doesnâ€™t
+    httpserver.expect_request("/errors").respond_with_data(
+        _page(garbled), content_type="text/html; charset=utf-8"
+    )
+    path = sources_file(tmp_path, httpserver.url_for("/errors"))
+    result = errtables("fetch", "--strict", "--sources", str(path))
+    assert result.returncode == 2
+    assert "the page reads as mojibake ('â€™' and more)" in result.stderr
+
+
+def test_warnings_name_the_right_line_past_65535() -> None:
+    from scraper import capture, extract, page
+
+    filler = "<p>filler</p>\n" * 70_000
+    markup = (
+        f"<html><body>{filler}<h2>Error codes</h2>\n<table>\n"
+        "<tr><th>Code</th><th>Message</th></tr>\n"
+        "<tr><td>1001</td><td>Invalid sign</td></tr>\n"
+        "<tr><td>not a code!</td><td>oops</td></tr>\n"
+        "</table></body></html>"
+    )
+    found = extract.extract_html(markup, "big.html")
+    (warning,) = found.warnings
+    lines = markup.split("\n")
+    assert warning.line is not None and warning.line > 70_000
+    assert "not a code!" in lines[warning.line - 1]
+    reduced = capture.reduce_page(page.from_text("big.html", markup), "https://example.com/")[1]
+    assert "errtables-line" not in reduced
