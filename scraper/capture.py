@@ -15,8 +15,8 @@ import html as htmllib
 from lxml import etree, html
 
 from .extract import extract_html
-from .rows import LINE_MARK
 from .page import Page
+from .rows import LINE_MARK
 
 HEADER = "<!-- errtables capture of {url}: headings and error-code tables only. -->\n"
 _KEEP_ATTRIBUTES = ("colspan", "rowspan")
