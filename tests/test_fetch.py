@@ -109,6 +109,36 @@ def test_etag_round_trip_transfers_no_body_the_second_time(
     assert all(r.headers.get("If-None-Match") for r in conditional)
 
 
+def test_validators_are_sent_only_with_the_capture_they_were_stored_with(
+    repo: Path, httpserver: HTTPServer
+) -> None:
+    # A run killed after writing the validators of a new page but before its capture: the
+    # capture on disk is not the one the validators describe, so the next run asks for the
+    # whole page instead of a 304 that would lose the change.
+    tag = '"v2"'
+
+    def handler(request: Request) -> Response:
+        if request.headers.get("If-None-Match") == tag:
+            return Response(status=304, headers={"ETag": tag})
+        data, kind = body_of(ROOT / "captures" / f"{WS}.html")
+        return Response(data, content_type=kind, headers={"ETag": tag})
+
+    serve_captures(httpserver, skip=(WS,))
+    httpserver.expect_request(f"/{WS}").respond_with_handler(handler)
+    run_pipeline(repo)
+    stored = json.loads((repo / regen.VALIDATORS).read_text(encoding="utf-8"))
+    capture = repo / "captures" / f"{WS}.html"
+    assert stored[WS]["sha256"] == hashlib.sha256(capture.read_bytes()).hexdigest()
+    capture.write_text(capture.read_text("utf-8").replace("60004", "60099"), "utf-8")  # stale
+    before = len(httpserver.log)
+    again = run_pipeline(repo)
+    sent = [r for r, _ in httpserver.log[before:] if r.path == f"/{WS}"]
+    assert sent and all("If-None-Match" not in r.headers for r in sent)
+    (result,) = [f for f in again.fetched if f.source.id == WS]
+    assert result.outcome == fetch.OK  # the whole page again, and the capture repaired
+    assert "60004" in capture.read_text("utf-8")
+
+
 def test_changed_page_updates_capture_and_tables(repo: Path, httpserver: HTTPServer) -> None:
     data = (ROOT / "captures" / f"{WS}.html").read_bytes()
     serve_changed(
