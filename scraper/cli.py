@@ -90,7 +90,7 @@ def read_page(name: str) -> pages.Page:
     source = Source("page", name, "und", name)
     (result,) = fetch.crawl([source], {})
     if result.page is None:
-        fail(f"cannot fetch {name}: {result.error}")
+        raise pages.PageError(f"cannot fetch {name}: {result.error}")
     return result.page
 
 
@@ -242,12 +242,22 @@ def run_pipeline(
     return outcome
 
 
+def label(word: str, colour: str) -> str:
+    """``warning:`` or ``note:``, coloured on a terminal only (and never with NO_COLOR)."""
+    if sys.stderr.isatty() and "NO_COLOR" not in os.environ:
+        return click.style(f"{word}:", fg=colour, bold=True)
+    return f"{word}:"
+
+
 def print_notes(outcome: pipeline.Outcome) -> None:
     for table in outcome.tables:
         for warning in table.warnings:
-            click.echo(f"warning: {table.source.id}: {render.one_line(warning)}", err=True)
+            click.echo(
+                f"{label('warning', 'yellow')} {table.source.id}: {render.one_line(warning)}",
+                err=True,
+            )
     for source_id in outcome.skipped:
-        click.echo(f"note: {source_id}: no capture yet, so no table", err=True)
+        click.echo(f"{label('note', 'cyan')} {source_id}: no capture yet, so no table", err=True)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -270,17 +280,20 @@ def extract(page_names: tuple[str, ...], as_json: bool, explain: bool, sources_p
 
     Exit status: 0 when every page has an error-code table, 1 when one has none, 2 on error.
     """
-    declared = sources_mod.load(sources_path) if sources_path.is_file() else None
+    declared = load_sources(sources_path) if sources_path.is_file() else None
     tables: list[CodeTable] = []
     empty: list[str] = []
+    broken: list[str] = []
     for name in page_names:
         try:
             page = read_page(name)
             table = pipeline.code_table(pipeline.source_for(page, declared), page)
         except (pages.PageError, ValueError) as exc:
-            fail(f"{name}: {exc}")
+            message = str(exc)
+            broken.append(message if name in message else f"{name}: {message}")
+            continue
         tables.append(table)
-        if not table.tables:
+        if not table.tables or table.row_count == 0:
             empty.append(name)
         if explain:
             print_explanation(name, page)
@@ -304,7 +317,9 @@ def extract(page_names: tuple[str, ...], as_json: bool, explain: bool, sources_p
             click.echo(f"warning: {render.one_line(warning)}", err=True)
     for name in empty:
         click.echo(f"errtables: no error-code table found in {name}", err=True)
-    sys.exit(EXIT_DIFFERS if empty else EXIT_OK)
+    for message in broken:
+        click.echo(f"errtables: {message}", err=True)
+    sys.exit(EXIT_ERROR if broken else EXIT_DIFFERS if empty else EXIT_OK)
 
 
 def print_explanation(name: str, page: pages.Page) -> None:
@@ -442,7 +457,8 @@ def regen(
         }
         click.echo(render.json_text(data), nl=False)
         return
-    click.echo(report.text(outcome.report, colour_wanted()), nl=False)
+    where = str(report_path.with_suffix(".json"))
+    click.echo(report.text(outcome.report, colour_wanted(), where=where), nl=False)
     click.echo(
         f"{len(outcome.tables)} sources, {outcome.rows} rows: "
         f"{len(outcome.plan.write)} files written, {len(outcome.plan.delete)} removed; "
@@ -464,7 +480,9 @@ def regen(
     "--fail-on",
     type=click.Choice(["info", "warn", "err"]),
     default=None,
-    help="Exit 1 when a change of this level or worse is found.",
+    help="Exit 1 when a change of this level or worse is found. Findings about the docs "
+    "(duplicate codes, shared messages, conflicting pages, translations) are standing facts, "
+    "not changes: they never count.",
 )
 def diff_command(fmt: str, fail_on: str | None, sources_path: Path, **flags: Any) -> None:
     """Compare fresh tables (fetched, or from the captures with --offline) with generated/.
@@ -480,18 +498,29 @@ def diff_command(fmt: str, fail_on: str | None, sources_path: Path, **flags: Any
     elif fmt == "markdown":
         click.echo(report.markdown(result), nl=False)
     else:
-        click.echo(report.text(result, colour_wanted()), nl=False)
+        where = "errtables diff --format json"
+        click.echo(report.text(result, colour_wanted(), where=where), nl=False)
     if fail_on is not None and result.fails_on(fail_on.upper()):
         sys.exit(EXIT_DIFFERS)
 
 
 @main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the stale files as JSON.")
 @sources_option
-def check(sources_path: Path) -> None:
+def check(as_json: bool, sources_path: Path) -> None:
     """Exit 0 when generated/ is what the captures produce, 1 (with a diff) when it is not."""
     options = pipeline.Options(offline=True, dry_run=True, allow_removals=True)
-    outcome = run_pipeline(sources_path, None, options)
+    outcome = run_pipeline(sources_path, None, options, quiet=True)
     out = sources_path.parent / pipeline.GENERATED
+    if as_json:
+        data = {
+            "up_to_date": outcome.plan.empty,
+            "stale": list(outcome.plan.write),
+            "removed": list(outcome.plan.delete),
+            "fix": None if outcome.plan.empty else "make regen OFFLINE=1, then commit",
+        }
+        click.echo(render.json_text(data, sort_keys=False), nl=False)
+        sys.exit(EXIT_OK if outcome.plan.empty else EXIT_DIFFERS)
     if outcome.plan.empty:
         click.echo("generated/ is up to date")
         return

@@ -312,6 +312,9 @@ def compare_source(source: str, old: CodeTable, new: CodeTable) -> list[Change]:
     return changes
 
 
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+
+
 def findings(tables: Iterable[CodeTable]) -> list[Change]:
     """Inconsistencies inside the docs, as the fresh tables show them."""
     out: list[Change] = []
@@ -358,19 +361,25 @@ def findings(tables: Iterable[CodeTable]) -> list[Change]:
         for code in sorted(by_locale[locale], key=code_sort_key):
             pages = by_locale[locale][code]
             if len(set(pages.values())) > 1:
-                first, *others = sorted(pages)
-                for other in others:
-                    if pages[other] != pages[first]:
-                        out.append(
-                            Change(
-                                "conflicting-pages",
-                                other,
-                                code,
-                                pages[first],
-                                pages[other],
-                                f"differs from {first}",
+                # A page of one locale may still be written in another language (an English
+                # message on a Chinese page): pages are compared within one script only.
+                for script in (True, False):
+                    same = sorted(p for p in pages if bool(_CJK.search(pages[p])) == script)
+                    if not same:
+                        continue
+                    first, *others = same
+                    for other in others:
+                        if pages[other] != pages[first]:
+                            out.append(
+                                Change(
+                                    "conflicting-pages",
+                                    other,
+                                    code,
+                                    pages[first],
+                                    pages[other],
+                                    f"differs from {first}",
+                                )
                             )
-                        )
     return out
 
 

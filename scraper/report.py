@@ -22,33 +22,50 @@ def _line(change: Change) -> str:
     elif change.rule == "placeholders-changed":
         what = f"placeholders {change.old} → {change.new}: {change.detail}"
     elif change.rule == "conflicting-pages":
-        what = f"{change.new} (on {change.detail}: {change.old})"
+        what = f"{change.new} ({change.detail}: {change.old})"
     elif change.old is not None and change.new is not None:
         what = f"{change.old} → {change.new}"
     else:
         what = change.new or change.old or ""
-    extra = f" ({change.detail})" if change.detail and change.detail not in what else ""
-    return render.one_line(f"{where}: {what}{extra}")
+    extra = f"({change.detail})" if change.detail and change.detail not in what else ""
+    return render.one_line(f"{where}: " + " ".join(part for part in (what, extra) if part))
 
 
-def text(report: Report, colour: bool = False) -> str:
+def text(
+    report: Report, colour: bool = False, fold: int | None = 20, where: str = "the report"
+) -> str:
+    """The terminal report: changes per source (past ``fold`` lines a source's list is cut,
+    naming ``where`` the rest is), then the findings about the docs apart: standing facts,
+    not changes, they never fail a run."""
     lines: list[str] = []
     for source, why in sorted(report.failed.items()):
         lines.append(f"FAILED {source}: {render.one_line(why)} (committed table kept)")
+
+    def show(change: Change) -> str:
+        level = f"{change.level:<4}"
+        if colour:
+            level = click.style(level, fg=_COLOURS[change.level])
+        return f"{level} {change.rule:<21} {_line(change)}"
+
+    by_source: dict[str, list[Change]] = {}
     for change in report.real:
-        level = (
-            click.style(f"{change.level:<4}", fg=_COLOURS[change.level])
-            if colour
-            else (f"{change.level:<4}")
-        )
-        lines.append(f"{level} {change.rule:<21} {_line(change)}")
+        by_source.setdefault(change.source, []).append(change)
+    for changes in by_source.values():
+        lines += [show(c) for c in changes[:fold]]
+        if fold is not None and len(changes) > fold:
+            lines.append(f"     … and {len(changes) - fold} more, see {where}")
+    found = report.findings
+    if found:
+        lines.append(f"findings in the docs ({len(found)}; not changes, they never fail a run):")
+        lines += [f"  {c.rule:<21} {_line(c)}" for c in found[: fold if fold is not None else None]]
+        if fold is not None and len(found) > fold:
+            lines.append(f"  … and {len(found) - fold} more, see {where}")
     counts = {level: sum(1 for c in report.real if c.level == level) for level in LEVELS}
     total = ", ".join(f"{counts[level]} {level}" for level in reversed(LEVELS))
-    findings = len(report.findings)
     lines.append(
-        f"{len(report.real)} changes ({total}); {findings} findings in the docs"
+        f"{len(report.real)} changes ({total}); {len(found)} findings in the docs"
         if report.real
-        else f"no changes; {findings} findings in the docs"
+        else f"no changes; {len(found)} findings in the docs"
     )
     return "\n".join(lines) + "\n"
 

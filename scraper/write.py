@@ -61,7 +61,7 @@ def plan(out: Path, files: dict[str, str]) -> Plan:
         try:
             if target.read_bytes() == text.encode("utf-8"):
                 continue
-        except FileNotFoundError:
+        except OSError:  # missing, or unreadable: written (and then, maybe, refused)
             pass
         write.append(rel)
     delete = sorted(_existing(out) - files.keys())
