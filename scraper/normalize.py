@@ -32,9 +32,9 @@ def _token(match: re.Match[str]) -> str:
 # Layout artifacts, not text: zero-width spaces, word joiners and BOMs anywhere; zero-width
 # (non-)joiners where they join no word. Bidi controls are text and are kept (renderers escape
 # them). No-break spaces are white space to ``str.split``.
-_INVISIBLE = re.compile(r"[\u200b\u2060\ufeff]|(?<!\w)[\u200c\u200d]|[\u200c\u200d](?!\w)")
+_INVISIBLE = re.compile(r"[\u200b\u2060\ufeff]|(?<!\S)[\u200c\u200d]|[\u200c\u200d](?!\S)")
 _SPECIAL = re.compile(r"[<{\u200b\u2060\ufeff\u200c\u200d]")
-_DOUBLE_BRACES = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
+_DOUBLE_BRACES = re.compile(r"\{\{\s*([A-Za-z0-9_]+)\s*\}\}")
 
 
 def normalize_text(text: str) -> str:

@@ -70,3 +70,21 @@ def test_join_lines_spacing() -> None:
     )
     assert join_lines(["最小数量是", "{0}"]) == "最小数量是 {0}"
     assert join_lines(["小于", "最小"]) == "小于最小"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("HTTP Code\u200b", "HTTP Code"),
+        ("\ufeffError Codes", "Error Codes"),
+        ("no\u00a0break space", "no break space"),
+        ("word\u2060joiner", "wordjoiner"),
+        ("\u200dstray joiner", "stray joiner"),
+        ("emoji \U0001f469\u200d\U0001f4bb kept", "emoji \U0001f469\u200d\U0001f4bb kept"),
+        ("set it to {{leverage}} or below", "set it to {leverage} or below"),
+        ("{{ op }} and {{0}}", "{op} and {0}"),
+        ("evil \u202eright-to-left", "evil \u202eright-to-left"),  # bidi is text: kept
+    ],
+)
+def test_layout_artifacts_go_and_text_stays(raw: str, expected: str) -> None:
+    assert normalize_text(raw) == expected
