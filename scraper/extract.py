@@ -167,9 +167,13 @@ def _span(cell: html.HtmlElement, name: str) -> int:
     return min(int(value), 100) if value.isdigit() and int(value) > 0 else 1
 
 
-def _grid(rows: list[html.HtmlElement]) -> list[tuple[html.HtmlElement, list[html.HtmlElement]]]:
+def _grid(
+    table: html.HtmlElement, rows: list[html.HtmlElement]
+) -> list[tuple[html.HtmlElement, list[html.HtmlElement]]]:
     """Each row's cells with ``rowspan`` and ``colspan`` spread out: a code written once
     beside several messages stands in each of their rows."""
+    if not table.xpath(".//td[@rowspan or @colspan] | .//th[@rowspan or @colspan]"):
+        return [(tr, _cells(tr)) for tr in rows]
     carried: dict[int, tuple[html.HtmlElement, int]] = {}  # column -> (cell, rows left)
     out = []
     for tr in rows:
@@ -271,7 +275,7 @@ def _candidate(block: Block, siblings: bool = False) -> _Candidate | None:
     hopeless = out_of_reach(header, context, siblings)
     if hopeless is not None:  # the cells could not change the decision: not read
         return _Candidate(block, header, [], context, hopeless)
-    body = _grid(rows)
+    body = _grid(table, rows)
     cells: list[list[str]] = [[] for _ in range(width)]
     for _, row in body:
         if len(row) == width:
