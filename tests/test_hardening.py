@@ -104,6 +104,7 @@ def test_decompression_bomb_fails_its_source_in_bounded_memory(
     assert "over the 20971520-byte cap once decoded" in result.stderr
     assert "Traceback" not in result.stderr
     peak = int(result.stderr.split("VmHWM")[1].split()[0])
+    print(f"bomb {coding!r} ({len(body):,} bytes on the wire): peak memory {peak} MB")
     assert peak <= 200, f"{coding}: peak memory {peak} MB"
     assert not any((tmp_path / "captures").iterdir())
 
@@ -162,6 +163,7 @@ def test_a_trickling_server_meets_the_deadline(trickle: str, tmp_path: Path) -> 
     took = time.monotonic() - start
     assert result.returncode == 2
     assert "no complete answer within the 1.5 s deadline" in result.stderr
+    print(f"trickling server, --deadline 1.5: the run ended after {took:.1f} s")
     assert took < 60  # bounded: the server would take 200 s
 
 
