@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from . import columns
-from .columns import CODE, MESSAGE, Roles
+from .columns import CODE, MESSAGE, TITLE, Roles
 
 THRESHOLD = 4
 
@@ -126,6 +126,9 @@ def judge(headers: Sequence[str], cells: Sequence[Sequence[str]], context: Conte
         add(3, f"the section is about errors: {_quote(about)}")
     if roles.header_roles[roles.code] == CODE:
         add(1, f"the code column's header names codes: {_quote(headers[roles.code])}")
+    elif roles.header_roles[roles.code] == TITLE:
+        # "Name | Description" rows such as code / msg / data: the fields of a reply.
+        add(-3, f"the code column's header names names, not codes: {_quote(headers[roles.code])}")
     elif any(map(columns.names_codes, context.headings[-1:])):
         add(1, f"the heading names codes: {_quote(context.headings[-1])}")
     if roles.header_roles[roles.message] == MESSAGE:

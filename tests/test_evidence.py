@@ -323,3 +323,15 @@ def test_a_code_spanning_rows_stands_beside_each_of_its_messages() -> None:
         ("51009", None, "Order blocked by the platform"),
     ]
     assert found.warnings == ()
+
+
+@pytest.mark.parametrize("first", ["Name", "Field", "Parameter"])
+def test_the_fields_of_an_error_reply_are_not_error_codes(first: str) -> None:
+    markup = f"""<h2>Error response</h2><p>Every error reply has these fields.</p>
+    <table><tr><th>{first}</th><th>Description</th></tr>
+    <tr><td>code</td><td>The error code, not 0 on failure</td></tr>
+    <tr><td>msg</td><td>The error message</td></tr>
+    <tr><td>data</td><td>Empty on error</td></tr></table>"""
+    found = extract.extract_html(markup, "t.html")
+    assert found.tables == ()
+    assert not found.explained[0].verdict.taken
