@@ -17,7 +17,7 @@ from lxml import etree, html
 
 from . import blocks, columns, plaintext
 from .columns import CODE, HTTP_STATUS, MESSAGE, TITLE
-from .model import ParseWarning, Table
+from .model import ParseWarning, Row, Table
 from .normalize import cell_text, normalize_text
 from .rows import LINE_MARK, LXML_LAST_LINE, STRUCK, Collector, line_of, struck
 from .verdict import SIBLING_BONUS, THRESHOLD, Context, Verdict, judge, out_of_reach
@@ -256,6 +256,10 @@ def _candidate(block: Block, siblings: bool = False) -> _Candidate | None:
     section is taken, so this one may earn the bonus of a table beside it."""
     table = block.element
     rows = _rows(table)
+    titles: list[str] = []
+    while len(rows) > 1 and len(_cells(rows[0])) == 1:  # a title row above the header
+        titles.append(normalize_text(rows[0].text_content()))
+        rows = rows[1:]
     if not rows:
         return None
     first = [normalize_text(c.text_content()) for c in _cells(rows[0])]
@@ -267,9 +271,10 @@ def _candidate(block: Block, siblings: bool = False) -> _Candidate | None:
     if width < 2:
         return None
     caption = table.find("caption")
+    captions = [normalize_text(caption.text_content())] if caption is not None else []
     context = Context(
         tuple(text for _, text in block.path),
-        normalize_text(caption.text_content()) if caption is not None else "",
+        " ".join(captions + titles),
         lead_of(table),
     )
     hopeless = out_of_reach(header, context, siblings)
@@ -285,7 +290,9 @@ def _candidate(block: Block, siblings: bool = False) -> _Candidate | None:
     return _Candidate(block, header, body, context, judge(header, cells, context))
 
 
-def _read_table(found: _Candidate, page: str, line_offset: int) -> tuple[Table, list[ParseWarning]]:
+def _read_table(
+    found: _Candidate, page: str, line_offset: int
+) -> tuple[list[Table], list[ParseWarning]]:
     roles = found.verdict.roles
     assert roles is not None
     section = section_of(found.block.path)
@@ -309,8 +316,15 @@ def _read_table(found: _Candidate, page: str, line_offset: int) -> tuple[Table, 
     wanted.append((TITLE, roles.title))
     width = len(found.header)
     strikes = next(found.block.element.iter(*STRUCK), None) is not None
+    parts: list[tuple[str, list[Row]]] = [(section, out.rows)]
     for tr, cells in found.body:
         line = _line(tr, line_offset)
+        if len(cells) == width and all(c is cells[0] for c in cells):
+            # One cell across the table: a label for the rows below it.
+            label = normalize_text(cells[0].text_content())
+            out.rows = []
+            parts.append((" > ".join(x for x in (section, label) if x), out.rows))
+            continue
         if len(cells) != width:
             texts = " | ".join(normalize_text(c.text_content()) for c in cells)
             out.warn(line, f"row has {len(cells)} cells, the header {width}: {texts!r}")
@@ -324,7 +338,8 @@ def _read_table(found: _Candidate, page: str, line_offset: int) -> tuple[Table, 
             struck(cells[roles.code]) or all(struck(c) for c in cells if c.text_content())
         )
         out.add(line, values, deprecated=deprecated)
-    return Table(section, tuple(found.header), tuple(out.rows)), out.warnings
+    tables = [Table(name, tuple(found.header), tuple(rows)) for name, rows in parts]
+    return [t for t in tables if t.rows] or tables[:1], out.warnings
 
 
 _line = line_of
@@ -352,7 +367,7 @@ def extract_html(markup: str | bytes, page: str, line_offset: int = 0) -> Extrac
             )
     by_element = {id(c.block.element): c for c in candidates}
 
-    results: list[tuple[Table, list[ParseWarning], Found]] = []
+    results: list[tuple[list[Table], list[ParseWarning], Found]] = []
     explained: list[Explained] = []
     for block in walked:
         element = block.element
@@ -362,10 +377,10 @@ def extract_html(markup: str | bytes, page: str, line_offset: int = 0) -> Extrac
                 continue
             rows = 0
             if candidate.verdict.taken:
-                table, warnings = _read_table(candidate, page, line_offset)
-                rows = len(table.rows)
+                tables, warnings = _read_table(candidate, page, line_offset)
+                rows = sum(len(t.rows) for t in tables)
                 lead = candidate.context.lead
-                results.append((table, warnings, Found(block.path, lead, (element,))))
+                results.append((tables, warnings, Found(block.path, lead, (element,))))
             explained.append(
                 Explained(
                     section_of(block.path),
@@ -376,7 +391,7 @@ def extract_html(markup: str | bytes, page: str, line_offset: int = 0) -> Extrac
                 )
             )
     for read in blocks.read_all(walked, page, line_offset):
-        results.append((read.table, read.warnings, Found(read.path, "", read.elements)))
+        results.append(([read.table], read.warnings, Found(read.path, "", read.elements)))
         why = f"codes outside a table, in a section about errors: {read.layout}"
         explained.append(
             Explained(
@@ -390,9 +405,9 @@ def extract_html(markup: str | bytes, page: str, line_offset: int = 0) -> Extrac
     order = {id(b.element): i for i, b in enumerate(walked)}
     results.sort(key=lambda r: order[id(r[2].elements[0])])
     explained.sort(key=lambda e: e.line or 0)
-    tables = tuple(r[0] for r in results)
+    every = tuple(t for r in results for t in r[0])
     found = tuple(r[2] for r in results)
-    return Extraction(tables, tuple(w for r in results for w in r[1]), tuple(explained), found)
+    return Extraction(every, tuple(w for r in results for w in r[1]), tuple(explained), found)
 
 
 def extract_text(text: str, page: str, line0: int = 0) -> Extraction:

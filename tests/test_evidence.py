@@ -335,3 +335,21 @@ def test_the_fields_of_an_error_reply_are_not_error_codes(first: str) -> None:
     found = extract.extract_html(markup, "t.html")
     assert found.tables == ()
     assert not found.explained[0].verdict.taken
+
+
+def test_a_title_row_above_the_header_and_label_rows_inside_the_table() -> None:
+    markup = """<table>
+    <tr><td colspan="2">Error codes</td></tr>
+    <tr><th>Code</th><th>Message</th></tr>
+    <tr><td colspan="2">Spot</td></tr>
+    <tr><td>1001</td><td>Order size is too small</td></tr>
+    <tr><td colspan="2">Futures</td></tr>
+    <tr><td>2001</td><td>Position limit exceeded</td></tr>
+    </table>"""
+    found = extract.extract_html(markup, "t.html")
+    assert [(t.section, [r.code for r in t.rows]) for t in found.tables] == [
+        ("Spot", ["1001"]),
+        ("Futures", ["2001"]),
+    ]
+    assert "'Error codes'" in found.explained[0].verdict.explain()  # the title row counts
+    assert found.warnings == ()
