@@ -217,7 +217,15 @@ export function errors(payload: unknown, find: Finder): ResponseError[] {
     return [];
   }
   const out: ResponseError[] = [];
-  const items = Array.isArray(reply["data"]) ? (reply["data"] as unknown[]) : [];
+  const data = reply["data"];
+  let items: unknown[] = [];
+  if (Array.isArray(data)) {
+    items = data;
+  } else if (isRecord(data)) {
+    items = [data]; // one result, not in a list
+  } else if ("sCode" in reply && !("code" in reply)) {
+    items = [reply]; // an item of data, passed on its own
+  }
   items.forEach((item, index) => {
     if (!isRecord(item)) {
       return;

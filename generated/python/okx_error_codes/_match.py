@@ -186,6 +186,10 @@ def errors(payload: object, find: Finder) -> list[ResponseError]:
         return []
     out: list[ResponseError] = []
     items = reply.get("data")
+    if isinstance(items, dict):  # one result, not in a list
+        items = [items]
+    elif "sCode" in reply and "code" not in reply:  # an item of data, passed on its own
+        items = [reply]
     for index, item in enumerate(items if isinstance(items, list) else ()):
         if not isinstance(item, dict):
             continue
