@@ -56,10 +56,13 @@ def text(
             lines.append(f"     … and {len(changes) - fold} more, see {where}")
     found = report.findings
     if found:
+        few = None if fold is None else max(1, fold // 4)
         lines.append(f"findings in the docs ({len(found)}; not changes, they never fail a run):")
-        lines += [f"  {c.rule:<21} {_line(c)}" for c in found[: fold if fold is not None else None]]
-        if fold is not None and len(found) > fold:
-            lines.append(f"  … and {len(found) - fold} more, see {where}")
+        for change in found[:few]:
+            line = f"  {change.rule:<21} {_line(change)}"
+            lines.append(line if few is None or len(line) <= 160 else line[:159] + "…")
+        if few is not None and len(found) > few:
+            lines.append(f"  … and {len(found) - few} more, see {where}")
     counts = {level: sum(1 for c in report.real if c.level == level) for level in LEVELS}
     total = ", ".join(f"{counts[level]} {level}" for level in reversed(LEVELS))
     lines.append(
