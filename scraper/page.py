@@ -143,7 +143,9 @@ def from_text(name: str, content: str) -> Page:
         )
     if _LOOKS_HTML.match(head):
         return Page(name, html=content)
-    if looks_markdown(content):
+    if looks_markdown(content) or (
+        name.lower().endswith((".md", ".markdown")) and _MD_HEADING.search(content)
+    ):
         markup, heading = markdown_html(content)
         return Page(name, html=markup, text=content, title=heading)
     return Page(name, text=content)

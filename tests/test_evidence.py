@@ -353,3 +353,51 @@ def test_a_title_row_above_the_header_and_label_rows_inside_the_table() -> None:
     ]
     assert "'Error codes'" in found.explained[0].verdict.explain()  # the title row counts
     assert found.warnings == ()
+
+
+BINANCE_LIKE = """# Error codes for the spot API
+**Last Updated: 2024-12-09**
+
+Errors consist of two parts: an error code and a message. Codes are universal,
+but messages can vary. Here is the error JSON payload:
+```json
+{
+  "code":-1121,
+  "msg":"Invalid symbol."
+}
+```
+
+## 10xx - General Server or Network issues
+### -1000 UNKNOWN
+ * An unknown error occurred while processing the request.
+
+### -1002 UNAUTHORIZED
+ * You are not authorized to execute this request.
+
+### -1013 INVALID_MESSAGE
+ * The request is rejected by the API. (i.e. The request didn't reach the Matching Engine.)
+ * Potential error messages can be found in [Filter Failures](#filter-failures).
+
+## 20xx - Processing Issues
+### -2010 NEW_ORDER_REJECTED
+ * NEW_ORDER_REJECTED
+"""
+
+
+def test_a_markdown_page_with_a_heading_per_code(tmp_path: Path) -> None:
+    path = tmp_path / "errors.md"
+    path.write_text(BINANCE_LIKE, encoding="utf-8")
+    found = page.read(path).extract()
+    rows = rows_of(found)
+    assert [(r.code, r.title) for r in rows] == [
+        ("-1000", "UNKNOWN"),
+        ("-1002", "UNAUTHORIZED"),
+        ("-1013", "INVALID_MESSAGE"),
+        ("-1013", "INVALID_MESSAGE"),
+        ("-2010", "NEW_ORDER_REJECTED"),
+    ]
+    assert rows[3].message == "Potential error messages can be found in Filter Failures."
+    assert found.tables[0].section == (
+        "Error codes for the spot API > 10xx - General Server or Network issues"
+    )
+    assert found.warnings == ()
