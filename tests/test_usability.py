@@ -6,6 +6,8 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
+
 from .conftest import ROOT, copy_repo, digest, regen_args
 from .test_cli import invoke
 
@@ -116,3 +118,17 @@ def test_check_json(tmp_path: Path) -> None:
 def test_readme_documents_shell_completion() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "_ERRTABLES_COMPLETE=bash_source errtables" in readme
+
+
+def test_warning_and_note_are_coloured_on_a_terminal_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from scraper import cli
+
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: False)
+    assert cli.label("warning", "yellow") == "warning:"
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    assert cli.label("warning", "yellow") == "\x1b[33m\x1b[1mwarning:\x1b[0m"
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert cli.label("note", "cyan") == "note:"
