@@ -180,9 +180,10 @@ def commit(
             try:
                 staged.append((_stage(target, data), target))
             except OSError as exc:
-                raise WriteError(
-                    f"cannot write {target}: {exc.strerror}; nothing was changed"
-                ) from exc
+                why = exc.strerror
+                if isinstance(exc, (FileExistsError, NotADirectoryError)):
+                    why = "a file stands where its folder should be"
+                raise WriteError(f"cannot write {target}: {why}; nothing was changed") from exc
         gone = sorted(d for d in deletes if d.exists())
         plan = {
             "version": 1,
