@@ -15,6 +15,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+from json.encoder import encode_basestring as _JSON_STRING
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -98,11 +99,15 @@ def md_url(value: object) -> str:
 def tsvalue(value: object) -> str:
     """A TypeScript literal for str/int/bool/None/tuples: JSON, with U+2028/U+2029, bidi and
     other control characters as \\u escapes. Scraped text is never code."""
-    if isinstance(value, tuple):
-        value = list(value)
-    if value is not None and not isinstance(value, (str, int, bool, list)):
-        raise RenderError(f"no TypeScript literal for {type(value).__name__}")
-    return _escape_unprintable_json(json.dumps(value, ensure_ascii=False))
+    if isinstance(value, str):
+        return _escape_unprintable_json(_JSON_STRING(value))
+    if value is None or isinstance(value, bool):
+        return json.dumps(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, (tuple, list)):
+        return "[" + ", ".join(tsvalue(v) for v in value) + "]"
+    raise RenderError(f"no TypeScript literal for {type(value).__name__}")
 
 
 def translation(pairs: tuple[tuple[str, str], ...], locale: str) -> str:

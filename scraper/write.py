@@ -174,6 +174,8 @@ def commit(
     writes = {target.absolute(): data for target, data in writes.items()}
     deletes = [path.absolute() for path in deletes]
     recover(root, folders)
+    if not writes and not any(path.exists() for path in deletes):
+        return  # nothing to change: no journal either
     staged: list[tuple[Path, Path]] = []
     try:
         for target, data in sorted(writes.items()):

@@ -29,6 +29,8 @@ BATCH_CODES: Final = frozenset({"1", "2"})
 
 def clean(text: str) -> str:
     """White space collapsed: trailing, doubled and line-broken spaces do not matter."""
+    if text.isprintable() and "  " not in text and not text.startswith(" ") and not text.endswith(" "):
+        return text  # the common case, already clean (isprintable is False for other spaces)
     return _WHITE.sub(" ", text).strip(" ")
 
 
@@ -159,6 +161,8 @@ def code_of(value: object) -> str | None:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, str):
+        if value.isprintable() and value.strip(" ") == value:
+            return value or None  # the common case
         return _EDGE_WHITE.sub("", value) or None
     return None
 
