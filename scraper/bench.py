@@ -208,8 +208,8 @@ def package_figures() -> None:
 def main() -> None:
     data = big_page()
     rows = extract_bytes(data)
-    baseline = best_of(5, lambda: html.fromstring(data))
-    ours = best_of(5, lambda: extract_bytes(data))
+    baseline = best_of(9, lambda: html.fromstring(data))
+    ours = best_of(9, lambda: extract_bytes(data))
     ratio = ours / baseline
     print(f"page: {len(data) / 1e6:.1f} MB, {rows} rows in its error tables")
     print(
@@ -218,8 +218,8 @@ def main() -> None:
     )
     gate = (FIXTURES / "other-exchanges" / "gateio-v4.html").read_bytes()
     gate_rows = extract_bytes(gate)
-    gate_lxml = best_of(5, lambda: html.fromstring(gate))
-    gate_ours = best_of(5, lambda: extract_bytes(gate))
+    gate_lxml = best_of(9, lambda: html.fromstring(gate))
+    gate_ours = best_of(9, lambda: extract_bytes(gate))
     print(
         f"Gate page: {len(gate) / 1e6:.1f} MB, {gate_rows} rows; extract: "
         f"{gate_ours * 1000:.0f} ms; lxml.html.fromstring: {gate_lxml * 1000:.0f} ms; "
