@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,8 +21,6 @@ JOURNAL = ".errtables-journal.json"
 # Folders of generated/ that errtables owns: a file there it did not render is stale (caches
 # and other hidden files excepted).
 OWNED = ("json", "markdown", "python", "typescript")
-# Tests widen the write phase with a pause after each file operation (seconds).
-_PAUSE = float(os.environ.get("ERRTABLES_TEST_WRITE_PAUSE", "0") or 0)
 
 
 class WriteError(Exception):
@@ -68,11 +65,6 @@ def plan(out: Path, files: dict[str, str]) -> Plan:
     return Plan(tuple(sorted(write)), tuple(delete))
 
 
-def _pause() -> None:
-    if _PAUSE:
-        time.sleep(_PAUSE)
-
-
 def _stage(target: Path, data: bytes) -> Path:
     """A sibling temp file holding ``data``, flushed to disk."""
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -88,7 +80,6 @@ def _stage(target: Path, data: bytes) -> Path:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    _pause()
     return Path(tmp)
 
 
@@ -208,7 +199,6 @@ def commit(
     # From here on the journal says what the new state is; a kill is finished by recover().
     for tmp, target in staged:
         os.replace(tmp, target)
-        _pause()
     for path in gone:
         path.unlink(missing_ok=True)
     for folder in {target.parent for _, target in staged}:
