@@ -1,7 +1,7 @@
 """Join the sources of a group (one page per language) into translations, row by row.
 
 Rows are aligned only where that is unambiguous: the code is on every page of the group, with
-the same number of variants, in tables at the same positions. Elsewhere a row keeps its own
+the same number of variants, in the same order of sections. Elsewhere a row keeps its own
 language only, and the code is reported once as ``translation-missing`` or
 ``translation-ambiguous``.
 """
