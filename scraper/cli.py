@@ -71,7 +71,7 @@ def load_sources(path: Path) -> sources_mod.Sources:
     """The sources file; first, any write a killed run left half done is finished or undone."""
     try:
         declared = sources_mod.load(path)
-        note = write.recover(declared.root)
+        note = write.recover(declared.root, declared.written)
     except (SourcesError, write.WriteError) as exc:
         fail(str(exc))
     if note:

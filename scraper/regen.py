@@ -294,9 +294,9 @@ def run(
             deletes = [out / rel for rel in outcome.plan.delete]
         if out.resolve().is_relative_to(sources.root.resolve()):
             # Captures, validators and generated/ change together or not at all.
-            write.commit(sources.root, {**writes, **generated}, deletes)
+            write.commit(sources.root, {**writes, **generated}, deletes, sources.written)
         else:
-            write.commit(sources.root, writes)
+            write.commit(sources.root, writes, folders=sources.written)
             write.commit(out, generated, deletes, folders=("",))
         for path, text in outcome.report_files.items():
             try:

@@ -32,6 +32,11 @@ class Sources:
         """The folder captures and generated/ are relative to."""
         return self.path.parent
 
+    @property
+    def written(self) -> tuple[str, ...]:
+        """The folders errtables writes below ``root``: where a killed run may leave files."""
+        return (self.captures_dir, "generated")
+
     def capture_path(self, source: Source) -> Path | None:
         """The source's committed capture, if it has one."""
         if source.capture is not None:

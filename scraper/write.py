@@ -123,7 +123,7 @@ def _inside(root: Path, rel: str) -> Path:
     return path
 
 
-def recover(root: Path, folders: Iterable[str] = ("captures", "generated")) -> str | None:
+def recover(root: Path, folders: Iterable[str]) -> str | None:
     """Finish a transaction a killed run left (its journal is complete), then remove staged
     files that no journal names. Returns what was done, for one line of output."""
     journal = root / JOURNAL
@@ -157,7 +157,7 @@ def commit(
     root: Path,
     writes: dict[Path, bytes],
     deletes: Iterable[Path] = (),
-    folders: Iterable[str] = ("captures", "generated"),
+    folders: Iterable[str] = ("",),
 ) -> None:
     """Write and delete files under ``root`` as one transaction (see the module's doc);
     ``folders`` are where staged files of a killed run may lie."""

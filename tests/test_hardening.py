@@ -290,7 +290,7 @@ def test_killed_at_any_moment_of_the_write_phase_the_tree_is_old_or_new(tmp_path
             check=False,
         )
         assert "Traceback" not in result.stderr, result.stderr
-        write.recover(repo)  # what every next command does first
+        write.recover(repo, ("captures", "generated"))  # what every next command does first
         now = tree(repo)
         state = "new" if now == new else "old" if now == old else "mixed"
         outcomes[state] += 1

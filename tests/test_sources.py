@@ -99,3 +99,13 @@ def test_the_readme_documents_every_key() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for key in [*sources.SOURCE_KEYS, *sources.TOP_KEYS]:
         assert f"`{key}`" in readme, key
+
+
+def test_a_moved_captures_dir_is_where_a_killed_run_is_cleaned_up(tmp_path: Path) -> None:
+    declared = load(tmp_path, 'captures_dir = "pages"\n' + GOOD)
+    (tmp_path / "pages").mkdir()
+    left = tmp_path / "pages" / ".errtables-demo-en.html.x1.tmp"
+    left.write_text("half", encoding="utf-8")
+    _, _, err = invoke("check", "--sources", str(declared.path))
+    assert not left.exists()
+    assert "removed 1 half-written files" in err
