@@ -107,11 +107,8 @@ def load_validators(sources: Sources) -> dict[str, fetch.Validators]:
     }
 
 
-def text_hash(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
 def _capture_hash(path: Path | None) -> str | None:
+    """The sha256 of a capture on disk (captures are UTF-8 text), None when there is none."""
     try:
         return None if path is None else hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError:
@@ -221,8 +218,9 @@ def _crawl(
         if old != text:
             outcome.capture_writes[path] = text
         stored = validators.get(source.id)
-        if old != text or stored is None or stored.capture_sha256 != text_hash(text):
-            updated[source.id] = replace(result.validators, capture_sha256=text_hash(text))
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()  # of the capture as written
+        if old != text or stored is None or stored.capture_sha256 != digest:
+            updated[source.id] = replace(result.validators, capture_sha256=digest)
     data = {k: v.to_json() for k, v in sorted(updated.items()) if v.to_json()}
     known = {k: v.to_json() for k, v in sorted(validators.items()) if v.to_json()}
     if data != known:
