@@ -19,7 +19,7 @@ from . import columns
 from .columns import CODE, MESSAGE, TITLE
 from .model import ParseWarning, Table
 from .normalize import cell_text, normalize_text
-from .rows import Collector, line_of, split_code, struck
+from .rows import Collector, line_of, section_of, split_code, struck
 
 if TYPE_CHECKING:
     from .extract import Block, Path
@@ -49,18 +49,11 @@ class Read:
     layout: str  # how the codes were written, for ``extract --explain``
 
 
-_line = line_of
-
-
 def _items(element: html.HtmlElement) -> list[html.HtmlElement]:
     """The messages a block holds: list items, or the paragraph itself."""
     if element.tag in ("ul", "ol"):
         return [li for li in element if isinstance(li.tag, str) and li.tag == "li"]
     return [element] if element.tag == "p" else []
-
-
-def _section(path: Path) -> str:
-    return " > ".join(text for _, text in path if text)
 
 
 def _from_headings(walked: Sequence[Block], page: str, offset: int) -> Iterable[Read]:
@@ -70,18 +63,18 @@ def _from_headings(walked: Sequence[Block], page: str, offset: int) -> Iterable[
     def close() -> Read | None:
         if heading is None:
             return None
-        section = _section(heading.path)
+        section = section_of(heading.path)
         out = Collector(page, f"section {section!r}: ")
         text = normalize_text(heading.element.text_content())
         code, name = split_code(text, numeric_only=True) or (text, "")
         messages = [item for block in owned for item in _items(block.element)]
         deprecated = struck(heading.element)
-        line = _line(heading.element, offset)
+        line = line_of(heading.element, offset)
         if not messages:
             out.add(line, {CODE: code, MESSAGE: name}, deprecated=deprecated)
         for item in messages:
             values = {CODE: code, MESSAGE: cell_text(item), TITLE: name}
-            out.add(_line(item, offset), values, deprecated=deprecated or struck(item))
+            out.add(line_of(item, offset), values, deprecated=deprecated or struck(item))
         columns_ = ("code", "title", "message") if name else ("code", "message")
         table = Table(section, columns_, tuple(out.rows))
         elements = (heading.element, *(b.element for b in owned))
@@ -112,12 +105,12 @@ def _from_definitions(block: Block, page: str, offset: int) -> Read | None:
     split = [split_code(normalize_text(t.text_content())) for t, _ in pairs]
     if not pairs or any(s is None for s in split):
         return None
-    section = _section(block.path)
+    section = section_of(block.path)
     out = Collector(page, f"section {section!r}: ")
     for (dt, dd), parts in zip(pairs, split, strict=True):
         assert parts is not None
         values = {CODE: parts[0], MESSAGE: cell_text(dd), TITLE: parts[1]}
-        out.add(_line(dt, offset), values, deprecated=struck(dt))
+        out.add(line_of(dt, offset), values, deprecated=struck(dt))
     table = Table(section, ("code", "message"), tuple(out.rows))
     return Read(block.path, table, out.warnings, (block.element,), "a definition list")
 
@@ -145,10 +138,10 @@ def _from_items(run: list[Block], page: str, offset: int) -> Read | None:
                 entries.append((item, text, parts))
     if len(entries) < 2:
         return None
-    section = _section(run[0].path)
+    section = section_of(run[0].path)
     out = Collector(page, f"section {section!r}: ")
     for item, _, (code, message) in entries:
-        out.add(_line(item, offset), {CODE: code, MESSAGE: message}, deprecated=struck(item))
+        out.add(line_of(item, offset), {CODE: code, MESSAGE: message}, deprecated=struck(item))
     table = Table(section, ("code", "message"), tuple(out.rows))
     elements = tuple(b.element for b in run)
     return Read(run[0].path, table, out.warnings, elements, "items that read 'CODE: message'")

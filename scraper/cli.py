@@ -314,7 +314,7 @@ def extract(page_names: tuple[str, ...], as_json: bool, explain: bool, sources_p
                     click.echo(f"{row.code}{status}\t{render.one_line(row.message)}")
     for table in tables:
         for warning in table.warnings:
-            click.echo(f"warning: {render.one_line(warning)}", err=True)
+            click.echo(f"{label('warning', 'yellow')} {render.one_line(warning)}", err=True)
     for name in empty:
         click.echo(f"errtables: no error-code table found in {name}", err=True)
     for message in broken:

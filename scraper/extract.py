@@ -20,7 +20,7 @@ from . import blocks, columns, plaintext
 from .columns import CODE, HTTP_STATUS, MESSAGE, TITLE
 from .model import ParseWarning, Row, Table
 from .normalize import cell_text, normalize_text
-from .rows import LINE_MARK, LXML_LAST_LINE, STRUCK, Collector, line_of, struck
+from .rows import LINE_MARK, LXML_LAST_LINE, STRUCK, Collector, line_of, section_of, struck
 from .verdict import SIBLING_BONUS, THRESHOLD, Context, Verdict, judge, out_of_reach
 
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
@@ -98,10 +98,6 @@ def _mark_big_lines(markup: str) -> str:
 
 def heading_text(element: html.HtmlElement) -> str:
     return _ANCHORS.sub("", normalize_text(element.text_content())).strip()
-
-
-def section_of(path: Path) -> str:
-    return " > ".join(text for _, text in path if text)
 
 
 @dataclass(frozen=True)
@@ -310,7 +306,7 @@ def _read_table(
         said = " | ".join(found.header)
         held = " | ".join(r or "-" for r in roles.by_cells)
         out.warn(
-            _line(found.block.element, line_offset),
+            line_of(found.block.element, line_offset),
             f"the header says {said!r} but the cells hold {held}; the cells are used",
         )
     wanted = [(CODE, roles.code), (MESSAGE, roles.message), (HTTP_STATUS, roles.http_status)]
@@ -319,7 +315,7 @@ def _read_table(
     strikes = next(found.block.element.iter(*STRUCK), None) is not None
     parts: list[tuple[str, list[Row]]] = [(section, out.rows)]
     for tr, cells in found.body:
-        line = _line(tr, line_offset)
+        line = line_of(tr, line_offset)
         if len(cells) == width and all(c is cells[0] for c in cells):
             # One cell across the table: a label for the rows below it.
             label = normalize_text(cells[0].text_content())
@@ -341,9 +337,6 @@ def _read_table(
         out.add(line, values, deprecated=deprecated)
     tables = [Table(name, tuple(found.header), tuple(rows)) for name, rows in parts]
     return [t for t in tables if t.rows] or tables[:1], out.warnings
-
-
-_line = line_of
 
 
 def extract_html(markup: str | bytes, page: str, line_offset: int = 0) -> Extraction:
@@ -398,7 +391,7 @@ def _extract_html(markup: str | bytes, page: str, line_offset: int) -> Extractio
                 Explained(
                     section_of(block.path),
                     tuple(candidate.header),
-                    _line(element, line_offset),
+                    line_of(element, line_offset),
                     rows,
                     candidate.verdict,
                 )
@@ -410,7 +403,7 @@ def _extract_html(markup: str | bytes, page: str, line_offset: int) -> Extractio
             Explained(
                 read.table.section,
                 read.table.columns,
-                _line(read.elements[0], line_offset),
+                line_of(read.elements[0], line_offset),
                 len(read.table.rows),
                 Verdict(True, THRESHOLD, (why,), None),
             )

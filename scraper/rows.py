@@ -17,6 +17,11 @@ LXML_LAST_LINE = 65535
 LINE_MARK = "errtables-line:"
 
 
+def section_of(path: tuple[tuple[int, str], ...]) -> str:
+    """The heading path above a block, as text: ``Error Code > REST API > Public``."""
+    return " > ".join(text for _, text in path if text)
+
+
 def line_of(element: html.HtmlElement, offset: int = 0) -> int | None:
     """The page line an element starts on, right past line 65,535 too."""
     line = element.sourceline or 0
