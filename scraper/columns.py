@@ -2,7 +2,7 @@
 
 A header cell's words suggest a role in any language the docs use (a word inside a longer
 label counts: "Error Details Description", "err-code", "label"). The cells then decide: a code
-column holds short, mostly distinct tokens; a message column holds prose; a status column holds
+column holds short code tokens (no sentences); a message column holds prose; a status column holds
 three-digit HTTP statuses. When header and cells disagree, the cells win and the caller warns.
 """
 
@@ -222,7 +222,6 @@ class Profile:
     http: float  # share that are HTTP statuses
     prose: float  # share that are prose
     numeric: float  # share that are plain numbers
-    distinct: float  # distinct values / filled cells
     length: float  # mean length
 
     @classmethod
@@ -230,14 +229,13 @@ class Profile:
         filled = [c for c in cells if c]
         n = len(filled)
         if not n:
-            return cls(0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+            return cls(0, 0.0, 0.0, 0.0, 0.0, 0.0)
         return cls(
             filled=n,
             code=sum(map(is_code, filled)) / n,
             http=sum(map(is_http_like, filled)) / n,
             prose=sum(map(is_prose, filled)) / n,
             numeric=sum(1 for c in filled if _NUMERIC.fullmatch(c)) / n,
-            distinct=len(set(filled)) / n,
             length=sum(map(len, filled)) / n,
         )
 

@@ -73,27 +73,35 @@ def _quote(text: str, limit: int = 60) -> str:
     return repr(text if len(text) <= limit else text[: limit - 1] + "…")
 
 
-SIBLING_BONUS = 2
+# The points of each piece of evidence: judge() scores them, out_of_reach() bounds them.
+ERROR_HEADER = 3  # a header cell names errors
+ERROR_SECTION = 3  # the heading path, caption or lead names errors
+NAMES_CODES = 1  # the code column's header (or the heading) names codes
+NAMES_NAMES = -3  # the code column's header names names: the fields of a reply
+STRONG_MESSAGE = 3  # the message column says "message", "reason", 提示 ...
+MESSAGE_WORD = 1  # the message column says "description", "meaning" ...
+TROUBLE = 2  # most messages describe a failure
+PARAMETER = -4  # each parameter-table header
+SIBLING_BONUS = 2  # a taken table of the same shape beside it
 
 
 def out_of_reach(headers: Sequence[str], context: Context, siblings: bool) -> Verdict | None:
     """A skipped verdict when no content of the cells could lift the table to the threshold
     (a parameter table outside an error section, say); None when the cells must be read.
     ``siblings``: a table beside it is taken, so it may earn that bonus too."""
-    best = 0
+    best = TROUBLE + (SIBLING_BONUS if siblings else 0)
     if any(map(columns.is_error_word, headers)):
-        best += 3
+        best += ERROR_HEADER
     if context.mentions() is not None:
-        best += 3
+        best += ERROR_SECTION
     if any(map(columns.names_codes, (*headers, *context.headings[-1:]))):
-        best += 1
+        best += NAMES_CODES
     if any(map(columns.names_messages_strongly, headers)):
-        best += 3
+        best += STRONG_MESSAGE
     elif any(columns.role_of(h) == MESSAGE for h in headers):
-        best += 1
-    best += 2 + (SIBLING_BONUS if siblings else 0)  # messages that describe failures
+        best += MESSAGE_WORD
     parameter = [h for h in headers if columns.is_parameter_header(h)]
-    best -= 4 * len(parameter)
+    best += PARAMETER * len(parameter)
     if best >= THRESHOLD:
         return None
     why = f"at most {best} points from its header and section, cells unread"
@@ -120,30 +128,34 @@ def judge(headers: Sequence[str], cells: Sequence[Sequence[str]], context: Conte
     add(0, f"codes in column {roles.code + 1}, messages in column {roles.message + 1}")
     error_header = next((h for h in headers if columns.is_error_word(h)), None)
     if error_header is not None:
-        add(3, f"a header names errors: {_quote(error_header)}")
+        add(ERROR_HEADER, f"a header names errors: {_quote(error_header)}")
     about = context.mentions()
     if about is not None:
-        add(3, f"the section is about errors: {_quote(about)}")
+        add(ERROR_SECTION, f"the section is about errors: {_quote(about)}")
     if roles.header_roles[roles.code] == CODE:
-        add(1, f"the code column's header names codes: {_quote(headers[roles.code])}")
+        add(NAMES_CODES, f"the code column's header names codes: {_quote(headers[roles.code])}")
     elif roles.header_roles[roles.code] == TITLE:
         # "Name | Description" rows such as code / msg / data: the fields of a reply.
-        add(-3, f"the code column's header names names, not codes: {_quote(headers[roles.code])}")
+        label = _quote(headers[roles.code])
+        add(NAMES_NAMES, f"the code column's header names names, not codes: {label}")
     elif any(map(columns.names_codes, context.headings[-1:])):
-        add(1, f"the heading names codes: {_quote(context.headings[-1])}")
+        add(NAMES_CODES, f"the heading names codes: {_quote(context.headings[-1])}")
     if roles.header_roles[roles.message] == MESSAGE:
         label = _quote(headers[roles.message])
         if columns.names_messages_strongly(headers[roles.message]):
-            add(3, f"the message column's header names messages: {label}")
+            add(STRONG_MESSAGE, f"the message column's header names messages: {label}")
         else:
-            add(1, f"the message column's header describes: {label}")
+            add(MESSAGE_WORD, f"the message column's header describes: {label}")
     messages = [c for c in cells[roles.message] if c]
     if messages:
         share = sum(map(troubled, messages)) / len(messages)
         if share >= 0.3:
-            add(2, f"{share:.0%} of the messages describe a failure")
+            add(TROUBLE, f"{share:.0%} of the messages describe a failure")
     parameter = [h for h in headers if columns.is_parameter_header(h)]
     if parameter:
-        add(-4 * len(parameter), f"parameter-table headers: {', '.join(map(_quote, parameter))}")
+        add(
+            PARAMETER * len(parameter),
+            f"parameter-table headers: {', '.join(map(_quote, parameter))}",
+        )
     taken = score >= THRESHOLD
     return Verdict(taken, score, tuple(reasons), roles)
