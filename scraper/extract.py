@@ -238,7 +238,7 @@ def lead_of(element: html.HtmlElement) -> str:
 class _Candidate:
     block: Block
     header: list[str]
-    body: list[tuple[html.HtmlElement, list[html.HtmlElement]]]  # (tr, its cells)
+    body: list[tuple[html.HtmlElement, list[html.HtmlElement], list[str]]]  # tr, cells, texts
     context: Context
     verdict: Verdict
 
@@ -277,13 +277,16 @@ def _candidate(block: Block, siblings: bool = False) -> _Candidate | None:
     hopeless = out_of_reach(header, context, siblings)
     if hopeless is not None:  # the cells could not change the decision: not read
         return _Candidate(block, header, [], context, hopeless)
-    body = _grid(table, rows)
+    # Each cell's text is read once, here; the table's reader takes it from the candidate.
+    body = [
+        (tr, row, [normalize_text(c.text_content()) for c in row]) for tr, row in _grid(table, rows)
+    ]
     cells: list[list[str]] = [[] for _ in range(width)]
-    for _, row in body:
+    for _, row, texts in body:
         if len(row) == width:
             for i, cell in enumerate(row):
                 spread = row.count(cell) > 1  # a colspan says nothing of one column
-                cells[i].append("" if spread else normalize_text(cell.text_content()))
+                cells[i].append("" if spread else texts[i])
     return _Candidate(block, header, body, context, judge(header, cells, context))
 
 
@@ -294,9 +297,10 @@ def _read_table(
     assert roles is not None
     section = section_of(found.block.path)
     context = found.context
-    code_cells = [cells[roles.code] for _, cells in found.body if len(cells) > roles.code]
     http_table = all(
-        columns.is_http_like(normalize_text(c.text_content())) for c in code_cells
+        columns.is_http_like(texts[roles.code])
+        for _, cells, texts in found.body
+        if len(cells) > roles.code
     ) and any(
         "http" in text.lower() or "status" in text.lower()
         for text in (found.header[roles.code], section, context.caption, context.lead)
@@ -314,20 +318,21 @@ def _read_table(
     width = len(found.header)
     strikes = next(found.block.element.iter(*STRUCK), None) is not None
     parts: list[tuple[str, list[Row]]] = [(section, out.rows)]
-    for tr, cells in found.body:
+    for tr, cells, texts in found.body:
         line = line_of(tr, line_offset)
         if len(cells) == width and all(c is cells[0] for c in cells):
             # One cell across the table: a label for the rows below it.
-            label = normalize_text(cells[0].text_content())
+            label = texts[0]
             out.rows = []
             parts.append((" > ".join(x for x in (section, label) if x), out.rows))
             continue
         if len(cells) != width:
-            texts = " | ".join(normalize_text(c.text_content()) for c in cells)
-            out.warn(line, f"row has {len(cells)} cells, the header {width}: {texts!r}")
+            shown = " | ".join(texts)
+            out.warn(line, f"row has {len(cells)} cells, the header {width}: {shown!r}")
             continue
+        # A cell with markup inside (React separators, <op>) is repaired; text is as read.
         values = {
-            role: cell_text(cells[i])
+            role: cell_text(cells[i]) if len(cells[i]) else texts[i]
             for role, i in wanted
             if i is not None and (role == MESSAGE or cells[i] is not cells[roles.message or 0])
         }
