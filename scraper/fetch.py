@@ -192,15 +192,15 @@ class _Inflater:
             while pending:
                 parts.append(self._grow(self.zlib.decompress(pending, self._room())))
                 pending = self.zlib.unconsumed_tail
+        except _Failure:
+            raise
         except zlib.error as exc:
             if self.raw_fallback and self.size == 0:
                 self.raw_fallback = False  # servers that send raw deflate, no zlib header
                 self.zlib = zlib.decompressobj(-zlib.MAX_WBITS)
                 return self.feed(data)
             raise _Failure(f"body is not valid {self.coding}: {exc}") from exc
-        except Exception as exc:  # brotli.error
-            if isinstance(exc, _Failure):
-                raise
+        except Exception as exc:  # brotli.error, which the module may not have loaded
             raise _Failure(f"body is not valid {self.coding}: {exc}") from exc
         return b"".join(parts)
 
