@@ -23,6 +23,7 @@ from . import coverage, fetch, join, render, report, write
 from . import page as pages
 from . import regen as pipeline
 from . import sources as sources_mod
+from .extract import Extraction
 from .model import CodeTable, Source
 from .regen import PipelineError
 from .render import RenderError
@@ -287,7 +288,8 @@ def extract(page_names: tuple[str, ...], as_json: bool, explain: bool, sources_p
     for name in page_names:
         try:
             page = read_page(name)
-            table = pipeline.code_table(pipeline.source_for(page, declared), page)
+            found = page.extract()
+            table = CodeTable(pipeline.source_for(page, declared), found.tables, found.warnings)
         except (pages.PageError, ValueError) as exc:
             message = str(exc)
             broken.append(message if name in message else f"{name}: {message}")
@@ -295,14 +297,12 @@ def extract(page_names: tuple[str, ...], as_json: bool, explain: bool, sources_p
         tables.append(table)
         if not table.tables or table.row_count == 0:
             empty.append(name)
-        if explain:
-            print_explanation(name, page)
-    if explain:
-        pass  # the explanation replaces the tables
-    elif as_json:
+        if explain:  # the explanation takes the place of the tables
+            print_explanation(name, found)
+    if as_json and not explain:
         doc = pipeline.extract_document(tables)
         click.echo(render.json_text(doc, sort_keys=False), nl=False)
-    else:
+    elif not explain:
         for table in tables:
             for t in table.tables:
                 click.echo(
@@ -322,9 +322,8 @@ def extract(page_names: tuple[str, ...], as_json: bool, explain: bool, sources_p
     sys.exit(EXIT_ERROR if broken else EXIT_DIFFERS if empty else EXIT_OK)
 
 
-def print_explanation(name: str, page: pages.Page) -> None:
+def print_explanation(name: str, found: Extraction) -> None:
     """Why each table of a page was taken or skipped (``extract --explain``)."""
-    found = page.extract()
     if not found.explained and not found.tables:
         click.echo(f"{name}: no table on the page")
     for item in found.explained:
