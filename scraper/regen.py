@@ -275,9 +275,10 @@ def run(
         raise PipelineError(f"refused, nothing written:\n{lines}")
 
     outcome.tables = joined
-    # Validated before anything is written (files equal to those in out/ are not written).
-    outcome.files = render.render_all(outcome.tables, current=out)
+    outcome.files = render.render_all(outcome.tables, check=False)
     outcome.plan = write.plan(out, outcome.files)
+    # Validated before anything is written; files equal to those in out/ are not written.
+    render.validate({rel: outcome.files[rel] for rel in outcome.plan.write})
     if options.report is not None:
         json_path = options.report.with_suffix(".json")
         outcome.report_files = {

@@ -219,12 +219,10 @@ def document(table: CodeTable) -> dict[str, Any]:
 
 
 def render_all(
-    tables: Iterable[CodeTable],
-    templates: Path = TEMPLATES,
-    current: Path | None = None,
+    tables: Iterable[CodeTable], templates: Path = TEMPLATES, check: bool = True
 ) -> dict[str, str]:
-    """Every generated file, as ``{relative path: text}``, each validated, except those
-    identical to the file already in ``current`` (they will not be written)."""
+    """Every generated file, as ``{relative path: text}``; each validated unless ``check``
+    is off (the caller then validates the files it will write)."""
     env = environment(templates)
     views = [view(t) for t in tables]  # in priority order: that of sources.toml
     ids = [v.source.id for v in views]
@@ -253,15 +251,9 @@ def render_all(
         files[f"{py}/{module}.py"] = env.get_template("codes.py.jinja").render(v=v)
         files[f"json/{v.source.id}.json"] = json_text(document(v.table))
         files[f"markdown/{v.source.id}.md"] = env.get_template("table.md.jinja").render(v=v)
-    validate({p: t for p, t in files.items() if current is None or not _same(current / p, t)})
+    if check:
+        validate(files)
     return dict(sorted(files.items()))
-
-
-def _same(path: Path, text: str) -> bool:
-    try:
-        return path.read_bytes() == text.encode("utf-8")
-    except OSError:
-        return False
 
 
 @cache
