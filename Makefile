@@ -7,6 +7,7 @@ BIN     := $(VENV)/bin
 RUNTIME := $(VENV)/.runtime-installed
 DEV     := $(VENV)/.dev-installed
 LOCK    := requirements/runtime.lock
+CCXT_LOCK := requirements/ccxt.lock
 PIP     := $(BIN)/python -m pip --disable-pip-version-check
 SOURCES ?= sources.toml
 REPORT  ?= build/errtables-report.md
@@ -23,7 +24,7 @@ ifneq ($(PYTHON_ID),$(shell cat $(VENV)/.python 2>/dev/null))
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help install regen test lint bench clean goldens check lock
+.PHONY: help install regen test lint bench clean goldens check lock ccxt
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -60,8 +61,8 @@ test: $(DEV) ## Run the test suite
 	$(BIN)/python -m pytest -q
 
 lint: $(DEV) ## ruff and mypy --strict over the tool and the generated package; tsc --strict
-	$(BIN)/ruff check scraper tests generated
-	$(BIN)/ruff format --check scraper tests
+	$(BIN)/ruff check scraper tests tools generated
+	$(BIN)/ruff format --check scraper tests tools
 	$(BIN)/mypy
 	MYPYPATH=generated/python $(BIN)/mypy --strict -p okx_error_codes
 	$(BIN)/node $(VENV)/node/node_modules/typescript/bin/tsc --strict --noEmit --target es2022 \
@@ -74,14 +75,20 @@ bench: $(DEV) ## Measure extraction, memory, offline regen, package and crawl fi
 goldens: $(DEV) ## Rewrite the expected outputs beside the test fixtures
 	$(BIN)/python -m pytest -q tests/test_golden.py --update-goldens
 
-# After changing the dependencies in pyproject.toml: rewrite the lock (needs the network). One
-# universal lock for every Python from 3.11.0 on and every platform: where a release drops an
-# older Python, uv pins two versions behind markers.
-lock: $(DEV) ## Rewrite requirements/runtime.lock from pyproject.toml, with hashes
+# After changing the dependencies in pyproject.toml: rewrite the locks (needs the network).
+# Universal locks, for every Python from 3.11.0 on and every platform: where a release drops
+# an older Python, uv pins two versions behind markers. ccxt pins its own dependencies exactly,
+# so the runtime is resolved together with it: installing ccxt never moves a runtime pin.
+UV_COMPILE = $(BIN)/uv pip compile --quiet --universal --python-version 3.11 --generate-hashes \
+	--no-strip-markers --custom-compile-command 'make lock'
+lock: $(DEV) ## Rewrite requirements/*.lock from pyproject.toml, with hashes
 	$(PIP) install --quiet 'uv==$(UV_VERSION)'
-	$(BIN)/uv pip compile --quiet --universal --python-version 3.11 --generate-hashes \
-		--no-strip-markers --custom-compile-command 'make lock' --output-file $(LOCK) \
+	$(UV_COMPILE) --extra ccxt --output-file $(CCXT_LOCK) pyproject.toml requirements/build.in
+	$(UV_COMPILE) --constraint $(CCXT_LOCK) --output-file $(LOCK) \
 		pyproject.toml requirements/build.in
+
+ccxt: $(RUNTIME) ## Add ccxt, for errtables ccxt, from its hash-pinned lock
+	$(PIP) install --quiet --require-hashes -r $(CCXT_LOCK)
 
 clean: ## Remove the virtualenv and caches
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -4,7 +4,7 @@
     python3 tools/mkvenv.py DIR      check the version, then make DIR a fresh venv with pip
 
 Run by make before anything is installed, so it uses the standard library only and parses on
-any Python 3: an interpreter too old to run errtables still gets a one-line answer.
+any Python from 3.6: an interpreter too old to run errtables still gets a one-line answer.
 """
 
 import os
@@ -19,7 +19,7 @@ STAMP = ".python"  # inside the venv: the --id of the interpreter that built it
 def identity():
     """The interpreter's real path and full version: a different one means a new venv."""
     version = ".".join(str(part) for part in sys.version_info[:3])
-    return "{} {}".format(os.path.realpath(sys.executable), version)
+    return f"{os.path.realpath(sys.executable)} {version}"
 
 
 def main(argv):
@@ -30,11 +30,11 @@ def main(argv):
         print("usage: mkvenv.py --id | mkvenv.py DIR", file=sys.stderr)
         return 2
     if sys.version_info[:2] < OLDEST:
+        wanted = ".".join(str(part) for part in OLDEST)
+        found = sys.version.split()[0]
         print(
-            "errtables: needs Python {}.{} or newer, and {} is {}; name a newer one: "
-            "make PYTHON=python3.13 (or any 3.11+)".format(
-                OLDEST[0], OLDEST[1], sys.executable, sys.version.split()[0]
-            ),
+            f"errtables: needs Python {wanted} or newer, and {sys.executable} is {found}; "
+            "name a newer one: make PYTHON=python3.13 (or any 3.11+)",
             file=sys.stderr,
         )
         return 2
@@ -50,17 +50,15 @@ def main(argv):
             stderr=subprocess.PIPE,
         )
     except KeyboardInterrupt:
-        print("errtables: interrupted while creating {}; run make again".format(target))
+        print(f"errtables: interrupted while creating {target}; run make again")
         return 130
     except (OSError, subprocess.CalledProcessError) as error:
-        detail = getattr(error, "stderr", None) or str(error)
-        if isinstance(detail, bytes):
-            detail = detail.decode("utf-8", "replace").strip().splitlines()[-1:]
-            detail = detail[0] if detail else "ensurepip failed"
+        said = getattr(error, "stderr", None)
+        lines = said.decode("utf-8", "replace").strip().splitlines() if said else [str(error)]
+        why = lines[-1] if lines else "ensurepip failed"
         print(
-            "errtables: cannot create {} with {}: {} (on Debian: apt-get install python3-venv)".format(
-                target, sys.executable, detail
-            ),
+            f"errtables: cannot create {target} with {sys.executable}: {why} "
+            "(on Debian: apt-get install python3-venv)",
             file=sys.stderr,
         )
         return 2
