@@ -19,7 +19,7 @@ from typing import Any, NoReturn
 import click
 
 from . import capture as captures
-from . import coverage, fetch, join, render, report, write
+from . import coverage, fetch, join, languages, render, report, write
 from . import page as pages
 from . import regen as pipeline
 from . import sources as sources_mod
@@ -289,7 +289,7 @@ def extract(page_names: tuple[str, ...], as_json: bool, explain: bool, sources_p
         try:
             page = read_page(name)
             found = page.extract()
-            table = CodeTable(pipeline.source_for(page, declared), found.tables, found.warnings)
+            table = pipeline.code_table(pipeline.source_for(page, declared), page, found)
         except (pages.PageError, ValueError) as exc:
             message = str(exc)
             broken.append(message if name in message else f"{name}: {message}")
@@ -298,20 +298,27 @@ def extract(page_names: tuple[str, ...], as_json: bool, explain: bool, sources_p
         if not table.tables or table.row_count == 0:
             empty.append(name)
         if explain:  # the explanation takes the place of the tables
-            print_explanation(name, found)
+            print_explanation(name, found, table)
     if as_json and not explain:
         doc = pipeline.extract_document(tables)
         click.echo(render.json_text(doc, sort_keys=False), nl=False)
     elif not explain:
         for table in tables:
             for t in table.tables:
+                language = languages.table_language(t) or "?"
                 click.echo(
                     f"# {table.source.id}: {t.section or '(no heading)'} "
-                    f"[{' | '.join(t.columns)}] {len(t.rows)} rows"
+                    f"[{' | '.join(t.columns)}] {len(t.rows)} rows, {language}"
                 )
                 for row in t.rows:
                     status = "" if row.http_status is None else f" [{row.http_status}]"
-                    click.echo(f"{row.code}{status}\t{render.one_line(row.message)}")
+                    click.echo(f"{row.documented}{status}\t{render.one_line(row.message)}")
+            for language, copies in table.copies:
+                rows = sum(len(t.rows) for t in copies)
+                click.echo(
+                    f"# {table.source.id}: {len(copies)} tables ({rows} rows) in {language} set "
+                    f"aside as translations of the {table.source.locale} rows (see --explain)"
+                )
     for table in tables:
         for warning in table.warnings:
             click.echo(f"{label('warning', 'yellow')} {render.one_line(warning)}", err=True)
@@ -322,16 +329,24 @@ def extract(page_names: tuple[str, ...], as_json: bool, explain: bool, sources_p
     sys.exit(EXIT_ERROR if broken else EXIT_DIFFERS if empty else EXIT_OK)
 
 
-def print_explanation(name: str, found: Extraction) -> None:
-    """Why each table of a page was taken or skipped (``extract --explain``)."""
+def print_explanation(name: str, found: Extraction, table: CodeTable) -> None:
+    """Why each table of a page was taken or skipped (``extract --explain``), and which were
+    set aside as a copy in another language."""
     if not found.explained and not found.tables:
         click.echo(f"{name}: no table on the page")
+    aside = {t.section: lang for lang, copies in table.copies for t in copies}
     for item in found.explained:
         where = f"line {item.line}" if item.line is not None else "?"
         header = " | ".join(item.columns) or "(no header)"
         click.echo(f"{name}:{where}: {item.section or '(no heading)'} [{header}]")
         rows = f", {item.rows} rows" if item.verdict.taken else ""
         click.echo(f"  {item.verdict.explain()}{rows}")
+        if item.verdict.taken and item.section in aside:
+            click.echo(
+                f"  set aside: written in {aside[item.section]}, not {table.source.locale}, and "
+                "most of its codes are on the page in that language too: its rows are "
+                "translations, not rows of their own"
+            )
 
 
 @main.command("render")

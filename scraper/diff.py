@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections import defaultdict
-from collections.abc import Iterable
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,7 +31,11 @@ RULES = {
     "http-status-changed": WARN,
     "placeholders-changed": ERR,
     "section-moved": INFO,
+    # Every code of a section under a new heading: one change, not one per code.
+    "section-renamed": INFO,
     "code-deprecated": WARN,
+    # A code's rows now written as sub-codes (51008 -> 51008_1000 ...), or back.
+    "code-split": WARN,
     # One row of a code listed several times (51008 has 13 on OKX v5), by its position.
     "variant-added": INFO,
     "variant-removed": WARN,
@@ -171,6 +175,23 @@ def word_diff(old: str, new: str) -> str:
     return "".join(out)
 
 
+def _abbreviated(codes: list[str]) -> str:
+    return ", ".join(codes) if len(codes) <= 3 else f"{codes[0]} … {codes[-1]}"
+
+
+def _split(
+    source: str, code: str, old: list[tuple[str, Row]], new: list[tuple[str, Row]]
+) -> Change:
+    """The rows of ``code`` moved to sub-codes, or back: one change naming them."""
+    subs = [row.documented for _, row in new if row.sub_code is not None]
+    if subs:
+        detail = f"now written as {len(subs)} sub-codes; the API still returns {code}"
+        return Change("code-split", source, code, code, _abbreviated(subs), detail)
+    before = [row.documented for _, row in old if row.sub_code is not None]
+    detail = f"its {len(before)} sub-codes are written as {code} again"
+    return Change("code-split", source, code, _abbreviated(before), code, detail)
+
+
 def _rows(table: CodeTable) -> dict[str, tuple[str, Row]]:
     """Code -> (section, first row with that code)."""
     found: dict[str, tuple[str, Row]] = {}
@@ -191,13 +212,13 @@ def _variants(table: CodeTable) -> dict[str, list[tuple[str, Row]]]:
 
 def _row_changes(
     source: str,
-    code: str,
     old: tuple[str, Row],
     new: tuple[str, Row],
     variant: int | None,
 ) -> list[Change]:
     """What changed in one row (one variant of a code, when ``variant`` is set)."""
     (s_old, r_old), (s_new, r_new) = old, new
+    code = r_new.documented
     section = s_new if variant is not None else None
     changes: list[Change] = []
     if r_old.placeholders != r_new.placeholders:
@@ -258,45 +279,113 @@ def _row_changes(
 def _variant_changes(
     source: str, code: str, old: list[tuple[str, Row]], new: list[tuple[str, Row]]
 ) -> list[Change]:
-    """Rows of a code listed several times, aligned by their messages: a change to one of
-    them is reported for that one, by its position."""
-    if len(old) == 1 and len(new) == 1:
-        return _row_changes(source, code, old[0], new[0], None)
-    a = [row.message for _, row in old]
-    b = [row.message for _, row in new]
+    """Rows of a code listed several times: rows with the same sub-code are the same row,
+    the others are aligned by their messages. A change to one of them is reported for that
+    one, by its position; rows that moved to sub-codes (or back) are one ``code-split``."""
     changes: list[Change] = []
-    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        pairs = min(i2 - i1, j2 - j1) if op in ("equal", "replace") else 0
-        for k in range(pairs):
-            changes.extend(_row_changes(source, code, old[i1 + k], new[j1 + k], j1 + k + 1))
-        for i in range(i1 + pairs, i2):
-            section, row = old[i]
-            changes.append(
-                Change(
-                    "variant-removed",
-                    source,
-                    code,
-                    old=row.message,
-                    variant=i + 1,
-                    section=section,
-                    detail=f"row {i + 1} of {len(old)} before",
-                )
+    if any(r.sub_code for _, r in old) != any(r.sub_code for _, r in new):
+        changes.append(_split(source, code, old, new))
+    if len(old) == 1 and len(new) == 1:
+        return changes + _row_changes(source, old[0], new[0], None)
+    # The same row: the same sub-code, else the same message (wherever it moved on the page).
+    pairs = _pair_by(old, new, lambda row: row.sub_code)
+    pairs += _pair_by(old, new, lambda row: row.message, pairs)
+    paired_old, paired_new = {i for i, _ in pairs}, {j for _, j in pairs}
+    rest_old = [i for i in range(len(old)) if i not in paired_old]
+    rest_new = [j for j in range(len(new)) if j not in paired_new]
+    reworded = _pair_reworded(
+        [old[i][1].message for i in rest_old], [new[j][1].message for j in rest_new]
+    )
+    pairs += [(rest_old[a], rest_new[b]) for a, b in reworded]
+    gone = [i for k, i in enumerate(rest_old) if k not in {a for a, _ in reworded}]
+    came = [j for k, j in enumerate(rest_new) if k not in {b for _, b in reworded}]
+    for i, j in sorted(pairs, key=lambda p: p[1]):
+        changes.extend(_row_changes(source, old[i], new[j], j + 1))
+    for i in gone:
+        section, row = old[i]
+        changes.append(
+            Change(
+                "variant-removed",
+                source,
+                row.documented,
+                old=row.message,
+                variant=i + 1,
+                section=section,
+                detail=f"row {i + 1} of {len(old)} before",
             )
-        for j in range(j1 + pairs, j2):
-            section, row = new[j]
-            changes.append(
-                Change(
-                    "variant-added",
-                    source,
-                    code,
-                    new=row.message,
-                    variant=j + 1,
-                    section=section,
-                    detail=f"row {j + 1} of {len(new)}",
-                )
+        )
+    for j in came:
+        section, row = new[j]
+        changes.append(
+            Change(
+                "variant-added",
+                source,
+                row.documented,
+                new=row.message,
+                variant=j + 1,
+                section=section,
+                detail=f"row {j + 1} of {len(new)}",
             )
+        )
     return changes
+
+
+def _pair_by(
+    old: list[tuple[str, Row]],
+    new: list[tuple[str, Row]],
+    key: Callable[[Row], str | None],
+    taken: Sequence[tuple[int, int]] = (),
+) -> list[tuple[int, int]]:
+    """Rows with the same ``key`` on both sides, paired in page order; rows already in
+    ``taken`` and rows whose key is None are left alone."""
+    used_old, used_new = {i for i, _ in taken}, {j for _, j in taken}
+    waiting: dict[str, list[int]] = defaultdict(list)
+    for j, (_, row) in enumerate(new):
+        value = key(row)
+        if value is not None and j not in used_new:
+            waiting[value].append(j)
+    pairs = []
+    for i, (_, row) in enumerate(old):
+        value = key(row)
+        if value is not None and i not in used_old and waiting.get(value):
+            pairs.append((i, waiting[value].pop(0)))
+    return pairs
+
+
+# Rewording keeps at least this share of a message's words (difflib's ratio); less is a row
+# removed and another added. Past REWORD_PAIRS candidate pairs, rows are not compared.
+REWORDED = 0.5
+REWORD_PAIRS = 2_500
+_REWORD_TOKENS = 200
+
+
+def _pair_reworded(a: list[str], b: list[str]) -> list[tuple[int, int]]:
+    """Messages of one code left unpaired on each side, paired when one reads as a rewording
+    of the other: the most alike first. One left on each side is the same row reworded."""
+    if len(a) == 1 and len(b) == 1:
+        return [(0, 0)]
+    if not a or not b or len(a) * len(b) > REWORD_PAIRS:
+        return []
+    ta = [_TOKEN.findall(m.lower())[:_REWORD_TOKENS] for m in a]
+    tb = [_TOKEN.findall(m.lower())[:_REWORD_TOKENS] for m in b]
+    scored = sorted(
+        (
+            (-difflib.SequenceMatcher(None, x, y, autojunk=False).ratio(), i, j)
+            for i, x in enumerate(ta)
+            for j, y in enumerate(tb)
+        ),
+    )
+    pairs: list[tuple[int, int]] = []
+    used_a: set[int] = set()
+    used_b: set[int] = set()
+    for score, i, j in scored:
+        if -score < REWORDED:
+            break
+        if i not in used_a and j not in used_b:
+            pairs.append((i, j))
+            used_a.add(i)
+            used_b.add(j)
+    return pairs
 
 
 def compare_source(source: str, old: CodeTable, new: CodeTable) -> list[Change]:
@@ -304,12 +393,41 @@ def compare_source(source: str, old: CodeTable, new: CodeTable) -> list[Change]:
     changes: list[Change] = []
     for code in sorted(before.keys() | after.keys(), key=code_sort_key):
         if code not in after:
-            changes.append(Change("code-removed", source, code, old=before[code][0][1].message))
+            section, row = before[code][0]
+            changes.append(Change("code-removed", source, code, old=row.message, section=section))
         elif code not in before:
-            changes.append(Change("code-added", source, code, new=after[code][0][1].message))
+            section, row = after[code][0]
+            changes.append(Change("code-added", source, code, new=row.message, section=section))
         else:
             changes.extend(_variant_changes(source, code, before[code], after[code]))
-    return changes
+    return _renamed_sections(source, old, new, changes)
+
+
+def _renamed_sections(
+    source: str, old: CodeTable, new: CodeTable, changes: list[Change]
+) -> list[Change]:
+    """A heading renamed ("Errors (2024-04-02)" -> "Errors (2024-08-16)"): the codes that
+    followed it to a section that did not exist before are one ``section-renamed``, not one
+    ``section-moved`` each. A section is renamed to where most of its codes went."""
+    before = {t.section for t in old.tables}
+    after = {t.section for t in new.tables}
+    moves: dict[str, Counter[str]] = defaultdict(Counter)
+    for c in changes:
+        if c.rule == "section-moved" and c.old not in after and c.new not in before:
+            moves[str(c.old)][str(c.new)] += 1
+    renamed = {a: targets.most_common(1)[0] for a, targets in moves.items()}
+    claimed = Counter(b for b, _ in renamed.values())
+    renamed = {a: (b, n) for a, (b, n) in renamed.items() if claimed[b] == 1}
+    if not renamed:
+        return changes
+    out = [
+        c
+        for c in changes
+        if not (c.rule == "section-moved" and renamed.get(str(c.old), ("",))[0] == c.new)
+    ]
+    for a, (b, n) in sorted(renamed.items()):
+        out.append(Change("section-renamed", source, None, a, b, f"{n} codes"))
+    return out
 
 
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
@@ -326,11 +444,12 @@ def findings(tables: Iterable[CodeTable]) -> list[Change]:
         codes_of: dict[str, list[str]] = defaultdict(list)
         for t in table.tables:
             for row in t.rows:
-                if row.message not in messages[row.code]:
-                    messages[row.code].append(row.message)
-                seen.setdefault(row.code, row.message)
-                if row.message and row.code not in codes_of[row.message]:
-                    codes_of[row.message].append(row.code)
+                code = row.documented  # sub-codes are rows of their own, not duplicates
+                if row.message not in messages[code]:
+                    messages[code].append(row.message)
+                seen.setdefault(code, row.message)
+                if row.message and code not in codes_of[row.message]:
+                    codes_of[row.message].append(code)
         for code, variants in messages.items():
             if len(variants) > 1:
                 out.append(

@@ -1,9 +1,10 @@
 """Join the sources of a group (one page per language) into translations, row by row.
 
-Rows are aligned only where that is unambiguous: the code is on every page of the group, with
-the same number of variants, in the same order of sections. Elsewhere a row keeps its own
-language only, and the code is reported once as ``translation-missing`` or
-``translation-ambiguous``.
+Rows are aligned only where that is unambiguous: the code (with its sub-code) is on every
+page of the group, with the same number of variants, in the same order of sections.
+Elsewhere a row keeps its own language only, and the code is reported once as
+``translation-missing`` or ``translation-ambiguous``. A page's own copy in another language
+(``CodeTable.copies``) is aligned the same way, and fills the languages the group lacks.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, replace
 
+from . import languages
 from .model import CodeTable, Row, Table, code_sort_key
 
 
@@ -24,12 +26,12 @@ class Gap:
     detail: str
 
 
-def _places(table: CodeTable) -> dict[str, list[tuple[int, int]]]:
-    """Code -> (table index, row index) of each of its rows, in page order."""
+def _places(tables: tuple[Table, ...]) -> dict[str, list[tuple[int, int]]]:
+    """Code as documented -> (table index, row index) of each of its rows, in page order."""
     places: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    for t, part in enumerate(table.tables):
+    for t, part in enumerate(tables):
         for r, row in enumerate(part.rows):
-            places[row.code].append((t, r))
+            places[row.documented].append((t, r))
     return places
 
 
@@ -47,13 +49,16 @@ def join(tables: list[CodeTable]) -> tuple[list[CodeTable], list[Gap]]:
     for table in tables:
         if table.source.group is not None and table.tables:
             members[table.source.group].append(table)
-    translated: dict[tuple[str, int, int], tuple[tuple[str, str], ...]] = {}
+    # (source id, table index, row index) -> locale -> message
+    translated: dict[tuple[str, int, int], dict[str, str]] = defaultdict(dict)
+    for table in tables:
+        _join_copies(table, members.get(table.source.group or "", []), translated)
     gaps: list[Gap] = []
     for group in sorted(members):
         pages = members[group]
         if len(pages) < 2:
             continue
-        places = {p.source.id: _places(p) for p in pages}
+        places = {p.source.id: _places(p.tables) for p in pages}
         codes = sorted({c for p in places.values() for c in p}, key=code_sort_key)
         for code in codes:
             present = [p for p in pages if code in places[p.source.id]]
@@ -75,27 +80,48 @@ def join(tables: list[CodeTable]) -> tuple[list[CodeTable], list[Gap]]:
                 )
                 continue
             for i in range(len(shapes[first])):
-                pairs = []
+                pairs = {}
                 for p in pages:
                     t, r = places[p.source.id][code][i]
-                    pairs.append((p.source.locale, p.tables[t].rows[r].message))
-                joined = tuple(sorted(pairs))
+                    pairs[p.source.locale] = p.tables[t].rows[r].message
                 for p in pages:
                     t, r = places[p.source.id][code][i]
-                    translated[(p.source.id, t, r)] = joined
+                    translated[(p.source.id, t, r)].update(pairs)  # the group's pages first
     out = []
     for table in tables:
         own = table.source.locale
         parts = []
         for t, part in enumerate(table.tables):
             rows = tuple(
-                _with(row, translated.get((table.source.id, t, r), ((own, row.message),)))
+                _with(row, {**translated.get((table.source.id, t, r), {}), own: row.message})
                 for r, row in enumerate(part.rows)
             )
             parts.append(Table(part.section, part.columns, rows))
-        out.append(CodeTable(table.source, tuple(parts), table.warnings))
+        out.append(CodeTable(table.source, tuple(parts), table.warnings, table.copies))
     return out, gaps
 
 
-def _with(row: Row, translations: tuple[tuple[str, str], ...]) -> Row:
-    return replace(row, translations=translations)
+def _join_copies(
+    table: CodeTable,
+    group: list[CodeTable],
+    translated: dict[tuple[str, int, int], dict[str, str]],
+) -> None:
+    """Translations from the page's own copies in other languages, under the locale the
+    group gives that language (``zh-hans``), else the language itself."""
+    if not table.copies:
+        return
+    own = _places(table.tables)
+    named = {languages.base(p.source.locale): p.source.locale for p in group}
+    for language, copies in table.copies:
+        locale = named.get(language, language)
+        other = _places(copies)
+        for code, places in own.items():
+            found = other.get(code)
+            if found is None or _shape(found) != _shape(places):
+                continue
+            for (t, r), (ct, cr) in zip(places, found, strict=True):
+                translated[(table.source.id, t, r)][locale] = copies[ct].rows[cr].message
+
+
+def _with(row: Row, translations: dict[str, str]) -> Row:
+    return replace(row, translations=tuple(sorted(translations.items())))

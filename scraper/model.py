@@ -10,17 +10,6 @@ from typing import Any
 KIND_CODE = "code"
 KIND_HTTP = "http"
 
-ROW_KEYS = (
-    "code",
-    "message",
-    "http_status",
-    "placeholders",
-    "title",
-    "kind",
-    "deprecated",
-    "translations",
-)
-
 _PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_]+)\}")
 
 
@@ -30,6 +19,17 @@ def placeholders_of(message: str) -> tuple[str, ...]:
     for name in _PLACEHOLDER.findall(message):
         seen.setdefault(name, None)
     return tuple(seen)
+
+
+# A sub-code as the docs write it: ``51008_1000`` is code 51008 (what the API returns) with
+# sub-code 1000. Digits on both sides only: ``E_1000`` is a code of its own.
+_SUB_CODE = re.compile(r"([0-9]+)_([0-9]+)")
+
+
+def split_sub_code(code: str) -> tuple[str, str | None]:
+    """``51008_1000`` -> ("51008", "1000"); any other code -> (code, None)."""
+    found = _SUB_CODE.fullmatch(code)
+    return (found.group(1), found.group(2)) if found else (code, None)
 
 
 def code_sort_key(code: str) -> tuple[int, int, str]:
@@ -48,6 +48,7 @@ class Row:
     title: str | None = None
     kind: str = KIND_CODE
     deprecated: bool = False  # struck through on the page
+    sub_code: str | None = None  # ``1000`` of a row documented as ``51008_1000``
     # The same row in each language of the source's group, (locale, message) by locale; set
     # when the tables are joined, after extraction. Not part of what a diff compares.
     translations: tuple[tuple[str, str], ...] = field(default=(), compare=False)
@@ -56,9 +57,15 @@ class Row:
     def placeholders(self) -> tuple[str, ...]:
         return placeholders_of(self.message)
 
+    @property
+    def documented(self) -> str:
+        """The code as the docs write it: ``51008_1000`` for a sub-code row."""
+        return self.code if self.sub_code is None else f"{self.code}_{self.sub_code}"
+
     def to_json(self) -> dict[str, Any]:
         return {
             "code": self.code,
+            "sub_code": self.sub_code,
             "message": self.message,
             "http_status": self.http_status,
             "placeholders": list(self.placeholders),
@@ -71,8 +78,12 @@ class Row:
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Row:
         status = data.get("http_status")
+        code, sub_code = str(data["code"]), data.get("sub_code")
+        if "sub_code" not in data:  # written before sub-codes were split
+            code, sub_code = split_sub_code(code)
         return cls(
-            code=str(data["code"]),
+            code=code,
+            sub_code=None if sub_code is None else str(sub_code),
             message=str(data["message"]),
             http_status=None if status is None else int(status),
             title=None if data.get("title") is None else str(data["title"]),
@@ -193,6 +204,9 @@ class CodeTable:
     source: Source
     tables: tuple[Table, ...]
     warnings: tuple[ParseWarning, ...] = field(default=())
+    # Tables the page also carries in another language, set aside: (language, tables). They
+    # give the rows their translations and are never rows of their own.
+    copies: tuple[tuple[str, tuple[Table, ...]], ...] = field(default=())
 
     @property
     def row_count(self) -> int:

@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from . import capture as captures
-from . import diff, fetch, join, render, report, write
+from . import diff, fetch, join, languages, render, report, write
 from . import page as pages
+from .extract import Extraction
 from .model import CodeTable, ParseWarning, Source, Table
 from .sources import Sources, locale_of, slug
 
@@ -36,9 +37,11 @@ class PipelineError(Exception):
     pass
 
 
-def code_table(source: Source, page: pages.Page) -> CodeTable:
-    found = page.extract()
-    return CodeTable(source, found.tables, found.warnings)
+def code_table(source: Source, page: pages.Page, found: Extraction | None = None) -> CodeTable:
+    """A page's tables in the source's language; copies in other languages set aside."""
+    found = page.extract() if found is None else found
+    split = languages.split(source.locale, found.tables)
+    return CodeTable(source, split.own, found.warnings, split.copies)
 
 
 def source_for(page: pages.Page, declared: Sources | None) -> Source:
@@ -314,10 +317,18 @@ def extract_document(tables: list[CodeTable]) -> dict[str, Any]:
                 "url": t.source.url,
                 "locale": t.source.locale,
                 "title": t.source.title,
+                "language": languages.table_language(table),
                 **table.to_json(),
             }
             for t in tables
             for table in t.tables
+        ],
+        # Tables in another language set aside as translations (not rows of their own).
+        "copies": [
+            {"source": t.source.id, "language": language, **table.to_json()}
+            for t in tables
+            for language, copies in t.copies
+            for table in copies
         ],
         "warnings": [{"source": t.source.id, **w.to_json()} for t in tables for w in t.warnings],
     }

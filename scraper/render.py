@@ -27,7 +27,7 @@ from .model import CodeTable, Row, code_sort_key
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 SCHEMA = Path(__file__).resolve().parent / "schemas" / "codes.schema.json"
 PACKAGE = "okx_error_codes"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: sub-codes split from their code
 
 
 class RenderError(Exception):

@@ -2,15 +2,52 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import click
 
 from . import render
-from .diff import ERR, INFO, LEVELS, WARN, Change, Report, summary
+from .diff import ERR, INFO, LEVELS, RANK, WARN, Change, Report, summary
 
 MAX_MARKDOWN = 60_000
 _COLOURS = {ERR: "red", WARN: "yellow", INFO: "cyan"}
+# More changes of one rule in one source than this are summarized in one line.
+MASS = 12
+
+
+@dataclass(frozen=True)
+class Group:
+    """The changes of one rule in one source, in the order the diff found them."""
+
+    rule: str
+    changes: tuple[Change, ...]
+
+    @property
+    def level(self) -> str:
+        return self.changes[0].level
+
+    @property
+    def mass(self) -> bool:
+        return len(self.changes) > MASS
+
+    def summary(self) -> str:
+        """``89 code-added in 12 sections: 50075, 50076, … 70010``."""
+        sections = {c.section for c in self.changes if c.section}
+        where = f" in {len(sections)} sections" if len(sections) > 1 else ""
+        codes = [c.code for c in self.changes if c.code is not None]
+        named = f": {codes[0]}, {codes[1]}, … {codes[-1]}" if len(codes) > 2 else ""
+        return render.one_line(f"{len(self.changes)} {self.rule}{where}{named}")
+
+
+def ordered(changes: list[Change]) -> list[Group]:
+    """One source's changes by rule, ERR first, then WARN, then INFO (the first rule found
+    first within a level): what a reviewer must look at comes on the first screen."""
+    by_rule: dict[str, list[Change]] = {}
+    for change in changes:
+        by_rule.setdefault(change.rule, []).append(change)
+    groups = [Group(rule, tuple(found)) for rule, found in by_rule.items()]
+    return sorted(groups, key=lambda g: -RANK[g.level])
 
 
 def _line(change: Change) -> str:
@@ -41,19 +78,26 @@ def text(
     for source, why in sorted(report.failed.items()):
         lines.append(f"FAILED {source}: {render.one_line(why)} (committed table kept)")
 
-    def show(change: Change) -> str:
-        level = f"{change.level:<4}"
+    def show(level_name: str, rule: str, line: str) -> str:
+        level = f"{level_name:<4}"
         if colour:
-            level = click.style(level, fg=_COLOURS[change.level])
-        return f"{level} {change.rule:<21} {_line(change)}"
+            level = click.style(level, fg=_COLOURS[level_name])
+        return f"{level} {rule:<21} {line}"
 
     by_source: dict[str, list[Change]] = {}
     for change in report.real:
         by_source.setdefault(change.source, []).append(change)
-    for changes in by_source.values():
-        lines += [show(c) for c in changes[:fold]]
-        if fold is not None and len(changes) > fold:
-            lines.append(f"     … and {len(changes) - fold} more, see {where}")
+    for source, changes in by_source.items():
+        shown: list[str] = []
+        for group in ordered(changes):
+            if group.mass:
+                line = f"{source}: {group.summary()} (each in {where})"
+                shown.append(show(group.level, group.rule, line))
+            else:
+                shown += [show(c.level, c.rule, _line(c)) for c in group.changes]
+        lines += shown[:fold]
+        if fold is not None and len(shown) > fold:
+            lines.append(f"     … and {len(shown) - fold} more, see {where}")
     found = report.findings
     if found:
         few = None if fold is None else max(1, fold // 4)
@@ -81,6 +125,29 @@ def _view(change: Change) -> dict[str, Any]:
     return {"change": change, "line": _line(change)}
 
 
+def _listing(groups: list[Group], cap: int | None) -> dict[str, Any]:
+    """One source's groups as the template lists them: at most ``cap`` changes in all, in
+    the groups' order, and how many are left out."""
+    left = cap
+    views: list[dict[str, Any]] = []
+    for group in groups:
+        shown = group.changes if left is None else group.changes[: max(left, 0)]
+        if left is not None:
+            left -= len(shown)
+        views.append(
+            {
+                "rule": group.rule,
+                "level": group.level,
+                "mass": group.mass,
+                "summary": group.summary(),
+                "count": len(group.changes),
+                "shown": [_view(c) for c in shown],
+            }
+        )
+    hidden = sum(len(g.changes) for g in groups) - sum(len(v["shown"]) for v in views)
+    return {"groups": views, "hidden": hidden}
+
+
 def markdown(report: Report, json_path: str | None = None, limit: int | None = None) -> str:
     """The pull-request body: counts first, then changes; long lists folded; under 60,000
     characters (past that, fewer changes are listed and the JSON report is named)."""
@@ -90,7 +157,7 @@ def markdown(report: Report, json_path: str | None = None, limit: int | None = N
     for change in report.real:
         by_source.setdefault(change.source, []).append(change)
     counts = summary(report)
-    listed = {s: [_view(c) for c in cs] for s, cs in sorted(by_source.items())}
+    grouped = {s: ordered(cs) for s, cs in sorted(by_source.items())}
     findings = [_view(c) for c in report.findings]
     failed = sorted(report.failed.items())
     # Fewer changes listed per source, then none, then fewer sources in the counts: the body
@@ -100,6 +167,7 @@ def markdown(report: Report, json_path: str | None = None, limit: int | None = N
     ] + [(0, n) for n in (1000, 300, 100, 30, 10, 0)]
     for cap, sources in attempts:
         shown = counts if sources is None else dict(list(counts.items())[:sources])
+        listed = {s: _listing(gs, cap) for s, gs in grouped.items()}
         body = template.render(
             summary=shown,
             more_sources=len(counts) - len(shown),
@@ -108,7 +176,6 @@ def markdown(report: Report, json_path: str | None = None, limit: int | None = N
             findings=findings if sources is None else [],
             failed=failed if sources is None else failed[:10],
             cap=cap,
-            open_limit=20,
             json_path=json_path,
         )
         if len(body) <= MAX_MARKDOWN:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from lxml import html
 
 from .columns import CODE, HTTP_STATUS, MESSAGE, TITLE, is_code, is_http_like, is_http_status
-from .model import KIND_CODE, KIND_HTTP, ParseWarning, Row
+from .model import KIND_CODE, KIND_HTTP, ParseWarning, Row, split_sub_code
 
 STRUCK = ("del", "s", "strike")
 # libxml2 counts lines up to 65535 only: past that, a comment before each row-like element
@@ -108,4 +108,5 @@ class Collector:
         if status_text and status is None:
             self.warn(line, f"code {code}: HTTP status {status_text!r} is not a number")
         title = values.get(TITLE) or None
-        self.rows.append(Row(code, message, status, title, kind, deprecated))
+        code, sub_code = split_sub_code(code)
+        self.rows.append(Row(code, message, status, title, kind, deprecated, sub_code))
