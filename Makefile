@@ -36,7 +36,7 @@ install: $(DEV) ## Create .venv/ and install errtables with its development tool
 # Without its stamp the environment may be half made (an install interrupted by Ctrl-C):
 # it is rebuilt from nothing. mkvenv.py refuses a Python older than 3.11 in one line, before
 # pip runs. pip itself is never upgraded in place.
-$(RUNTIME): $(LOCK) pyproject.toml tools/mkvenv.py
+$(RUNTIME): $(LOCK) pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "errtables: no $(PYTHON) on PATH; install Python 3.11 or newer, or name one: make PYTHON=/path/to/python3" >&2; exit 2; }
 	$(PYTHON) tools/mkvenv.py $(VENV)
 	$(PIP) install --quiet --require-hashes -r $(LOCK)

@@ -29,6 +29,7 @@ _SCRIPTS = (
 )
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
 _WORD = re.compile(r"[a-z\u00e0-\u024f]+")
+_PLACEHOLDER = re.compile(r"\{[A-Za-z0-9_]+\}")
 LATIN = "latin"  # Latin letters, no word that tells which language
 
 # Words frequent in any text of a language and rare in the others'.
@@ -45,38 +46,40 @@ _WORDS = {
 _LEXICON = {lang: frozenset(words.split()) for lang, words in _WORDS.items()}
 
 
-def text_language(text: str) -> str | None:
-    """The language of one piece of text: by its script, or for Latin letters by the common
-    words it holds (``LATIN`` when none tells); None for text without letters."""
+def script_of(text: str) -> str | None:
+    """The language one piece of text's script names (kana: ``ja``, Han: ``zh`` ...),
+    ``LATIN`` for Latin letters, None for text without letters."""
     for language, script in _SCRIPTS:
         if script.search(text):
             return language
-    if not _LATIN.search(text):
-        return None
-    votes = Counter[str]()
-    for word in _WORD.findall(text.lower()):
-        for language, words in _LEXICON.items():
-            if word in words:
-                votes[language] += 1
-    if not votes:
-        return LATIN
-    ranked = votes.most_common(2)
-    if len(ranked) == 2 and ranked[0][1] == ranked[1][1]:
-        return LATIN
-    return ranked[0][0]
+    return LATIN if _LATIN.search(text) else None
+
+
+# Common words tell a Latin-script language only with this many of them, and twice as many
+# as the next language's: "No market data found." is not Spanish.
+_MIN_WORDS = 3
 
 
 def table_language(table: Table) -> str | None:
-    """The language most of a table's texts are in: its headings and its messages."""
+    """The language of most of a table's texts (its headings and its messages): by script,
+    and for Latin letters by the common words of all of them together (``LATIN`` when too
+    few tell)."""
     units = [*table.section.split(" > "), *(row.message for row in table.rows)]
-    votes = Counter(lang for lang in map(text_language, units) if lang is not None)
+    scripts = [script_of(_PLACEHOLDER.sub("", unit)) for unit in units]
+    votes = Counter(s for s in scripts if s is not None)
     if not votes:
         return None
-    named_latin = [(n, lang) for lang, n in votes.items() if lang in _LEXICON]
-    if LATIN in votes and named_latin:
-        # Latin text that names no language is in the Latin language the rest is in.
-        votes[max(named_latin)[1]] += votes.pop(LATIN)
-    return votes.most_common(1)[0][0]
+    winner = votes.most_common(1)[0][0]
+    if winner != LATIN:
+        return winner
+    words = Counter[str]()
+    for unit, script in zip(units, scripts, strict=True):
+        if script == LATIN:
+            for word in _WORD.findall(unit.lower()):
+                words.update(lang for lang, lexicon in _LEXICON.items() if word in lexicon)
+    ranked = [*words.most_common(2), ("", 0), ("", 0)]
+    (best, hits), (_, second) = ranked[0], ranked[1]
+    return best if hits >= _MIN_WORDS and hits >= 2 * second else LATIN
 
 
 def base(locale: str) -> str:

@@ -90,7 +90,7 @@ def text(
     for source, changes in by_source.items():
         shown: list[str] = []
         for group in ordered(changes):
-            if group.mass:
+            if group.mass and group.level != ERR:  # each error stays on its line
                 line = f"{source}: {group.summary()} (each in {where})"
                 shown.append(show(group.level, group.rule, line))
             else:

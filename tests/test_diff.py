@@ -100,10 +100,13 @@ def test_changed_http_status(repo: Path) -> None:
     assert changes(diff_json(repo)) == [("http-status-changed", "WARN", "50011")]
 
 
-def test_moved_section(repo: Path) -> None:
+def test_renamed_section_is_one_change(repo: Path) -> None:
     edit(capture(repo), "<h1>错误码</h1>", "<h1>WebSocket 错误码</h1>")
-    rules = {r for r, _, _ in changes(diff_json(repo))}
-    assert rules == {"section-moved"}
+    data = diff_json(repo)
+    assert changes(data) == [("section-renamed", "INFO", None)]
+    found = data["changes"]
+    assert isinstance(found, list)
+    assert (found[0]["old"], found[0]["new"]) == ("错误码", "WebSocket 错误码")
 
 
 def test_new_page_is_a_source_added(repo: Path) -> None:
@@ -270,7 +273,9 @@ def test_pr_body_folds_long_lists() -> None:
     small = report.markdown(many_changes(6))
     assert "<details>" not in small
     folded = report.markdown(many_changes(90))
-    assert folded.count("<details><summary>30 changes</summary>") == 3
+    # 30 changes of one kind per source: one line each, with the list folded below it.
+    assert folded.count("<details><summary>the 30 changes</summary>") == 3
+    assert folded.count("`30 message-changed: 10000, 10003, … 10087`") == 1
 
 
 # --- atomic writes ----------------------------------------------------------------------------

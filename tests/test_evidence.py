@@ -47,9 +47,11 @@ def test_v5_chinese_markdown_page() -> None:
     found = read(V5 / "docs-v5-zh-error-code.md")
     rows = rows_of(found)
     assert len(rows) == 1101
-    assert len({r.code for r in rows}) == 1052
-    by_code = {r.code: r for r in rows}
+    assert len({r.documented for r in rows}) == 1052
+    assert len({r.code for r in rows}) == 1014  # 51008_1000 ... are rows of 51008
+    by_code = {r.documented: r for r in rows}
     assert "51008_1000" in by_code and "51004_1101" in by_code
+    assert (by_code["51008_1000"].code, by_code["51008_1000"].sub_code) == ("51008", "1000")
     assert by_code["50014"].message == "必填参数{param0}不能为空"
     assert by_code["50014"].http_status == 400
     sections = [t.section for t in found.tables]

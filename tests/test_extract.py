@@ -183,7 +183,8 @@ def test_long_page_keeps_the_heading_path_of_each_table() -> None:
         ("API > Trading > Error codes", ("Error Code", "HTTP Status Code", "Error Message")),
         ("API > WebSocket > Close Frame", ("Status Code", "Reason Text")),
     ]
-    assert found.tables[0].rows[0].code == "51008_1000"
+    row = found.tables[0].rows[0]
+    assert (row.code, row.sub_code, row.documented) == ("51008", "1000", "51008_1000")
     assert found.tables[0].rows[0].http_status == 200
 
 

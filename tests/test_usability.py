@@ -101,8 +101,18 @@ def test_long_change_lists_are_folded_in_the_terminal() -> None:
         changes=[diff.Change("code-added", "s", str(i), new="m") for i in range(950)]
     )
     text = report.text(result, where="build/errtables-report.json")
-    assert "… and 930 more, see build/errtables-report.json" in text
+    # A mass of one kind is one line, naming where the list is.
+    assert "s: 950 code-added: 0, 1, … 949 (each in build/errtables-report.json)" in text
     assert len(text.splitlines()) < 30
+    mixed = diff.Report(
+        changes=[diff.Change("code-removed", "s", str(i), old="m") for i in range(50)]
+        + [diff.Change("message-changed", "s", str(i), "a", "b", "[-a-]{+b+}") for i in range(5)]
+    )
+    text = report.text(mixed, where="the report")
+    # ERR first, each on its line until the fold; the WARN lines come after them.
+    lines = text.splitlines()
+    assert lines[0].startswith("ERR  code-removed") and "s 0: m" in lines[0]
+    assert "… and 35 more, see the report" in text
 
 
 def test_check_json(tmp_path: Path) -> None:

@@ -23,6 +23,7 @@ export const ROWS = [
     section: "错误码",
     source: "dex-crosschain-error-code-zh-hans",
     deprecated: false,
+    subCode: null,
     translations: { "zh-hans": "操作成功" },
   },
   {
@@ -35,6 +36,7 @@ export const ROWS = [
     section: "错误码",
     source: "dex-crosschain-error-code-zh-hans",
     deprecated: false,
+    subCode: null,
     translations: { "zh-hans": "用户请求频率过快，超过该接口允许的限额。请参考 API 文档并限制请求" },
   },
   {
@@ -47,6 +49,7 @@ export const ROWS = [
     section: "错误码",
     source: "dex-crosschain-error-code-zh-hans",
     deprecated: false,
+    subCode: null,
     translations: { "zh-hans": "必填参数 {param0} 不能为空" },
   },
   {
@@ -59,6 +62,7 @@ export const ROWS = [
     section: "错误码",
     source: "dex-crosschain-error-code-zh-hans",
     deprecated: false,
+    subCode: null,
     translations: { "zh-hans": "系统错误，请稍后重试" },
   },
   {
@@ -71,6 +75,7 @@ export const ROWS = [
     section: "错误码",
     source: "dex-crosschain-error-code-zh-hans",
     deprecated: false,
+    subCode: null,
     translations: { "zh-hans": "请求头“OK_ACCESS_KEY”不能为空" },
   },
   {
@@ -83,6 +88,7 @@ export const ROWS = [
     section: "错误码",
     source: "dex-crosschain-error-code-zh-hans",
     deprecated: false,
+    subCode: null,
     translations: { "zh-hans": "请求头“OK_ACCESS_PASSPHRASE“不能为空" },
   },
   {
@@ -95,6 +101,7 @@ export const ROWS = [
     section: "错误码",
     source: "dex-crosschain-error-code-zh-hans",
     deprecated: false,
+    subCode: null,
     translations: { "zh-hans": "请求头“OK_ACCESS_PASSPHRASE“错误" },
   },
   {
@@ -107,6 +114,7 @@ export const ROWS = [
     section: "错误码",
     source: "dex-crosschain-error-code-zh-hans",
     deprecated: false,
+    subCode: null,
     translations: { "zh-hans": "请求头“OK_ACCESS_SIGN“不能为空" },
   },
   {
@@ -119,6 +127,7 @@ export const ROWS = [
     section: "错误码",
     source: "dex-crosschain-error-code-zh-hans",
     deprecated: false,
+    subCode: null,
     translations: { "zh-hans": "请求头“OK_ACCESS_TIMESTAMP“不能为空" },
   },
   {
@@ -131,6 +140,7 @@ export const ROWS = [
     section: "错误码",
     source: "dex-crosschain-error-code-zh-hans",
     deprecated: false,
+    subCode: null,
     translations: { "zh-hans": "无效的 OK_ACCESS_KEY" },
   },
   {
@@ -143,6 +153,7 @@ export const ROWS = [
     section: "错误码",
     source: "dex-crosschain-error-code-zh-hans",
     deprecated: false,
+    subCode: null,
     translations: { "zh-hans": "无效的 OK_ACCESS_TIMESTAMP" },
   },
   {
@@ -155,6 +166,7 @@ export const ROWS = [
     section: "错误码",
     source: "dex-crosschain-error-code-zh-hans",
     deprecated: false,
+    subCode: null,
     translations: { "zh-hans": "无效的签名" },
   },
   {
@@ -167,6 +179,7 @@ export const ROWS = [
     section: "错误码",
     source: "dex-crosschain-error-code-zh-hans",
     deprecated: false,
+    subCode: null,
     translations: { "zh-hans": "{param0} 参数错误" },
   },
   {
@@ -179,6 +192,7 @@ export const ROWS = [
     section: "错误码",
     source: "dex-crosschain-error-code-zh-hans",
     deprecated: false,
+    subCode: null,
     translations: { "zh-hans": "重复提交" },
   },
   {
@@ -191,6 +205,7 @@ export const ROWS = [
     section: "错误码",
     source: "dex-crosschain-error-code-zh-hans",
     deprecated: false,
+    subCode: null,
     translations: { "zh-hans": "流动性不足" },
   },
   {
@@ -203,6 +218,7 @@ export const ROWS = [
     section: "错误码",
     source: "dex-crosschain-error-code-zh-hans",
     deprecated: false,
+    subCode: null,
     translations: { "zh-hans": "分佣服务暂不可用" },
   },
   {
@@ -215,6 +231,7 @@ export const ROWS = [
     section: "错误码",
     source: "dex-crosschain-error-code-zh-hans",
     deprecated: false,
+    subCode: null,
     translations: { "zh-hans": "最小数量是 {0}" },
   },
   {
@@ -227,6 +244,7 @@ export const ROWS = [
     section: "错误码",
     source: "dex-crosschain-error-code-zh-hans",
     deprecated: false,
+    subCode: null,
     translations: { "zh-hans": "最大数量是 {0}" },
   },
   {
@@ -239,6 +257,7 @@ export const ROWS = [
     section: "错误码",
     source: "dex-crosschain-error-code-zh-hans",
     deprecated: false,
+    subCode: null,
     translations: { "zh-hans": "不支持该币种" },
   },
   {
@@ -251,6 +270,7 @@ export const ROWS = [
     section: "错误码",
     source: "dex-crosschain-error-code-zh-hans",
     deprecated: false,
+    subCode: null,
     translations: { "zh-hans": "不支持该链" },
   },
   {
@@ -263,6 +283,7 @@ export const ROWS = [
     section: "错误码",
     source: "dex-crosschain-error-code-zh-hans",
     deprecated: false,
+    subCode: null,
     translations: { "zh-hans": "当前交易的询价路径价差超过 {num}，可能造成用户的资产损失。" },
   },
   {
@@ -275,6 +296,7 @@ export const ROWS = [
     section: "错误码",
     source: "dex-crosschain-error-code-zh-hans",
     deprecated: false,
+    subCode: null,
     translations: { "zh-hans": "滑点过小，建议你提高滑点到 {num}" },
   },
   {
@@ -287,6 +309,7 @@ export const ROWS = [
     section: "错误码",
     source: "dex-crosschain-error-code-zh-hans",
     deprecated: false,
+    subCode: null,
     translations: { "zh-hans": "该链没有币对" },
   },
   {
@@ -299,6 +322,7 @@ export const ROWS = [
     section: "错误码",
     source: "dex-crosschain-error-code-zh-hans",
     deprecated: false,
+    subCode: null,
     translations: { "zh-hans": "没有合适的跨链桥" },
   },
 ] as const satisfies readonly ErrorCode[];

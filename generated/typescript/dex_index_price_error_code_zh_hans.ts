@@ -23,6 +23,7 @@ export const ROWS = [
     section: "错误码",
     source: "dex-index-price-error-code-zh-hans",
     deprecated: false,
+    subCode: null,
     translations: { "zh-hans": "Incorrect parameter" },
   },
 ] as const satisfies readonly ErrorCode[];

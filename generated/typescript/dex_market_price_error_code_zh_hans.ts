@@ -23,6 +23,7 @@ export const ROWS = [
     section: "错误码",
     source: "dex-market-price-error-code-zh-hans",
     deprecated: false,
+    subCode: null,
     translations: { "zh-hans": "Succeeded" },
   },
   {
@@ -35,6 +36,7 @@ export const ROWS = [
     section: "错误码",
     source: "dex-market-price-error-code-zh-hans",
     deprecated: false,
+    subCode: null,
     translations: { "zh-hans": "Rate limit reached. Please refer to API documentation and throttle requests accordingly" },
   },
   {
@@ -47,6 +49,7 @@ export const ROWS = [
     section: "错误码",
     source: "dex-market-price-error-code-zh-hans",
     deprecated: false,
+    subCode: null,
     translations: { "zh-hans": "Parameter {param0} cannot be empty" },
   },
   {
@@ -59,6 +62,7 @@ export const ROWS = [
     section: "错误码",
     source: "dex-market-price-error-code-zh-hans",
     deprecated: false,
+    subCode: null,
     translations: { "zh-hans": "System error. Try again later" },
   },
   {
@@ -71,6 +75,7 @@ export const ROWS = [
     section: "错误码",
     source: "dex-market-price-error-code-zh-hans",
     deprecated: false,
+    subCode: null,
     translations: { "zh-hans": "Request header \"OK-ACCESS-KEY\" cannot be empty" },
   },
   {
@@ -83,6 +88,7 @@ export const ROWS = [
     section: "错误码",
     source: "dex-market-price-error-code-zh-hans",
     deprecated: false,
+    subCode: null,
     translations: { "zh-hans": "Request header \"OK-ACCESS-PASSPHRASE\" cannot be empty" },
   },
   {
@@ -95,6 +101,7 @@ export const ROWS = [
     section: "错误码",
     source: "dex-market-price-error-code-zh-hans",
     deprecated: false,
+    subCode: null,
     translations: { "zh-hans": "Request header \"OK-ACCESS-PASSPHRASE\" incorrect" },
   },
   {
@@ -107,6 +114,7 @@ export const ROWS = [
     section: "错误码",
     source: "dex-market-price-error-code-zh-hans",
     deprecated: false,
+    subCode: null,
     translations: { "zh-hans": "Request header \"OK-ACCESS-SIGN\" cannot be empty" },
   },
   {
@@ -119,6 +127,7 @@ export const ROWS = [
     section: "错误码",
     source: "dex-market-price-error-code-zh-hans",
     deprecated: false,
+    subCode: null,
     translations: { "zh-hans": "Request header \"OK-ACCESS-TIMESTAMP\" cannot be empty" },
   },
   {
@@ -131,6 +140,7 @@ export const ROWS = [
     section: "错误码",
     source: "dex-market-price-error-code-zh-hans",
     deprecated: false,
+    subCode: null,
     translations: { "zh-hans": "Invalid OK-ACCESS-KEY" },
   },
   {
@@ -143,6 +153,7 @@ export const ROWS = [
     section: "错误码",
     source: "dex-market-price-error-code-zh-hans",
     deprecated: false,
+    subCode: null,
     translations: { "zh-hans": "Invalid OK-ACCESS-TIMESTAMP" },
   },
   {
@@ -155,6 +166,7 @@ export const ROWS = [
     section: "错误码",
     source: "dex-market-price-error-code-zh-hans",
     deprecated: false,
+    subCode: null,
     translations: { "zh-hans": "Invalid signature" },
   },
   {
@@ -167,6 +179,7 @@ export const ROWS = [
     section: "错误码",
     source: "dex-market-price-error-code-zh-hans",
     deprecated: false,
+    subCode: null,
     translations: { "zh-hans": "Parameter {param0} error" },
   },
 ] as const satisfies readonly ErrorCode[];

@@ -23,6 +23,7 @@ export const ROWS = [
     section: "错误码",
     source: "dex-websocket-error-code-zh-hans",
     deprecated: false,
+    subCode: null,
     translations: { "zh-hans": "Invalid timestamp" },
   },
   {
@@ -35,6 +36,7 @@ export const ROWS = [
     section: "错误码",
     source: "dex-websocket-error-code-zh-hans",
     deprecated: false,
+    subCode: null,
     translations: { "zh-hans": "Invalid apiKey" },
   },
   {
@@ -47,6 +49,7 @@ export const ROWS = [
     section: "错误码",
     source: "dex-websocket-error-code-zh-hans",
     deprecated: false,
+    subCode: null,
     translations: { "zh-hans": "Timestamp request expired" },
   },
   {
@@ -59,6 +62,7 @@ export const ROWS = [
     section: "错误码",
     source: "dex-websocket-error-code-zh-hans",
     deprecated: false,
+    subCode: null,
     translations: { "zh-hans": "Invalid sign" },
   },
   {
@@ -71,6 +75,7 @@ export const ROWS = [
     section: "错误码",
     source: "dex-websocket-error-code-zh-hans",
     deprecated: false,
+    subCode: null,
     translations: { "zh-hans": "The current WebSocket endpoint does not support subscribing to {0} channels. Please check the WebSocket URL" },
   },
   {
@@ -83,6 +88,7 @@ export const ROWS = [
     section: "错误码",
     source: "dex-websocket-error-code-zh-hans",
     deprecated: false,
+    subCode: null,
     translations: { "zh-hans": "Login failure" },
   },
   {
@@ -95,6 +101,7 @@ export const ROWS = [
     section: "错误码",
     source: "dex-websocket-error-code-zh-hans",
     deprecated: false,
+    subCode: null,
     translations: { "zh-hans": "Please log in" },
   },
   {
@@ -107,6 +114,7 @@ export const ROWS = [
     section: "错误码",
     source: "dex-websocket-error-code-zh-hans",
     deprecated: false,
+    subCode: null,
     translations: { "zh-hans": "Invalid request" },
   },
   {
@@ -119,6 +127,7 @@ export const ROWS = [
     section: "错误码",
     source: "dex-websocket-error-code-zh-hans",
     deprecated: false,
+    subCode: null,
     translations: { "zh-hans": "Invalid args" },
   },
   {
@@ -131,6 +140,7 @@ export const ROWS = [
     section: "错误码",
     source: "dex-websocket-error-code-zh-hans",
     deprecated: false,
+    subCode: null,
     translations: { "zh-hans": "Requests too frequent" },
   },
   {
@@ -143,6 +153,7 @@ export const ROWS = [
     section: "错误码",
     source: "dex-websocket-error-code-zh-hans",
     deprecated: false,
+    subCode: null,
     translations: { "zh-hans": "Wrong URL or {0} doesn't exist. Please use the correct URL, channel and parameters referring to API document." },
   },
   {
@@ -155,6 +166,7 @@ export const ROWS = [
     section: "错误码",
     source: "dex-websocket-error-code-zh-hans",
     deprecated: false,
+    subCode: null,
     translations: { "zh-hans": "Invalid op: {op}" },
   },
   {
@@ -167,6 +179,7 @@ export const ROWS = [
     section: "错误码",
     source: "dex-websocket-error-code-zh-hans",
     deprecated: false,
+    subCode: null,
     translations: { "zh-hans": "APIKey subscription amount exceeds the limit {0}." },
   },
   {
@@ -179,6 +192,7 @@ export const ROWS = [
     section: "错误码",
     source: "dex-websocket-error-code-zh-hans",
     deprecated: false,
+    subCode: null,
     translations: { "zh-hans": "This operation does not support multiple accounts login." },
   },
   {
@@ -191,6 +205,7 @@ export const ROWS = [
     section: "错误码",
     source: "dex-websocket-error-code-zh-hans",
     deprecated: false,
+    subCode: null,
     translations: { "zh-hans": "Bulk login partially succeeded" },
   },
   {
@@ -203,6 +218,7 @@ export const ROWS = [
     section: "错误码",
     source: "dex-websocket-error-code-zh-hans",
     deprecated: false,
+    subCode: null,
     translations: { "zh-hans": "Bulk login requests too frequent" },
   },
   {
@@ -215,6 +231,7 @@ export const ROWS = [
     section: "错误码",
     source: "dex-websocket-error-code-zh-hans",
     deprecated: false,
+    subCode: null,
     translations: { "zh-hans": "Wrong passphrase" },
   },
   {
@@ -227,6 +244,7 @@ export const ROWS = [
     section: "错误码",
     source: "dex-websocket-error-code-zh-hans",
     deprecated: false,
+    subCode: null,
     translations: { "zh-hans": "token subscription amount exceeds the limit {0}" },
   },
   {
@@ -239,6 +257,7 @@ export const ROWS = [
     section: "错误码",
     source: "dex-websocket-error-code-zh-hans",
     deprecated: false,
+    subCode: null,
     translations: { "zh-hans": "Batch login by APIKey and token simultaneously is not supported." },
   },
   {
@@ -251,6 +270,7 @@ export const ROWS = [
     section: "错误码",
     source: "dex-websocket-error-code-zh-hans",
     deprecated: false,
+    subCode: null,
     translations: { "zh-hans": "Parameter {0} can not be empty." },
   },
   {
@@ -263,6 +283,7 @@ export const ROWS = [
     section: "错误码",
     source: "dex-websocket-error-code-zh-hans",
     deprecated: false,
+    subCode: null,
     translations: { "zh-hans": "The current operation is not supported by this URL. Please use the correct WebSocket URL for the operation." },
   },
   {
@@ -275,6 +296,7 @@ export const ROWS = [
     section: "错误码",
     source: "dex-websocket-error-code-zh-hans",
     deprecated: false,
+    subCode: null,
     translations: { "zh-hans": "Only users who are in the whitelist are allowed to subscribe to this channel." },
   },
   {
@@ -287,6 +309,7 @@ export const ROWS = [
     section: "错误码",
     source: "dex-websocket-error-code-zh-hans",
     deprecated: false,
+    subCode: null,
     translations: { "zh-hans": "The WebSocket endpoint does not allow multiple or repeated logins." },
   },
   {
@@ -299,6 +322,7 @@ export const ROWS = [
     section: "错误码",
     source: "dex-websocket-error-code-zh-hans",
     deprecated: false,
+    subCode: null,
     translations: { "zh-hans": "API key doesn't exist." },
   },
   {
@@ -311,6 +335,7 @@ export const ROWS = [
     section: "错误码",
     source: "dex-websocket-error-code-zh-hans",
     deprecated: false,
+    subCode: null,
     translations: { "zh-hans": "Login failed due to internal error. Please try again later." },
   },
 ] as const satisfies readonly ErrorCode[];

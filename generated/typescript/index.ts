@@ -32,17 +32,29 @@ export const SOURCES: ReadonlyMap<string, Source> = new Map<string, Source>([
   [okcoin_rest_en.SOURCE.id, okcoin_rest_en.SOURCE],
 ]);
 
+/** Code -> its rows in page order; a sub-code row also under the code as documented. */
 function byCode(rows: readonly ErrorCode[]): ReadonlyMap<string, readonly ErrorCode[]> {
   const table = new Map<string, ErrorCode[]>();
-  for (const row of rows) {
-    const found = table.get(row.code);
+  const add = (code: string, row: ErrorCode): void => {
+    const found = table.get(code);
     if (found) {
       found.push(row);
     } else {
-      table.set(row.code, [row]);
+      table.set(code, [row]);
+    }
+  };
+  for (const row of rows) {
+    add(row.code, row);
+    if (row.subCode !== null) {
+      add(documented(row), row);
     }
   }
   return table;
+}
+
+/** The code as the docs write it: `51008_1000` for a sub-code row. */
+export function documented(row: ErrorCode): string {
+  return row.subCode === null ? row.code : `${row.code}_${row.subCode}`;
 }
 
 /** Source id -> code -> every row of the code on that page, in page order. */

@@ -23,6 +23,7 @@ export const ROWS = [
     section: "Error Code",
     source: "okcoin-rest-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The transaction amount exceed the balance" },
   },
   {
@@ -35,6 +36,7 @@ export const ROWS = [
     section: "Error Code",
     source: "okcoin-rest-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The transaction amount is less than the minimum requirement" },
   },
   {
@@ -47,6 +49,7 @@ export const ROWS = [
     section: "Error Code",
     source: "okcoin-rest-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The transaction amount is less than 0" },
   },
   {
@@ -59,6 +62,7 @@ export const ROWS = [
     section: "Error Code",
     source: "okcoin-rest-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "No trading market information" },
   },
   {
@@ -71,6 +75,7 @@ export const ROWS = [
     section: "Error Code",
     source: "okcoin-rest-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "No latest market information" },
   },
   {
@@ -83,6 +88,7 @@ export const ROWS = [
     section: "Error Code",
     source: "okcoin-rest-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "No order" },
   },
   {
@@ -95,6 +101,7 @@ export const ROWS = [
     section: "Error Code",
     source: "okcoin-rest-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Different user of the cancelled order and the original order" },
   },
   {
@@ -107,6 +114,7 @@ export const ROWS = [
     section: "Error Code",
     source: "okcoin-rest-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "No documented user" },
   },
   {
@@ -119,6 +127,7 @@ export const ROWS = [
     section: "Error Code",
     source: "okcoin-rest-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "No order type" },
   },
   {
@@ -131,6 +140,7 @@ export const ROWS = [
     section: "Error Code",
     source: "okcoin-rest-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "No login" },
   },
   {
@@ -143,6 +153,7 @@ export const ROWS = [
     section: "Error Code",
     source: "okcoin-rest-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "No market depth information" },
   },
   {
@@ -155,6 +166,7 @@ export const ROWS = [
     section: "Error Code",
     source: "okcoin-rest-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Date error" },
   },
   {
@@ -167,6 +179,7 @@ export const ROWS = [
     section: "Error Code",
     source: "okcoin-rest-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Order failed" },
   },
   {
@@ -179,6 +192,7 @@ export const ROWS = [
     section: "Error Code",
     source: "okcoin-rest-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Undo order failed" },
   },
   {
@@ -191,6 +205,7 @@ export const ROWS = [
     section: "Error Code",
     source: "okcoin-rest-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Currency does not exist" },
   },
   {
@@ -203,6 +218,7 @@ export const ROWS = [
     section: "Error Code",
     source: "okcoin-rest-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "No chart type" },
   },
   {
@@ -215,6 +231,7 @@ export const ROWS = [
     section: "Error Code",
     source: "okcoin-rest-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "No base currency quantity" },
   },
   {
@@ -227,6 +244,7 @@ export const ROWS = [
     section: "Error Code",
     source: "okcoin-rest-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Incorrect parameter may exceeded limits" },
   },
   {
@@ -239,6 +257,7 @@ export const ROWS = [
     section: "Error Code",
     source: "okcoin-rest-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Reserved decimal failed" },
   },
   {
@@ -251,6 +270,7 @@ export const ROWS = [
     section: "Error Code",
     source: "okcoin-rest-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Preparing" },
   },
   {
@@ -263,6 +283,7 @@ export const ROWS = [
     section: "Error Code",
     source: "okcoin-rest-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Account has margin and futures, transactions can not be processed" },
   },
   {
@@ -275,6 +296,7 @@ export const ROWS = [
     section: "Error Code",
     source: "okcoin-rest-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Insufficient Transferring Balance" },
   },
   {
@@ -287,6 +309,7 @@ export const ROWS = [
     section: "Error Code",
     source: "okcoin-rest-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Transferring Not Allowed" },
   },
   {
@@ -299,6 +322,7 @@ export const ROWS = [
     section: "Error Code",
     source: "okcoin-rest-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Password incorrect" },
   },
   {
@@ -311,6 +335,7 @@ export const ROWS = [
     section: "Error Code",
     source: "okcoin-rest-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Google Verification code Invalid" },
   },
   {
@@ -323,6 +348,7 @@ export const ROWS = [
     section: "Error Code",
     source: "okcoin-rest-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Google Verification code incorrect" },
   },
   {
@@ -335,6 +361,7 @@ export const ROWS = [
     section: "Error Code",
     source: "okcoin-rest-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Google Verification replicated" },
   },
   {
@@ -347,6 +374,7 @@ export const ROWS = [
     section: "Error Code",
     source: "okcoin-rest-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Message Verification Input exceed the limit" },
   },
   {
@@ -359,6 +387,7 @@ export const ROWS = [
     section: "Error Code",
     source: "okcoin-rest-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Message Verification invalid" },
   },
   {
@@ -371,6 +400,7 @@ export const ROWS = [
     section: "Error Code",
     source: "okcoin-rest-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Message Verification incorrect" },
   },
   {
@@ -383,6 +413,7 @@ export const ROWS = [
     section: "Error Code",
     source: "okcoin-rest-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Wrong Google Verification Input exceed the limit" },
   },
   {
@@ -395,6 +426,7 @@ export const ROWS = [
     section: "Error Code",
     source: "okcoin-rest-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Login password cannot be same as the trading password" },
   },
   {
@@ -407,6 +439,7 @@ export const ROWS = [
     section: "Error Code",
     source: "okcoin-rest-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Old password incorrect" },
   },
   {
@@ -419,6 +452,7 @@ export const ROWS = [
     section: "Error Code",
     source: "okcoin-rest-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "2nd Verification Needed" },
   },
   {
@@ -431,6 +465,7 @@ export const ROWS = [
     section: "Error Code",
     source: "okcoin-rest-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Please input old password" },
   },
   {
@@ -443,6 +478,7 @@ export const ROWS = [
     section: "Error Code",
     source: "okcoin-rest-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Account Blocked" },
   },
   {
@@ -455,6 +491,7 @@ export const ROWS = [
     section: "Error Code",
     source: "okcoin-rest-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Account Deleted at 00: 00" },
   },
   {
@@ -467,6 +504,7 @@ export const ROWS = [
     section: "Error Code",
     source: "okcoin-rest-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Account Not Exist" },
   },
   {
@@ -479,6 +517,7 @@ export const ROWS = [
     section: "Error Code",
     source: "okcoin-rest-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Insufficient Balance" },
   },
   {
@@ -491,6 +530,7 @@ export const ROWS = [
     section: "Error Code",
     source: "okcoin-rest-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Invalid currency" },
   },
   {
@@ -503,6 +543,7 @@ export const ROWS = [
     section: "Error Code",
     source: "okcoin-rest-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Invalid Account" },
   },
   {
@@ -515,6 +556,7 @@ export const ROWS = [
     section: "Error Code",
     source: "okcoin-rest-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Cash Withdrawal Blocked" },
   },
   {
@@ -527,6 +569,7 @@ export const ROWS = [
     section: "Error Code",
     source: "okcoin-rest-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Transfer Not Support" },
   },
   {
@@ -539,6 +582,7 @@ export const ROWS = [
     section: "Error Code",
     source: "okcoin-rest-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "No designated account" },
   },
   {
@@ -551,6 +595,7 @@ export const ROWS = [
     section: "Error Code",
     source: "okcoin-rest-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Invalid api" },
   },
   {
@@ -563,6 +608,7 @@ export const ROWS = [
     section: "Error Code",
     source: "okcoin-rest-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Required field, can not be null" },
   },
   {
@@ -575,6 +621,7 @@ export const ROWS = [
     section: "Error Code",
     source: "okcoin-rest-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Request frequency too high to exceed the limit allowed" },
   },
   {
@@ -587,6 +634,7 @@ export const ROWS = [
     section: "Error Code",
     source: "okcoin-rest-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "System error" },
   },
   {
@@ -599,6 +647,7 @@ export const ROWS = [
     section: "Error Code",
     source: "okcoin-rest-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Not in reqest list, please try again later" },
   },
   {
@@ -611,6 +660,7 @@ export const ROWS = [
     section: "Error Code",
     source: "okcoin-rest-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "This IP is not allowed to access" },
   },
   {
@@ -623,6 +673,7 @@ export const ROWS = [
     section: "Error Code",
     source: "okcoin-rest-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "'SecretKey' does not exist" },
   },
   {
@@ -635,6 +686,7 @@ export const ROWS = [
     section: "Error Code",
     source: "okcoin-rest-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "'Api_key' does not exist" },
   },
   {
@@ -647,6 +699,7 @@ export const ROWS = [
     section: "Error Code",
     source: "okcoin-rest-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Signature does not match" },
   },
   {
@@ -659,6 +712,7 @@ export const ROWS = [
     section: "Error Code",
     source: "okcoin-rest-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Illegal parameter" },
   },
   {
@@ -671,6 +725,7 @@ export const ROWS = [
     section: "Error Code",
     source: "okcoin-rest-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Order does not exist" },
   },
   {
@@ -683,6 +738,7 @@ export const ROWS = [
     section: "Error Code",
     source: "okcoin-rest-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Insufficient funds" },
   },
   {
@@ -695,6 +751,7 @@ export const ROWS = [
     section: "Error Code",
     source: "okcoin-rest-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Amount too low" },
   },
   {
@@ -707,6 +764,7 @@ export const ROWS = [
     section: "Error Code",
     source: "okcoin-rest-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Only btc_cny ltc_cny supported" },
   },
   {
@@ -719,6 +777,7 @@ export const ROWS = [
     section: "Error Code",
     source: "okcoin-rest-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Only support https request" },
   },
   {
@@ -731,6 +790,7 @@ export const ROWS = [
     section: "Error Code",
     source: "okcoin-rest-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Order price must be between 0 and 1,000,000" },
   },
   {
@@ -743,6 +803,7 @@ export const ROWS = [
     section: "Error Code",
     source: "okcoin-rest-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Order price differs from current market price too much" },
   },
   {
@@ -755,6 +816,7 @@ export const ROWS = [
     section: "Error Code",
     source: "okcoin-rest-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Insufficient coins balance" },
   },
   {
@@ -767,6 +829,7 @@ export const ROWS = [
     section: "Error Code",
     source: "okcoin-rest-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "API authorization error" },
   },
   {
@@ -779,6 +842,7 @@ export const ROWS = [
     section: "Error Code",
     source: "okcoin-rest-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "borrow amount less than lower limit [cny:100,btc:0.1,ltc:1]" },
   },
   {
@@ -791,6 +855,7 @@ export const ROWS = [
     section: "Error Code",
     source: "okcoin-rest-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "loan agreement not checked" },
   },
   {
@@ -803,6 +868,7 @@ export const ROWS = [
     section: "Error Code",
     source: "okcoin-rest-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "rate cannot exceed 1%" },
   },
   {
@@ -815,6 +881,7 @@ export const ROWS = [
     section: "Error Code",
     source: "okcoin-rest-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "rate cannot less than 0.01%" },
   },
   {
@@ -827,6 +894,7 @@ export const ROWS = [
     section: "Error Code",
     source: "okcoin-rest-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "fail to get latest ticker" },
   },
   {
@@ -839,6 +907,7 @@ export const ROWS = [
     section: "Error Code",
     source: "okcoin-rest-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "balance not sufficient" },
   },
   {
@@ -851,6 +920,7 @@ export const ROWS = [
     section: "Error Code",
     source: "okcoin-rest-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "quota is full, cannot borrow temporarily" },
   },
   {
@@ -863,6 +933,7 @@ export const ROWS = [
     section: "Error Code",
     source: "okcoin-rest-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Loan (including reserved loan) and margin cannot be withdrawn" },
   },
   {
@@ -875,6 +946,7 @@ export const ROWS = [
     section: "Error Code",
     source: "okcoin-rest-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Cannot withdraw within 24 hrs of authentication information modification" },
   },
   {
@@ -887,6 +959,7 @@ export const ROWS = [
     section: "Error Code",
     source: "okcoin-rest-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Withdrawal amount exceeds daily limit" },
   },
   {
@@ -899,6 +972,7 @@ export const ROWS = [
     section: "Error Code",
     source: "okcoin-rest-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Account has unpaid loan, please cancel/pay off the loan before withdraw" },
   },
   {
@@ -911,6 +985,7 @@ export const ROWS = [
     section: "Error Code",
     source: "okcoin-rest-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Deposits can only be withdrawn after 6 confirmations" },
   },
   {
@@ -923,6 +998,7 @@ export const ROWS = [
     section: "Error Code",
     source: "okcoin-rest-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Please enabled phone/google authenticator" },
   },
   {
@@ -935,6 +1011,7 @@ export const ROWS = [
     section: "Error Code",
     source: "okcoin-rest-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Fee higher than maximum network transaction fee" },
   },
   {
@@ -947,6 +1024,7 @@ export const ROWS = [
     section: "Error Code",
     source: "okcoin-rest-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Fee lower than minimum network transaction fee" },
   },
   {
@@ -959,6 +1037,7 @@ export const ROWS = [
     section: "Error Code",
     source: "okcoin-rest-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Insufficient BTC/LTC" },
   },
   {
@@ -971,6 +1050,7 @@ export const ROWS = [
     section: "Error Code",
     source: "okcoin-rest-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Withdrawal amount too low" },
   },
   {
@@ -983,6 +1063,7 @@ export const ROWS = [
     section: "Error Code",
     source: "okcoin-rest-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Trade password not set" },
   },
   {
@@ -995,6 +1076,7 @@ export const ROWS = [
     section: "Error Code",
     source: "okcoin-rest-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Withdrawal cancellation fails" },
   },
   {
@@ -1007,6 +1089,7 @@ export const ROWS = [
     section: "Error Code",
     source: "okcoin-rest-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Withdrawal address not exist or approved" },
   },
   {
@@ -1019,6 +1102,7 @@ export const ROWS = [
     section: "Error Code",
     source: "okcoin-rest-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Admin password error" },
   },
   {
@@ -1031,6 +1115,7 @@ export const ROWS = [
     section: "Error Code",
     source: "okcoin-rest-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Account equity error, withdrawal failure" },
   },
   {
@@ -1043,6 +1128,7 @@ export const ROWS = [
     section: "Error Code",
     source: "okcoin-rest-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "fail to cancel borrowing order" },
   },
   {
@@ -1055,6 +1141,7 @@ export const ROWS = [
     section: "Error Code",
     source: "okcoin-rest-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "this function is disabled for sub-account" },
   },
   {
@@ -1067,6 +1154,7 @@ export const ROWS = [
     section: "Error Code",
     source: "okcoin-rest-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "withdrawal information does not exist" },
   },
   {
@@ -1079,6 +1167,7 @@ export const ROWS = [
     section: "Error Code",
     source: "okcoin-rest-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "User can not have more than 50 unfilled small orders (amount<0.15BTC)" },
   },
   {
@@ -1091,6 +1180,7 @@ export const ROWS = [
     section: "Error Code",
     source: "okcoin-rest-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "can't cancel more than once" },
   },
   {
@@ -1103,6 +1193,7 @@ export const ROWS = [
     section: "Error Code",
     source: "okcoin-rest-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "not allowed to withdraw" },
   },
   {
@@ -1115,6 +1206,7 @@ export const ROWS = [
     section: "Error Code",
     source: "okcoin-rest-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "User account frozen" },
   },
   {
@@ -1127,6 +1219,7 @@ export const ROWS = [
     section: "Error Code",
     source: "okcoin-rest-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "order type is wrong" },
   },
   {
@@ -1139,6 +1232,7 @@ export const ROWS = [
     section: "Error Code",
     source: "okcoin-rest-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "incorrect ID" },
   },
   {
@@ -1151,6 +1245,7 @@ export const ROWS = [
     section: "Error Code",
     source: "okcoin-rest-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "the private otc order's key incorrect" },
   },
   {
@@ -1163,6 +1258,7 @@ export const ROWS = [
     section: "Error Code",
     source: "okcoin-rest-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Non-available API" },
   },
   {
@@ -1175,6 +1271,7 @@ export const ROWS = [
     section: "Error Code",
     source: "okcoin-rest-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Too many requests, IP is shielded." },
   },
 ] as const satisfies readonly ErrorCode[];

@@ -23,6 +23,7 @@ export const ROWS = [
     section: "Fully Disclosed Broker (API and Oauth) > Error Code",
     source: "okx-v5-broker-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Invalid token" },
   },
   {
@@ -35,6 +36,7 @@ export const ROWS = [
     section: "Fully Disclosed Broker (API and Oauth) > Error Code",
     source: "okx-v5-broker-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Authorization canceled" },
   },
   {
@@ -47,6 +49,7 @@ export const ROWS = [
     section: "Fully Disclosed Broker (API and Oauth) > Error Code",
     source: "okx-v5-broker-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Token expired" },
   },
   {
@@ -59,6 +62,7 @@ export const ROWS = [
     section: "Fully Disclosed Broker (API and Oauth) > Error Code",
     source: "okx-v5-broker-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Token revoked" },
   },
   {
@@ -71,6 +75,7 @@ export const ROWS = [
     section: "Fully Disclosed Broker (API and Oauth) > Error Code",
     source: "okx-v5-broker-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Account has been frozen" },
   },
   {
@@ -83,6 +88,7 @@ export const ROWS = [
     section: "Fully Disclosed Broker (API and Oauth) > Error Code",
     source: "okx-v5-broker-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Wrong refresh token" },
   },
   {
@@ -95,6 +101,7 @@ export const ROWS = [
     section: "Fully Disclosed Broker (API and Oauth) > Error Code",
     source: "okx-v5-broker-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Invalid device" },
   },
   {
@@ -107,6 +114,7 @@ export const ROWS = [
     section: "Fully Disclosed Broker (API and Oauth) > Error Code",
     source: "okx-v5-broker-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Authorization failed" },
   },
   {
@@ -119,6 +127,7 @@ export const ROWS = [
     section: "Fully Disclosed Broker (API and Oauth) > Error Code",
     source: "okx-v5-broker-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Parameter {0} error" },
   },
   {
@@ -131,6 +140,7 @@ export const ROWS = [
     section: "Fully Disclosed Broker (API and Oauth) > Error Code",
     source: "okx-v5-broker-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Parameter {0} cannot be empty" },
   },
   {
@@ -143,6 +153,7 @@ export const ROWS = [
     section: "Fully Disclosed Broker (API and Oauth) > Error Code",
     source: "okx-v5-broker-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Authorization code expired" },
   },
   {
@@ -155,6 +166,7 @@ export const ROWS = [
     section: "Fully Disclosed Broker (API and Oauth) > Error Code",
     source: "okx-v5-broker-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "You don’t have permission to access this API" },
   },
   {
@@ -167,6 +179,7 @@ export const ROWS = [
     section: "Fully Disclosed Broker (API and Oauth) > Error Code",
     source: "okx-v5-broker-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Invalid IP" },
   },
   {
@@ -179,6 +192,7 @@ export const ROWS = [
     section: "Fully Disclosed Broker (API and Oauth) > Error Code",
     source: "okx-v5-broker-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Parameter {name} length cannot exceed {max length}" },
   },
   {
@@ -191,6 +205,7 @@ export const ROWS = [
     section: "Fully Disclosed Broker (API and Oauth) > Error Code",
     source: "okx-v5-broker-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Invalid redirect_uri" },
   },
   {
@@ -203,6 +218,7 @@ export const ROWS = [
     section: "Fully Disclosed Broker (API and Oauth) > Error Code",
     source: "okx-v5-broker-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Fast API permissions not enabled" },
   },
 ] as const satisfies readonly ErrorCode[];

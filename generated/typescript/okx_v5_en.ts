@@ -23,6 +23,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > General Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "", "zh": "" },
   },
   {
@@ -35,6 +36,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > General Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Operation failed.", "zh": "操作全部失败" },
   },
   {
@@ -47,6 +49,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > General Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Bulk operation partially succeeded.", "zh": "批量操作部分成功" },
   },
   {
@@ -59,6 +62,7 @@ export const ROWS = [
     section: "Error Code > WebSocket > Public > Close Frame",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Request message exceeds the maximum frame length", "zh": "用户订阅请求过大" },
   },
   {
@@ -71,6 +75,7 @@ export const ROWS = [
     section: "Error Code > WebSocket > Public > Close Frame",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Login Failed", "zh": "登录失败" },
   },
   {
@@ -83,6 +88,7 @@ export const ROWS = [
     section: "Error Code > WebSocket > Public > Close Frame",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Invalid Request", "zh": "参数不合法" },
   },
   {
@@ -95,6 +101,7 @@ export const ROWS = [
     section: "Error Code > WebSocket > Public > Close Frame",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "APIKey subscription amount exceeds the limit 100", "zh": "登录账户多于100个" },
   },
   {
@@ -107,6 +114,7 @@ export const ROWS = [
     section: "Error Code > WebSocket > Public > Close Frame",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "No data received in 30s", "zh": "空闲超时30秒" },
   },
   {
@@ -119,6 +127,7 @@ export const ROWS = [
     section: "Error Code > WebSocket > Public > Close Frame",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Buffer is full, cannot write data", "zh": "写缓冲区满" },
   },
   {
@@ -131,6 +140,7 @@ export const ROWS = [
     section: "Error Code > WebSocket > Public > Close Frame",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Abnormal disconnection", "zh": "异常场景关闭" },
   },
   {
@@ -143,6 +153,7 @@ export const ROWS = [
     section: "Error Code > WebSocket > Public > Close Frame",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "API key has been updated or deleted. Please reconnect.", "zh": "API key已更新或删除，请重新连接" },
   },
   {
@@ -155,6 +166,7 @@ export const ROWS = [
     section: "Error Code > WebSocket > Public > Close Frame",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The number of subscribed channels exceeds the maximum limit.", "zh": "总订阅频道数量超过最大限制" },
   },
   {
@@ -167,6 +179,7 @@ export const ROWS = [
     section: "Error Code > WebSocket > Public > Close Frame",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The number of subscription channels for this connection exceeds the limit", "zh": "该连接订阅频道数超限制" },
   },
   {
@@ -179,6 +192,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > General Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Body for POST request cannot be empty.", "zh": "POST请求的body不能为空" },
   },
   {
@@ -191,6 +205,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > General Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Service temporarily unavailable. Please try again later.", "zh": "服务暂时不可用，请稍后重试" },
   },
   {
@@ -203,6 +218,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > General Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "JSON syntax error", "zh": "JSON 语法错误" },
   },
   {
@@ -215,6 +231,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > General Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "API endpoint request timeout. (does not mean that the request was successful or failed, please check the request result).", "zh": "接口请求超时（不代表请求成功或者失败，请检查请求结果）" },
   },
   {
@@ -227,6 +244,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > General Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "API endpoint is inactive or unavailable.", "zh": "接口已下线或无法使用" },
   },
   {
@@ -239,6 +257,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > General Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Invalid Content-Type. Please use \"application/JSON\".", "zh": "无效的 Content-Type，请使用“application/JSON”格式" },
   },
   {
@@ -251,6 +270,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > General Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "User blocked.", "zh": "用户被冻结" },
   },
   {
@@ -263,6 +283,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > General Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "User doesn't exist.", "zh": "用户不存在" },
   },
   {
@@ -275,6 +296,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > General Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Account is frozen due to stop-out.", "zh": "用户处于爆仓冻结" },
   },
   {
@@ -287,6 +309,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > General Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "User ID cannot be empty.", "zh": "用户ID为空" },
   },
   {
@@ -299,6 +322,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > General Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Rate limit reached. Please refer to API documentation and throttle requests accordingly.", "zh": "用户请求频率过快，超过该接口允许的限额。请参考 API 文档并限制请求" },
   },
   {
@@ -311,6 +335,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > General Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Too Many Requests", "zh": "请求频率太高" },
   },
   {
@@ -323,6 +348,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > General Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Account status invalid. Check account status", "zh": "账户状态无效，请检查帐户的状态" },
   },
   {
@@ -335,6 +361,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > General Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Systems are busy. Please try again later.", "zh": "当前系统繁忙，请稍后重试" },
   },
   {
@@ -347,6 +374,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > General Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Parameter {param0} can not be empty.", "zh": "必填参数{param0}不能为空" },
   },
   {
@@ -359,6 +387,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > General Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Either parameter {param0} or {param1} is required", "zh": "参数{param0}和{param1}不能同时为空" },
   },
   {
@@ -371,6 +400,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > General Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Parameter {param0} does not match parameter {param1}", "zh": "参数{param0}和{param1}不匹配" },
   },
   {
@@ -383,6 +413,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > General Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Position frozen and related operations restricted due to auto-deleveraging (ADL). Please try again later.", "zh": "当前仓位处于自动减仓 (ADL) 冻结中，无法进行相关操作，请稍后重试" },
   },
   {
@@ -395,6 +426,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > General Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Currency {param0} is frozen due to ADL. Operation restricted.", "zh": "{param0} 处于自动减仓 (ADL) 冻结中，无法进行相关操作，请稍后重试" },
   },
   {
@@ -407,6 +439,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > General Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Account frozen and related operations restricted due to auto-deleveraging (ADL). Please try again later.", "zh": "当前账户处于自动减仓 (ADL) 冻结中，无法进行相关操作，请稍后重试" },
   },
   {
@@ -419,6 +452,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > General Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Position frozen and related operations restricted due to forced liquidation. Please try again later.", "zh": "当前仓位处于强平冻结中，无法进行相关操作，请稍后重试" },
   },
   {
@@ -431,6 +465,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > General Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Currency {param0} is frozen due to liquidation. Operation restricted.", "zh": "{param0} 处于强平冻结中，无法进行相关操作，请稍后重试" },
   },
   {
@@ -443,6 +478,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > General Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Account frozen and related operations restricted due to forced liquidation. Please try again later.", "zh": "当前账户处于强平冻结中，无法进行相关操作，请稍后重试" },
   },
   {
@@ -455,6 +491,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > General Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Funding fees frozen and related operations are restricted. Please try again later.", "zh": "资金费冻结，无法进行相关操作，请稍后重试" },
   },
   {
@@ -467,6 +504,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > General Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Parameter {param0} and {param1} can not exist at the same time.", "zh": "参数{param0}和{param1}不能同时存在" },
   },
   {
@@ -479,6 +517,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > General Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Parameter {param0} count exceeds the limit {param1}.", "zh": "参数{param0}传值个数超过最大限制{param1}" },
   },
   {
@@ -491,6 +530,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > General Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "System error. Try again later", "zh": "系统错误，请稍后重试" },
   },
   {
@@ -503,6 +543,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > General Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "This account is restricted from trading. Please contact customer support for assistance.", "zh": "当前账户已被限制交易，请联系客服处理" },
   },
   {
@@ -515,6 +556,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > General Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Unable to place the order. Please contact the customer service for details.", "zh": "账户异常无法下单" },
   },
   {
@@ -527,6 +569,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > General Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Your account has triggered OKX risk control and is temporarily restricted from conducting transactions. Please check your email registered with OKX for contact from our customer support team.", "zh": "你的账户已经触发风控体系，禁止交易该标的，请检查您在欧易注册的电子邮件以便我们的客服联系" },
   },
   {
@@ -539,6 +582,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > General Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "You don't have permission to use this API endpoint", "zh": "您没有使用此 API 接口的权限" },
   },
   {
@@ -551,6 +595,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > General Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Your account has been set to prohibit transactions in this currency. Please confirm and try again", "zh": "您的账户已设置禁止该币种交易，请确认后重试" },
   },
   {
@@ -563,6 +608,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > General Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Instrument blocked. Please verify trading this instrument is allowed under account settings and try again.", "zh": "您的账户已设置禁止该业务线交易，请确认后重试" },
   },
   {
@@ -575,6 +621,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > General Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "This endpoint requires that APIKey must be bound to IP", "zh": "该接口要求APIKey必须绑定IP" },
   },
   {
@@ -587,6 +634,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > General Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The expTime can't be earlier than the current system time. Please adjust the expTime and try again.", "zh": "expTime 不能早于当前系统时间，请调整 expTime 后重试" },
   },
   {
@@ -599,6 +647,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > General Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Order expired.", "zh": "订单已过期" },
   },
   {
@@ -611,6 +660,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > General Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "This feature is unavailable in demo trading", "zh": "模拟交易不支持该功能" },
   },
   {
@@ -623,6 +673,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > General Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Parameter \"before\" isn't supported for timestamp pagination", "zh": "时间戳分页时，不支持使用before参数" },
   },
   {
@@ -635,6 +686,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > General Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Too frequent operations, please try again later", "zh": "操作频繁，请稍后重试" },
   },
   {
@@ -647,6 +699,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > General Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Your user ID hasn’t been allowlisted. Please contact customer service for assistance.", "zh": "用户 ID 未被列入白名单列表，请联系客服" },
   },
   {
@@ -659,6 +712,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > General Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Repeated request", "zh": "请求重复" },
   },
   {
@@ -671,6 +725,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > General Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Must select one broker type", "zh": "必须指定一种broker类型" },
   },
   {
@@ -683,6 +738,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > General Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "simPos should be empty because simulated positions cannot be counted when Position Builder is calculating under Spot-Derivatives risk offset mode", "zh": "simPos 应为空。投资组合计算器纳入真实现货仓位时，暂不支持添加模拟仓位。" },
   },
   {
@@ -695,6 +751,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > General Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "This feature is temporarily unavailable while we make some improvements to it. Please try again later.", "zh": "该功能暂时无法使用，我们正在进行维护，请稍后重试" },
   },
   {
@@ -707,6 +764,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > General Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "{param0} has already settled. To check the relevant candlestick data, please use {param1}", "zh": "{param0} 已经交割，对应的K线请使用{param1}查询" },
   },
   {
@@ -719,6 +777,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > General Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Switching risk unit may lead position risk increases and be forced liquidated. Please adjust position size, make sure margin is in a safe status.", "zh": "切换对冲单元可能导致仓位风险水平升高，引起强制平仓。请调整仓位，使保证金处于安全状态。" },
   },
   {
@@ -731,6 +790,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > General Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "No information on the position tier. The current instrument doesn’t support margin trading.", "zh": "无仓位档位信息，该币种不支持杠杆交易" },
   },
   {
@@ -743,6 +803,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > General Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "You’ve already activated options trading. Please don’t activate it again.", "zh": "您已开通期权交易服务，请勿重复开通" },
   },
   {
@@ -755,6 +816,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > General Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Due to compliance restrictions in your country or region, you cannot use this feature.", "zh": "由于您所在国家或地区的合规限制，您无法使用该功能" },
   },
   {
@@ -767,6 +829,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > General Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Due to local laws and regulations, you cannot trade with your chosen crypto.", "zh": "根据当地的法律法规，您无法交易您选择的币种" },
   },
   {
@@ -779,6 +842,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > General Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "This feature is only available in demo trading.", "zh": "该功能只支持模拟盘" },
   },
   {
@@ -791,6 +855,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > General Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Reset unsuccessful. Assets can only be reset up to 5 times per day.", "zh": "资产重置失败，超过每日设置5次资产上限" },
   },
   {
@@ -803,6 +868,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > General Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "You have pending orders or open positions with this currency. Please reset after canceling all the pending orders/closing all the open positions.", "zh": "当前账户有交易挂单或持仓，请完成全部撤单/平仓后进行重置" },
   },
   {
@@ -815,6 +881,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > General Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Reset unsuccessful. Try again later.", "zh": "资产重置失败，请稍后重试" },
   },
   {
@@ -827,6 +894,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > General Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "This crypto is not supported in an asset reset.", "zh": "该币种不支持资产重置" },
   },
   {
@@ -839,6 +907,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > General Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Before you continue, you'll need to complete additional steps as required by your local regulators. Please visit the website or app for more details.", "zh": "继续下一步之前，请按照当地监管机构的要求完成额外步骤。您可以前往欧易网页端或 App 端了解详情。" },
   },
   {
@@ -851,6 +920,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > General Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "For security and compliance purposes, please complete the identity verification process to continue using our services.", "zh": "根据当地法律法规，您需要完成身份认证方可继续使用我们的服务。" },
   },
   {
@@ -863,6 +933,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > General Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "You've reached the maximum order rate limit for this account.", "zh": "订单请求频率过快，超过账户允许的最高限额" },
   },
   {
@@ -875,6 +946,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > General Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "This feature is currently unavailable.", "zh": "该功能暂不可用" },
   },
   {
@@ -887,6 +959,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > General Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "You can't activate the credits as they might have expired or are already activated.", "zh": "激活失败，您的体验金可能已过期或已激活" },
   },
   {
@@ -899,6 +972,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > General Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The borrowing system is unavailable. Try again later.", "zh": "借币系统暂不可用，请稍后再试" },
   },
   {
@@ -911,6 +985,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > General Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The API doesn't support cross site trading feature", "zh": "当前接口不支持跨站交易功能" },
   },
   {
@@ -923,6 +998,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > General Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Margin ratio verification for this risk unit failed.", "zh": "风险单元保证金率校验失败" },
   },
   {
@@ -935,6 +1011,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > General Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "{param} already exists e.g. clOrdId already exists", "zh": "{param} 已存在 e.g. clOrdId 已存在" },
   },
   {
@@ -947,6 +1024,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > General Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Isolated margin mode is no longer supported in multi-currency margin mode and portfolio margin mode.", "zh": "跨币种保证金和组合保证金模式不再支持进行逐仓杠杆交易" },
   },
   {
@@ -959,6 +1037,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > API Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "API frozen, please contact customer service.", "zh": "Api 已被冻结，请联系客服处理" },
   },
   {
@@ -971,6 +1050,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > API Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "APIKey does not match current environment.", "zh": "APIKey 与当前环境不匹配" },
   },
   {
@@ -983,6 +1063,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > API Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Timestamp request expired.", "zh": "请求时间戳过期" },
   },
   {
@@ -995,6 +1076,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > API Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Request header \"OK-ACCESS-KEY\" cannot be empty.", "zh": "请求头\"OK-ACCESS-KEY\"不能为空" },
   },
   {
@@ -1007,6 +1089,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > API Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Request header \"OK-ACCESS-PASSPHRASE\" cannot be empty.", "zh": "请求头\"OK-ACCESS-PASSPHRASE\"不能为空" },
   },
   {
@@ -1019,6 +1102,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > API Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Request header \"OK-ACCESS-PASSPHRASE\" incorrect.", "zh": "请求头\"OK-ACCESS-PASSPHRASE\"错误" },
   },
   {
@@ -1031,6 +1115,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > API Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Request header \"OK-ACCESS-SIGN\" cannot be empty.", "zh": "请求头\"OK-ACCESS-SIGN\"不能为空" },
   },
   {
@@ -1043,6 +1128,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > API Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Request header \"OK-ACCESS-TIMESTAMP\" cannot be empty.", "zh": "请求头\"OK-ACCESS-TIMESTAMP\"不能为空" },
   },
   {
@@ -1055,6 +1141,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > API Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Exchange ID does not exist.", "zh": "券商ID不存在" },
   },
   {
@@ -1067,6 +1154,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > API Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Exchange domain does not exist.", "zh": "券商域名不存在" },
   },
   {
@@ -1079,6 +1167,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > API Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Your IP {param0} is not included in your API key's IP whitelist.", "zh": "您的IP{param0}不在APIKey绑定IP名单中 (您可以将您的IP加入到APIKey绑定白名单中)" },
   },
   {
@@ -1091,6 +1180,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > API Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Invalid OK-ACCESS-KEY.", "zh": "无效的OK-ACCESS-KEY" },
   },
   {
@@ -1103,6 +1193,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > API Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Invalid OK-ACCESS-TIMESTAMP.", "zh": "无效的OK-ACCESS-TIMESTAMP" },
   },
   {
@@ -1115,6 +1206,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > API Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Invalid signature.", "zh": "无效的签名" },
   },
   {
@@ -1127,6 +1219,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > API Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Invalid authorization.", "zh": "无效的授权" },
   },
   {
@@ -1139,6 +1232,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > API Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Invalid request method.", "zh": "无效的请求类型" },
   },
   {
@@ -1151,6 +1245,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > API Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Fast API is allowed to create only one API key", "zh": "Fast API 只能创建一个 API key" },
   },
   {
@@ -1163,6 +1258,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > API Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "To link the app using your API key, your broker needs to share their IP to be whitelisted", "zh": "如需将 API key 绑定 App，经纪商需要提供 IP 才能加入白名单" },
   },
   {
@@ -1175,6 +1271,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > API Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "API key doesn't exist", "zh": "API key 不存在" },
   },
   {
@@ -1187,6 +1284,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > API Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "This API key doesn't have permission to use this function", "zh": "API key 权限不足" },
   },
   {
@@ -1199,6 +1297,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > API Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "You can't access our services through the IP address ({param0})", "zh": "您无权通过该 IP 地址 ({param0}) 访问" },
   },
   {
@@ -1211,6 +1310,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > API Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Order amount must exceed minimum amount", "zh": "下单金额必须超过最低金额限制" },
   },
   {
@@ -1223,6 +1323,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Parameter {param0} error", "zh": "{param0}参数错误" },
   },
   {
@@ -1235,6 +1336,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Instrument ID or Spread ID doesn't exist.", "zh": "Instrument ID、Instrument ID code 或 Spread ID 不存在" },
   },
   {
@@ -1247,6 +1349,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Instrument ID doesn't match underlying index.", "zh": "交易产品ID不匹配指数" },
   },
   {
@@ -1259,6 +1362,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Either client order ID or order ID is required.", "zh": "ordId或clOrdId至少填一个" },
   },
   {
@@ -1271,6 +1375,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Order failed. For isolated long/short mode of {param0}, the sum of current order size, position quantity in the same direction, and pending orders in the same direction can’t be more than {param1}(contracts) which is the maximum position amount under current leverage. Please lower the leverage or use a new sub-account to place the order again (current leverage: {param2}×, current order size: {param3} contracts, position quantity in the same direction: {param4} contracts, pending orders in the same direction: {param5} contracts)." },
   },
   {
@@ -1283,6 +1388,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Order failed. For cross long/short mode of {param0}, the sum of current order size, position quantity in the long and short directions, and pending orders in the long and short directions can’t be more than {param1}(contracts) which is the maximum position amount under current leverage. Please lower the leverage or use a new sub-account to place the order again (current leverage: {param2}×, current order size: {param3} contracts, position quantity in the long and short directions: {param4} contracts, pending orders in the long and short directions: {param5} contracts)." },
   },
   {
@@ -1295,6 +1401,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Order failed. For cross buy/sell mode of {param0} and instFamily {param1}, the sum of current order size, current instId position quantity in the long and short directions, current instId pending orders in the long and short directions, and other contracts of the same instFamily can’t be more than {param2}(contracts) which is the maximum position amount under current leverage. Please lower the leverage or use a new sub-account to place the order again (current leverage: {param3}×, current order size: {param4} contracts, current instId position quantity in the long and short directions: {param5} contracts, current instId pending orders in the long and short directions: {param6} contracts, other contracts of the same instFamily: {param7} contracts)." },
   },
   {
@@ -1307,6 +1414,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Order failed. For buy/sell mode of {param0}, the sum of current buy order size, position quantity, and pending buy orders can’t be more than {param1}(contracts) which is the maximum position amount under current leverage. Please lower the leverage or use a new sub-account to place the order again (current leverage: {param2}×, current buy order size: {param3} contracts, position quantity: {param4} contracts, pending buy orders: {param5} contracts)." },
   },
   {
@@ -1319,6 +1427,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Order failed. For buy/sell mode of {param0}, the sum of current sell order size, position quantity, and pending sell orders can’t be more than {param1}(contracts) which is the maximum position amount under current leverage. Please lower the leverage or use a new sub-account to place the order again (current leverage: {param2}×, current sell order size: {param3} contracts, position quantity: {param4} contracts, pending sell orders: {param5} contracts)." },
   },
   {
@@ -1331,6 +1440,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Order failed. For cross buy/sell mode of {param0} and instFamily {param1}, the sum of current buy order size, current instId position quantity, current instId pending buy orders, and other contracts of the same instFamily can’t be more than {param2}(contracts) which is the maximum position amount under current leverage. Please lower the leverage or use a new sub-account to place the order again (current leverage: {param3}×, current buy order size: {param4} contracts, current instId position quantity: {param5} contracts, current instId pending buy orders: {param6} contracts, other contracts of the same instFamily: {param7} contracts)." },
   },
   {
@@ -1343,6 +1453,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Order failed. For cross buy/sell mode of {param0} and instFamily {param1}, the sum of current sell order size, current instId position quantity, current instId pending sell orders, and other contracts of the same instFamily can’t be more than {param2}(contracts) which is the maximum position amount under current leverage. Please lower the leverage or use a new sub-account to place the order again (current leverage: {param3}×, current sell order size: {param4} contracts, current instId position quantity: {param5} contracts, current instId pending sell orders: {param6} contracts, other contracts of the same instFamily: {param7} contracts)." },
   },
   {
@@ -1355,6 +1466,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Order amendment failed. For isolated long/short mode of {param0}, the sum of increment order size by amendment, position quantity in the same direction, and pending orders in the same direction can’t be more than {param1}(contracts) which is the maximum position amount under current leverage. Please lower the leverage or use a new sub-account to place the order again (current leverage: {param2}×, increment order size by amendment: {param3} contracts, position quantity in the same direction: {param4} contracts, pending orders in the same direction: {param5} contracts)." },
   },
   {
@@ -1367,6 +1479,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Order amendment failed. For cross long/short mode of {param0}, the sum of increment order size by amendment, position quantity in the long and short directions, and pending orders in the long and short directions can’t be more than {param1}(contracts) which is the maximum position amount under current leverage. Please lower the leverage or use a new sub-account to place the order again (current leverage: {param2}×, increment order size by amendment: {param3} contracts, position quantity in the long and short directions: {param4} contracts, pending orders in the same direction: {param5} contracts)." },
   },
   {
@@ -1379,6 +1492,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Order amendment failed. For cross buy/sell mode of {param0} and instFamily {param1}, the sum of increment order size by amendment, current instId position quantity in the long and short directions, current instId pending orders in the long and short directions, and other contracts of the same instFamily can’t be more than {param2}(contracts) which is the maximum position amount under current leverage. Please lower the leverage or use a new sub-account to place the order again (current leverage: {param3}×, increment order size by amendment: {param4} contracts, current instId position quantity in the long and short directions: {param5} contracts, current instId pending orders in the long and short directions: {param6} contracts, other contracts of the same instFamily: {param7} contracts)." },
   },
   {
@@ -1391,6 +1505,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Order amendment failed. For buy/sell mode of {param0}, the sum of increment order size by amending current buy order, position quantity, and pending buy orders can’t be more than {param1}(contracts) which is the maximum position amount under current leverage. Please lower the leverage or use a new sub-account to place the order again (current leverage: {param2}×, increment order size by amending current buy order: {param3} contracts, position quantity: {param4} contracts, pending buy orders: {param5} contracts)." },
   },
   {
@@ -1403,6 +1518,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Order amendment failed. For buy/sell mode of {param0}, the sum of increment order size by amending current sell order, position quantity, and pending sell orders can’t be more than {param1}(contracts) which is the maximum position amount under current leverage. Please lower the leverage or use a new sub-account to place the order again (current leverage: {param2}×, increment order size by amending current sell order: {param3} contracts, position quantity: {param4} contracts, pending sell orders: {param5} contracts)." },
   },
   {
@@ -1415,6 +1531,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Order amendment failed. For cross buy/sell mode of {param0} and instFamily {param1}, the sum of increment order size by amending current buy order, current instId position quantity, current instId pending buy orders, and other contracts of the same instFamily can’t be more than {param2}(contracts) which is the maximum position amount under current leverage. Please lower the leverage or use a new sub-account to place the order again (current leverage: {param3}×, increment order size by amending current buy order: {param4} contracts, current instId position quantity: {param5} contracts, current instId pending buy orders: {param6} contracts, other contracts of the same instFamily: {param7} contracts)." },
   },
   {
@@ -1427,6 +1544,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Order amendment failed. For cross buy/sell mode of {param0} and instFamily {param1}, the sum of increment order size by amending current sell order, current instId position quantity, current instId pending sell orders, and other contracts of the same instFamily can’t be more than {param2}(contracts) which is the maximum position amount under current leverage. Please lower the leverage or use a new sub-account to place the order again (current leverage: {param3}×, increment order size by amending current sell order: {param4} contracts, current instId position quantity: {param5} contracts, current instId pending sell orders: {param6} contracts, other contracts of the same instFamily: {param7} contracts)." },
   },
   {
@@ -1439,6 +1557,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Your order amount exceeds the max order amount.", "zh": "委托数量大于单笔上限" },
   },
   {
@@ -1451,6 +1570,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Order price is not within the price limit (max buy price: {param0} , min sell price: {param1} )", "zh": "委托价格不在限价范围内（最高买入价：{param0}，最低卖出价：{param1}）" },
   },
   {
@@ -1463,6 +1583,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Order failed. Please place orders of at least 1 contract or more.", "zh": "委托失败，委托数量不可小于 1 张" },
   },
   {
@@ -1475,6 +1596,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Order failed. Insufficient {param0} balance in account" },
   },
   {
@@ -1487,6 +1609,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Order failed. Insufficient {param0} margin in account" },
   },
   {
@@ -1499,6 +1622,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Order failed. Insufficient {param0} balance in account, and Auto Borrow is not enabled" },
   },
   {
@@ -1511,6 +1635,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Order failed. Insufficient {param0} margin in account and auto-borrow is not enabled (Portfolio margin mode can try IOC orders to lower the risks)" },
   },
   {
@@ -1523,6 +1648,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Insufficient {param0} available as your borrowing amount exceeds tier limit. Lower leverage appropriately. New and pending limit orders need borrowings {param1}, remaining quota {param2}, total limit {param3}, in use {param4}." },
   },
   {
@@ -1535,6 +1661,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Order failed. Exceeds {param0} borrow limit (Limit of master account plus the allocated VIP quota for the current account) (Existing pending orders and the new order are required to borrow {param1}, Remaining limit {param2}, Limit {param3}, Limit used {param4})" },
   },
   {
@@ -1547,6 +1674,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Order failed. Insufficient {param0} borrowing quota results in an insufficient amount available to borrow." },
   },
   {
@@ -1559,6 +1687,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Order failed. Insufficient {param0} available in loan pool to borrow." },
   },
   {
@@ -1571,6 +1700,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Order failed. Insufficient account balance, and the adjusted equity in USD is less than IMR (Portfolio margin mode can try IOC orders to lower the risks)" },
   },
   {
@@ -1583,6 +1713,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Order failed. The order didn't pass delta verification because if the order were to succeed, the change in adjEq would be smaller than the change in IMR. Increase adjEq or reduce IMR (Portfolio margin mode can try IOC orders to lower the risks)" },
   },
   {
@@ -1595,6 +1726,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Order failed. Your available margin (in USD) is too low. It excludes crypto ({param0}) exceeding the platform's collateral limit." },
   },
   {
@@ -1607,6 +1739,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Order failed. Your available balance is insufficient. It excludes crypto ({param0}) exceeding the platform's collateral limit." },
   },
   {
@@ -1619,6 +1752,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Order failed. Your available {param0} balance is insufficient, and your available margin (in USD) is too low for borrowing. This margin excludes crypto ({param1}) exceeding the platform's collateral limit." },
   },
   {
@@ -1631,6 +1765,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Order blocked. Please contact customer support for assistance.", "zh": "下单功能被冻结，请联系客服进行处理" },
   },
   {
@@ -1643,6 +1778,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Request unsupported under current account mode", "zh": "当前账户模式不支持此操作" },
   },
   {
@@ -1655,6 +1791,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Order ID already exists.", "zh": "ordId重复" },
   },
   {
@@ -1667,6 +1804,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Token doesn't exist.", "zh": "币种不存在" },
   },
   {
@@ -1679,6 +1817,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Index doesn't exist.", "zh": "指数不存在" },
   },
   {
@@ -1691,6 +1830,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Instrument ID doesn't match instrument type.", "zh": "instId和instType不匹配" },
   },
   {
@@ -1703,6 +1843,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Client order ID already exists.", "zh": "clOrdId重复" },
   },
   {
@@ -1715,6 +1856,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Loan amount exceeds borrowing limit.", "zh": "杠杆委托交易借币超出限额" },
   },
   {
@@ -1727,6 +1869,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Users with options accounts cannot hold net short positions.", "zh": "期权交易账户不能有净开空持仓" },
   },
   {
@@ -1739,6 +1882,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "No net long positions can be held under cross margin mode in options.", "zh": "期权全仓不能有净开多持仓" },
   },
   {
@@ -1751,6 +1895,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Your order should meet or exceed the minimum order amount.", "zh": "委托数量需大于或等于最小下单数量" },
   },
   {
@@ -1763,6 +1908,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The pair or contract is not yet listed", "zh": "币对或合约待上线" },
   },
   {
@@ -1775,6 +1921,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Contract suspended.", "zh": "合约暂停中" },
   },
   {
@@ -1787,6 +1934,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Position doesn't exist.", "zh": "仓位不存在" },
   },
   {
@@ -1799,6 +1947,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Trading account is blocked." },
   },
   {
@@ -1811,6 +1960,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "In accordance with the terms of service, we regret to inform you that we cannot provide services for you. If you have any questions, please contact our customer support." },
   },
   {
@@ -1823,6 +1973,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "According to your request, this account has been frozen. If you have any questions, please contact our customer support." },
   },
   {
@@ -1835,6 +1986,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Your account has recently changed some security settings. To protect the security of your funds, this action is not allowed for now. If you have any questions, please contact our customer support." },
   },
   {
@@ -1847,6 +1999,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "You have withdrawn all assets in the account. To protect your personal information, the account has been permanently frozen. If you have any questions, please contact our customer support." },
   },
   {
@@ -1859,6 +2012,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Your identity could not be verified. To protect the security of your funds, this action is not allowed. Please contact our customer support." },
   },
   {
@@ -1871,6 +2025,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Your verified age doesn't meet the requirement. To protect the security of your funds, we cannot proceed with your request. Please contact our customer support." },
   },
   {
@@ -1883,6 +2038,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "In accordance with the terms of service, trading is currently unavailable in your verified country or region. Close all open positions or contact customer support if you have any questions." },
   },
   {
@@ -1895,6 +2051,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "In accordance with the terms of service, multiple account is not allowed. To protect the security of your funds, this action is not allowed. Please contact our customer support." },
   },
   {
@@ -1907,6 +2064,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Your account is in judicial freezing, and this action is not allowed for now. If you have any questions, please contact our customer support." },
   },
   {
@@ -1919,6 +2077,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Based on your previous requests, this action is not allowed for now. If you have any questions, please contact our customer support." },
   },
   {
@@ -1931,6 +2090,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Your account has disputed deposit orders. To protect the security of your funds, this action is not allowed for now. Please contact our customer support." },
   },
   {
@@ -1943,6 +2103,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Unable to proceed. Please resolve your existing P2P disputes first." },
   },
   {
@@ -1955,6 +2116,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Your account might have compliance risk. To protect the security of your funds, this action is not allowed for now. Please contact our customer support." },
   },
   {
@@ -1967,6 +2129,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Based on your trading requests, this action is not allowed for now. If you have any questions, please contact our customer support." },
   },
   {
@@ -1979,6 +2142,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Your account has triggered risk control. This action is not allowed for now. Please contact our customer support." },
   },
   {
@@ -1991,6 +2155,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "This account is temporarily unavailable. Please contact our customer support." },
   },
   {
@@ -2003,6 +2168,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Withdrawal function of this account is temporarily unavailable. Please contact our customer support." },
   },
   {
@@ -2015,6 +2181,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Transfer function of this account is temporarily unavailable. Please contact our customer support." },
   },
   {
@@ -2027,6 +2194,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "You violated the \"Fiat Trading Rules\" when you were doing fiat trade, so we'll no longer provide fiat trading-related services for you. The deposit and withdrawal of your account and other trading functions will not be affected." },
   },
   {
@@ -2039,6 +2207,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Please kindly check your mailbox and reply to emails from the verification team." },
   },
   {
@@ -2051,6 +2220,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "According to your request, this account has been closed. If you have any questions, please contact our customer support." },
   },
   {
@@ -2063,6 +2233,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Your account might have security risk. To protect the security of your funds, this action is not allowed for now. Please contact our customer support." },
   },
   {
@@ -2075,6 +2246,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Your account might have security risk. Convert is now unavailable. Please contact our customer support." },
   },
   {
@@ -2087,6 +2259,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Unable to proceed due to account restrictions. We've sent an email to your OKX registered email address regarding this matter, or you can contact customer support via Chat with AI chatbot on our support center page." },
   },
   {
@@ -2099,6 +2272,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "In accordance with the terms of service, trading is currently unavailable in your verified country or region. Cancel all orders or contact customer support if you have any questions." },
   },
   {
@@ -2111,6 +2285,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "In accordance with the terms of service, trading is not available in your verified country. If you have any questions, please contact our customer support." },
   },
   {
@@ -2123,6 +2298,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "This product isn’t available in your country or region due to local laws and regulations. If you don’t reside in this area, you may continue using OKX Exchange products with a valid government-issued ID." },
   },
   {
@@ -2135,6 +2311,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Please note that you may not be able to transfer or trade in the first 30 minutes after establishing custody trading sub-accounts. Please kindly wait and try again later." },
   },
   {
@@ -2147,6 +2324,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Feature unavailable. Complete Advanced verification to access this feature." },
   },
   {
@@ -2159,6 +2337,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "You can't trade or deposit now. Update your personal info to restore full account access immediately." },
   },
   {
@@ -2171,6 +2350,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Sub-accounts exceeding the limit aren't allowed to open new positions and can only reduce or close existing ones. Please try again with a different account." },
   },
   {
@@ -2183,6 +2363,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Order count exceeds the limit.", "zh": "委托笔数超限" },
   },
   {
@@ -2195,6 +2376,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Instrument type doesn't match underlying index.", "zh": "交易产品类型不匹配指数（instType和uly不匹配）" },
   },
   {
@@ -2207,6 +2389,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Contract expired.", "zh": "合约已到期" },
   },
   {
@@ -2219,6 +2402,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Contract under delivery.", "zh": "合约交割中" },
   },
   {
@@ -2231,6 +2415,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Contract is being settled.", "zh": "合约结算中" },
   },
   {
@@ -2243,6 +2428,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Funding fee is being settled.", "zh": "资金费结算中" },
   },
   {
@@ -2255,6 +2441,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "This order price is not within the closing price range.", "zh": "委托价格不在平仓限价范围内" },
   },
   {
@@ -2267,6 +2454,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Closing all the positions at the market price.", "zh": "市价全平中" },
   },
   {
@@ -2279,6 +2467,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The total amount per order for this pair has reached the upper limit.", "zh": "币对单笔交易已达限额" },
   },
   {
@@ -2291,6 +2480,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Fill rate exceeds the limit that you've set. Please reset the market maker protection to inactive for new trades.", "zh": "成交速率超出您所设置的上限，请将做市商保护状态重置为 inactive 以继续交易。" },
   },
   {
@@ -2303,6 +2493,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "This account doesn't have permission to submit MM quote order.", "zh": "用户没有做市订单的下单权限" },
   },
   {
@@ -2315,6 +2506,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Only options instrument of the PM account supports MMP orders.", "zh": "仅 PM 账户的期权业务线支持 MMP 类型订单" },
   },
   {
@@ -2327,6 +2519,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "This account only supports placing IOC orders to reduce account risk.", "zh": "当前账户风险状态，仅支持降低账户风险方向的IOC订单" },
   },
   {
@@ -2339,6 +2532,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "IOC order already exists under the current risk module.", "zh": "当前风险模块下已经存在降低账户风险方向的IOC类型订单" },
   },
   {
@@ -2351,6 +2545,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Leverage cannot be adjusted for the cross positions of Expiry Futures and Perpetual Futures under the PM account.", "zh": "PM账户下交割和永续的全仓不能调整杠杆倍数" },
   },
   {
@@ -2363,6 +2558,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Cannot adjust margins for long isolated options positions", "zh": "期权逐仓的买方不能调整保证金" },
   },
   {
@@ -2375,6 +2571,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Portfolio margin account only supports the Buy/Sell mode.", "zh": "PM账户仅支持买卖模式" },
   },
   {
@@ -2387,6 +2584,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Under the Portfolio margin account, users can only place market maker protection orders in cross margin mode in Options.", "zh": "PM 账户模式下，期权仅支持持仓模式为全仓的 MMP 类型订单" },
   },
   {
@@ -2399,6 +2597,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "This isolated position doesn't exist.", "zh": "该逐仓仓位不存在" },
   },
   {
@@ -2411,6 +2610,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The order type {param0}, {param1} is not allowed to set stop loss and take profit", "zh": "当前订单类型{param0}， {param1}不支持设置止盈和止损" },
   },
   {
@@ -2423,6 +2623,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The take profit trigger price must be higher than the order price", "zh": "止盈触发价格应该大于委托价格" },
   },
   {
@@ -2435,6 +2636,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The stop loss trigger price must be lower than the order price", "zh": "止损触发价格应该小于委托价格" },
   },
   {
@@ -2447,6 +2649,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The take profit trigger price must be lower than the order price", "zh": "止盈触发价格应该小于委托价格" },
   },
   {
@@ -2459,6 +2662,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The stop loss trigger price must be higher than the order price", "zh": "止损触发价格应该大于委托价格" },
   },
   {
@@ -2471,6 +2675,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The take profit trigger price must be higher than the best ask price", "zh": "止盈触发价格应该大于卖一价" },
   },
   {
@@ -2483,6 +2688,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The stop loss trigger price must be lower than the best ask price", "zh": "止损触发价格应该小于卖一价" },
   },
   {
@@ -2495,6 +2701,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The take profit trigger price must be lower than the best bid price", "zh": "止盈触发价格应该小于买一价" },
   },
   {
@@ -2507,6 +2714,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The stop loss trigger price must be higher than the best bid price", "zh": "止损触发价格应该大于买一价" },
   },
   {
@@ -2519,6 +2727,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Request timed out. Please try again.", "zh": "请求超时，请稍候重试" },
   },
   {
@@ -2531,6 +2740,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Futures Grid is not available in Portfolio Margin mode", "zh": "组合保证金模式暂不支持合约网格" },
   },
   {
@@ -2543,6 +2753,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Action not allowed", "zh": "当前策略不支持该操作" },
   },
   {
@@ -2555,6 +2766,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "This bot isn’t available in current account mode. Switch mode in Settings > Account mode to continue.", "zh": "当前账户模式暂不支持此交易策略，请前往“交易设置 > 账户模式”进行切换" },
   },
   {
@@ -2567,6 +2779,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "No available position for this algo order", "zh": "该策略无仓位" },
   },
   {
@@ -2579,6 +2792,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Strategy for the current state does not support this operation", "zh": "策略当前状态不支持此操作" },
   },
   {
@@ -2591,6 +2805,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "OrdId does not exist" },
   },
   {
@@ -2603,6 +2818,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "algoClOrdId already exists.", "zh": "algoClOrdId 重复" },
   },
   {
@@ -2615,6 +2831,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Market orders unavailable for options trading. Place a limit order to close position.", "zh": "期权交易不支持市价单，请用限价单平仓" },
   },
   {
@@ -2627,6 +2844,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "{param0} already exists within algoClOrdId and attachAlgoClOrdId.", "zh": "{param0} 已经在 algoClOrdId 和 attachAlgoClOrdId 中存在。" },
   },
   {
@@ -2639,6 +2857,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The option contracts related to current {param0} do not exist", "zh": "不存在该{param0}相关的期权合约" },
   },
   {
@@ -2651,6 +2870,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "You do not meet the requirements for switching to this account mode. Please upgrade the account mode on the OKX website or App", "zh": "您当前尚未达到升级至该账户模式的要求，请先在官方网站或APP完成账户模式的升级。" },
   },
   {
@@ -2663,6 +2883,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "You've reached the maximum limit for tag level cancel all after timers.", "zh": "当前维护的标签维度倒计时全部撤单达到数量上限" },
   },
   {
@@ -2675,6 +2896,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "As a spot lead trader, you need to set tdMode to spot_isolated when buying the configured lead trade pairs.", "zh": "您当前身份为现货带单员，设置的带单币对买入时，tdMode 需要使用 spot_isolated" },
   },
   {
@@ -2687,6 +2909,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "As a spot lead trader, you need to use '/copytrading/close-subposition' for selling assets through lead trades", "zh": "您当前身份为现货带单员，卖出带单资产需要使用'/copytrading/close-subposition'接口" },
   },
   {
@@ -2699,6 +2922,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Only the tdMode for lead trade pairs configured by spot lead traders can be set to 'spot_isolated'", "zh": "仅现货带单员设置的带单币对支持使用 tdMode：spot_isolated" },
   },
   {
@@ -2711,6 +2935,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Order modification failed. You can only modify the price of sell orders in spot copy trading.", "zh": "现货跟单平仓单只支持修改价格，不支持修改数量" },
   },
   {
@@ -2723,6 +2948,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "TP/SL orders in Split TPs only support one-way TP/SL. You can't use slTriggerPx&slOrdPx and tpTriggerPx&tpOrdPx at the same time.", "zh": "分批止盈的每笔止盈止损订单仅支持单向止盈止损，slTriggerPx&slOrdPx 与 tpTriggerPx&tpOrdPx 只能填写一组" },
   },
   {
@@ -2735,6 +2961,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Setting multiple TP and cost-price SL orders isn’t supported for spot and margin trading.", "zh": "现货和杠杆暂不支持多笔止盈和成交价止损" },
   },
   {
@@ -2747,6 +2974,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "You are a lead trader. Split TPs are not supported.", "zh": "您当前身份为带单交易员，不支持分批止盈" },
   },
   {
@@ -2759,6 +2987,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The number of TP orders with Split TPs attached in a same order cannot exceed {param0}", "zh": "同一笔订单上附带分批止盈的止盈委托单不能超过 {param0} 笔" },
   },
   {
@@ -2771,6 +3000,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Take-profit trigger price types (tpTriggerPxType) must be the same in an order with Split TPs attached", "zh": "同一笔订单上附带分批止盈的止盈触发价类型 (tpTriggerPxType) 必须保持一致" },
   },
   {
@@ -2783,6 +3013,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Take-profit trigger prices (tpTriggerPx) cannot be the same in an order with Split TPs attached", "zh": "同一笔订单上附带分批止盈的止盈触发价 (tpTriggerPx) 不能相等" },
   },
   {
@@ -2795,6 +3026,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "TP trigger prices (tpOrdPx) in one order with multiple TPs must be market prices.", "zh": "同一笔订单上附带分批止盈，其中触发止盈的止盈委托价 (tpOrdPx) 只能是市价" },
   },
   {
@@ -2807,6 +3039,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The total size of TP orders with Split TPs attached in a same order should equal the size of this order", "zh": "同一笔订单上附带分批止盈的止盈数量之和需要等于订单的委托数量" },
   },
   {
@@ -2819,6 +3052,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The number of SL orders with Split TPs attached in a same order cannot exceed {param0}", "zh": "同一笔订单上附带分批止盈的止损委托单不能超过 {param0} 笔" },
   },
   {
@@ -2831,6 +3065,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The number of TP orders cannot be less than 2 when cost-price SL is enabled (amendPxOnTriggerType set as 1) for Split TPs", "zh": "附带止盈止损开启'开仓价止损'时 (amendPxOnTriggerType 设置为 1)，该笔订单上的止盈委托单必须大于等于 2 笔" },
   },
   {
@@ -2843,6 +3078,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The number of orders with Split TPs attached in a same order cannot exceed {param0}", "zh": "同一笔订单上附带止盈止损委托单不能超过 {param0} 笔" },
   },
   {
@@ -2855,6 +3091,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Listing canceled for this crypto", "zh": "该币种取消上线，当前不支持交易" },
   },
   {
@@ -2867,6 +3104,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "You can only place 1 TP/SL order to close an entire position", "zh": "对于同一个仓位，仅支持一笔全部平仓的止盈止损挂单" },
   },
   {
@@ -2879,6 +3117,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The size of the TP order among split TPs attached cannot be empty", "zh": "在附带分批止盈时，止盈订单的数量不能为空" },
   },
   {
@@ -2891,6 +3130,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "You can't modify the amount of an SL order placed with a TP limit order.", "zh": "对于绑定了限价止盈的止损订单，不允许修改其委托数量" },
   },
   {
@@ -2903,6 +3143,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "All TP orders in one order must be of the same type.", "zh": "同一笔订单上附带分批止盈的止盈类型必须保持一致" },
   },
   {
@@ -2915,6 +3156,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "TP order prices (tpOrdPx) in one order must be different.", "zh": "同一笔订单上附带分批止盈的止盈委托价不能相等" },
   },
   {
@@ -2927,6 +3169,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "TP limit order prices (tpOrdPx) in one order can't be –1 (market price).", "zh": "同一笔订单上附带分批止盈，其中限价止盈的止盈委托价 (tpOrdPx) 不能为 –1 (市价)" },
   },
   {
@@ -2939,6 +3182,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "You can't place TP limit orders in spot, margin, or options trading.", "zh": "币币、杠杆和期权交易不支持限价止盈" },
   },
   {
@@ -2951,6 +3195,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "To place TP limit orders at this endpoint, you must place an SL order at the same time.", "zh": "该接口下限价止盈订单时，也需要同时下一笔止损订单" },
   },
   {
@@ -2963,6 +3208,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "cxlOnClosePos needs to be true to place a TP limit order", "zh": "限价止盈时 cxlOnClosePos 需要为 true" },
   },
   {
@@ -2975,6 +3221,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "You can't add a new TP order to an SL order placed with a TP limit order.", "zh": "对于绑定了限价止盈的止损订单，不能添加新的止盈" },
   },
   {
@@ -2987,6 +3234,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "You can't place TP limit orders as a lead trader.", "zh": "您当前身份为带单交易员，不支持下单限价止盈" },
   },
   {
@@ -2999,6 +3247,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Unable to place order. Take profit/Stop loss conditions cannot be added to reduce-only orders.", "zh": "下单失败，只减仓订单不能附带止盈止损。" },
   },
   {
@@ -3011,6 +3260,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Order failed, the sz of the current order can’t be more than {param0} (contracts).", "zh": "操作失败，单笔委托数量不能大于{maxSzPerOrder}(张)。" },
   },
   {
@@ -3023,6 +3273,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Order failed, the number of pending orders for this instId can’t be more than {param0} (orders)", "zh": "操作失败，当前合约的累计挂单数量不能大于{maxNumberPerInstrument}(单)。" },
   },
   {
@@ -3035,6 +3286,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Order failed, the number of pending orders across all instIds under the {param0} current instFamily can’t be more than {param1} (orders)", "zh": "操作失败，{businessType}的当前交易品种下，所有合约累计挂单数量不能大于{maxNumberPerInstFamily}(单)。" },
   },
   {
@@ -3047,6 +3299,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Order failed, the aggregated contract quantity for all pending orders across all instIds under the {param0} current instFamily can’t be more than {param1} (contracts)", "zh": "操作失败，{businessType}的当前交易品种下，所有合约累计挂单张数不能大于{maxSzPerInstFamily} (张)。" },
   },
   {
@@ -3059,6 +3312,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Order failed, the maximal sum of position quantity and pending orders quantity with the same direction for current instId can’t be more than {param0} (contracts)", "zh": "操作失败，当前合约的持仓张数和同方向挂单张数之和不能大于{maxPositionSzPerInstrument}(张)。" },
   },
   {
@@ -3071,6 +3325,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Order failed, the maximal sum of position quantity and pending orders quantity with the same direction across all instIds under the {param0} current instFamily can’t be more than {param1} (contracts)", "zh": "操作失败，{businessType}的当前交易品种下，所有合约累计持仓张数和同方向挂单张数之和不能大于{maxPostionSzPerInstFamily51106}(张)。" },
   },
   {
@@ -3083,6 +3338,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Order failed, the maximal sum of position quantity and pending orders quantity in both directions across all instIds under the {param0} current instFamily can’t be more than {param1} (contracts)", "zh": "操作失败，{businessType}的当前交易品种下，所有合约累计持仓张数和双向挂单张数之和不能大于{maxPostionSzPerInstFamily51107}(张)。" },
   },
   {
@@ -3095,6 +3351,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Positions exceed the limit for closing out with the market price.", "zh": "持仓量超过市价全平最大限制" },
   },
   {
@@ -3107,6 +3364,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "No available offers.", "zh": "订单深度中无买一卖一价" },
   },
   {
@@ -3119,6 +3377,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "You can only place a limit order after Call Auction has started.", "zh": "集合竞价开始后方可下限价单" },
   },
   {
@@ -3131,6 +3390,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Maximum {param0} orders can be placed in bulk.", "zh": "批量下单时，超过最大单数{param0}" },
   },
   {
@@ -3143,6 +3403,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Close order size exceeds available size for this position.", "zh": "平仓张数大于该仓位的可平张数" },
   },
   {
@@ -3155,6 +3416,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Market-price liquidation requests too frequent.", "zh": "市价全平操作过于频繁" },
   },
   {
@@ -3167,6 +3429,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Cancel all pending close-orders before liquidation.", "zh": "市价全平前请先撤销所有平仓单" },
   },
   {
@@ -3179,6 +3442,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Order price or trigger price exceeds {param0}.", "zh": "委托价格或触发价格超过{param0}" },
   },
   {
@@ -3191,6 +3455,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Pending close-orders count exceeds limit.", "zh": "平仓单挂单单数超过限制" },
   },
   {
@@ -3203,6 +3468,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Order amount is less than {param0}, please try again.", "zh": "下单数量不足{param0}张" },
   },
   {
@@ -3215,6 +3481,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Order quantity must be a multiple of the lot size.", "zh": "下单张数应为一手张数的倍数" },
   },
   {
@@ -3227,6 +3494,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Order price should higher than the min price {param0}", "zh": "委托价格小于最小值{param0}" },
   },
   {
@@ -3239,6 +3507,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Min price increment is null.", "zh": "最小价格增量为空" },
   },
   {
@@ -3251,6 +3520,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "You can only place limit orders during call auction.", "zh": "价格发现期间您只可下限价单" },
   },
   {
@@ -3263,6 +3533,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Currently there are pending reduce + reverse position orders in margin trading. Please cancel all pending reduce + reverse position orders and continue.", "zh": "当前杠杆存在非只减仓挂单，请撤销所有非只减仓挂单后进行只减仓挂单" },
   },
   {
@@ -3275,6 +3546,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Currently there are pending reduce only orders in margin trading. Please cancel all pending reduce only orders and continue.", "zh": "当前杠杆存在只减仓挂单，请撤销所有只减仓挂单后进行非只减仓挂单" },
   },
   {
@@ -3287,6 +3559,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Available balance is 0.", "zh": "仓位可用余额为0" },
   },
   {
@@ -3299,6 +3572,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Multi-currency margin accounts cannot do cross-margin trading.", "zh": "跨币种账户无法进行全仓杠杆交易" },
   },
   {
@@ -3311,6 +3585,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The value of the position and buy order has reached the position limit. No further buying is allowed.", "zh": "持仓及买入订单价值已达到持仓限额，不允许继续买入" },
   },
   {
@@ -3323,6 +3598,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Fixed margin currency error.", "zh": "逐仓杠杆保证金币种错误" },
   },
   {
@@ -3335,6 +3611,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Insufficient balance.", "zh": "仓位可用余额不足" },
   },
   {
@@ -3347,6 +3624,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Your position amount is negative and less than the minimum trading amount.", "zh": "仓位正资产小于最小交易单位" },
   },
   {
@@ -3359,6 +3637,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Reduce-only feature is unavailable for spot transactions in multi-currency margin accounts.", "zh": "跨币种全仓币币不支持只减仓功能" },
   },
   {
@@ -3371,6 +3650,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Closing failed. Please check your margin holdings and pending orders. Turn off the Reduce-only to continue.", "zh": "平仓失败，您当前没有杠杆仓位，请关闭只减仓后继续" },
   },
   {
@@ -3383,6 +3663,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Your closing price has triggered the limit price, and the max buy price is {param0}.", "zh": "您的平仓价格已触发限价，最高买入价格为{param0}" },
   },
   {
@@ -3395,6 +3676,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Your closing price has triggered the limit price, and the min sell price is {param0}.", "zh": "您的平仓价格已触发限价，最低卖出价格为{param0}" },
   },
   {
@@ -3407,6 +3689,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The highest price limit for buy orders is {param0}.", "zh": "买单最高价为 {param0}，请调低价格" },
   },
   {
@@ -3419,6 +3702,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The lowest price limit for sell orders is {param0}.", "zh": "卖单最低价为 {param0}，请调高价格" },
   },
   {
@@ -3431,6 +3715,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Reduce-only feature is unavailable for the spot transactions by spot mode.", "zh": "现货模式下币币不支持只减仓功能" },
   },
   {
@@ -3443,6 +3728,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Purchase failed due to insufficient sell orders, please try later.", "zh": "由于盘口卖单不足，下单失败，请稍后重试" },
   },
   {
@@ -3455,6 +3741,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "There is no valid quotation in the market, and the order cannot be filled in USDT mode, please try to switch to currency mode", "zh": "盘口无有效报价，用USDT模式下单无法成交，请尝试切换到币种模式" },
   },
   {
@@ -3467,6 +3754,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Insufficient conversion amount", "zh": "兑换数量不足" },
   },
   {
@@ -3479,6 +3767,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Please use {param0} for closing.", "zh": "请使用 {param0} 进行下单" },
   },
   {
@@ -3491,6 +3780,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "To trade options, make sure you have more than 10,000 USD worth of assets in your trading account first, then activate options trading", "zh": "交易期权需要在交易账户资产总价值大于1万美元的前提下，开通期权交易服务" },
   },
   {
@@ -3503,6 +3793,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Failed to place order. The new order may execute an opposite trading direction of your existing reduce-only positions. Cancel or edit pending orders to continue order", "zh": "下单失败，当前订单若下单成功会造成只减仓订单反向开仓，请撤销或修改原有挂单再进行下单" },
   },
   {
@@ -3515,6 +3806,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Order timed out. Please try again.", "zh": "下单超时，请稍候重试 (不代表请求成功或失败，请检查请求结果)" },
   },
   {
@@ -3527,6 +3819,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The precision of the number of trades or the price exceeds the limit.", "zh": "交易数量或价格的精度超过限制" },
   },
   {
@@ -3539,6 +3832,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Unable to place an order that mixes automatic buy with automatic repayment or manual operation in Quick margin mode.", "zh": "一键借币模式下，不支持自动借币与自动还币和手动类型混合下单。" },
   },
   {
@@ -3551,6 +3845,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Unable to borrow manually in Quick margin mode. The amount you entered exceeds the upper limit.", "zh": "无法在一键借币模式下手动借币，您输入的金额已超过可借上限" },
   },
   {
@@ -3563,6 +3858,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Unable to repay manually in Quick margin mode. The amount you entered exceeds your available balance.", "zh": "无法手动归还一键借币模式下的借币，您输入的还币金额已超过该币种可用余额" },
   },
   {
@@ -3575,6 +3871,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Trading of this pair or contract is restricted due to local compliance requirements.", "zh": "由于您所在国家或地区的合规限制，您无法交易此币对或合约" },
   },
   {
@@ -3587,6 +3884,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "You're leading trades in long/short mode and can't use this API endpoint to close positions", "zh": "您当前身份为带单交易员。在开平仓模式下，对于带单合约标的不支持使用该接口平仓" },
   },
   {
@@ -3599,6 +3897,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Manual transfer unavailable. To proceed, please switch to Quick margin mode (isoMode = quick_margin)", "zh": "自主划转已不支持，请切换至一键借币模式下单 (isoMode=quick_margin)" },
   },
   {
@@ -3611,6 +3910,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "You're leading trades in buy/sell mode. If you want to place orders using this API endpoint, the orders must be in the same direction as your existing positions and open orders.", "zh": "您当前身份为带单交易员，在买卖模式下，如需使用该接口下单，委托的方向必须与现有持仓和挂单保持一致" },
   },
   {
@@ -3623,6 +3923,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "You have {instrument} open orders. Cancel these orders and try again", "zh": "您当前有 {instrument} 挂单，请撤单后重试" },
   },
   {
@@ -3635,6 +3936,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "You hold {instrument} positions. Close these positions and try again", "zh": "您当前有 {instrument} 持仓，请平仓后重试" },
   },
   {
@@ -3647,6 +3949,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "As lead trader, you can't switch to portfolio margin mode.", "zh": "您当前身份为带单交易员，无法切换至组合保证金账户" },
   },
   {
@@ -3659,6 +3962,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The number of {instrument} reduce-only orders reached the upper limit of {upLimit}. Cancel some orders to proceed.", "zh": "{instrument}只减仓订单数量已达上限 {upLimit}，请撤销部分订单后重新下单。" },
   },
   {
@@ -3671,6 +3975,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Currently, we don't support leading trades with this instrument", "zh": "当前产品不支持带单" },
   },
   {
@@ -3683,6 +3988,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Failed. You have block trading open order(s), please proceed after canceling existing order(s).", "zh": "下单失败，因为您存在大宗交易的委托订单，请撤销后重新下单" },
   },
   {
@@ -3695,6 +4001,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Failed. You have reduce-only type of open order(s), please proceed after canceling existing order(s)", "zh": "下单失败，因为您存在只减仓类型的委托订单，请撤销后重新下单" },
   },
   {
@@ -3707,6 +4014,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Order failed because you don't have any positions in this direction for this contract to reduce or close.", "zh": "下单失败，您没有当前合约对应方向的持仓，无法进行平仓或者减仓。" },
   },
   {
@@ -3719,6 +4027,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Failed to place order. A reduce-only order can’t be the same trading direction as your existing positions.", "zh": "下单失败，只减仓下单方向不能与持仓方向相同" },
   },
   {
@@ -3731,6 +4040,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Failed to edit order. The edited order may execute an opposite trading direction of your existing reduce-only positions. Cancel or edit pending orders to continue.", "zh": "改单失败，当前订单若改单成功会造成只减仓订单反向开仓，请撤销或修改原有挂单再进行改单" },
   },
   {
@@ -3743,6 +4053,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Unable to close all at market price. Your current positions don't have any liabilities.", "zh": "无法市价全平，当前仓位暂无负债" },
   },
   {
@@ -3755,6 +4066,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Order failed, number of pending orders for {param0} exceed the limit of {param1}.", "zh": "操作失败，当前 {param0} 的累计挂单数量已达上限 {param1} (单)" },
   },
   {
@@ -3767,6 +4079,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Parameters {param0} {param1} and {param2} cannot be empty at the same time", "zh": "参数 {param0}、{param1} 和 {param2} 不能同时为空" },
   },
   {
@@ -3779,6 +4092,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Only one parameter can be filled among Parameters {param0} {param1} and {param2}", "zh": "参数 {param0}、{param1} 和 {param2} 只能填写一个" },
   },
   {
@@ -3791,6 +4105,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Unavailable to amend {param1} because the price type of the current options order is {param0}", "zh": "当前期权订单的价格类型为{param0}，不支持修改{param1}" },
   },
   {
@@ -3803,6 +4118,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "tpTriggerPx&tpOrdPx or slTriggerPx&slOrdPx can't be empty when using attachAlgoClOrdId.", "zh": "使用 attachAlgoClOrdId 时，tpTriggerPx&tpOrdPx 或者 slTriggerPx&slOrdPx 不能为空。" },
   },
   {
@@ -3815,6 +4131,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Unavailable to place options orders using {param0} in simple mode", "zh": "现货模式下，不支持使用{param0}进行期权下单。" },
   },
   {
@@ -3827,6 +4144,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The range of {param0} should be ({param1}~{param2})", "zh": "{param0}的范围应为({param1}, {param2})" },
   },
   {
@@ -3839,6 +4157,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "ordType must be limit while placing {param0} orders", "zh": "使用{param0}下单，ordType 只能为限价单 (limit)" },
   },
   {
@@ -3851,6 +4170,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The total number of pending orders under price types pxUsd and pxVol for the current account cannot exceed {param0}", "zh": "当前账户期权价格类型 pxUsd 和 pxVol 的挂单数量之和，不能超过 {param0} 个" },
   },
   {
@@ -3863,6 +4183,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The maximum value allowed per order is {maxOrderValue} USD", "zh": "单笔订单价值不能超过 {maxOrderValue} USD" },
   },
   {
@@ -3875,6 +4196,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Order failed. The leverage for {param0} in your current margin mode is {param1}x, which exceeds the platform limit of {param2}x.", "zh": "下单失败。在当前保证金模式下，您针对 {param0} 的杠杠倍数设置为 {param1}x，大于平台允许的最大杠杠倍数 {param2}x，请调低杠杆。" },
   },
   {
@@ -3887,6 +4209,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Order failed. For {param0} {param1} in your current margin mode, the sum of your current order amount, position sizes, and open orders is {param2} contracts, which exceeds the platform limit of {param3} contracts. Reduce your order amount, cancel orders, or close positions.", "zh": "下单失败，您在 {param0} {param1} 和当前保证金模式下，当前下单张数、持仓及挂单张数之和 {param2}，已超过平台上限 {param3} 张，请修改当前订单数量，或撤单、平仓。" },
   },
   {
@@ -3899,6 +4222,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The {param0} price corresponding to the IV level you entered is lower than the minimum allowed selling price of {param1} {param2}. Enter a higher IV level.", "zh": "输入IV值对应的 {param0} 期权价格超过最低卖价 {param1} {param2}，请重新输入合理的IV值。" },
   },
   {
@@ -3911,6 +4235,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The {param0} price corresponding to the IV level you entered is higher than the maximum allowed buying price of {param1} {param2}. Enter a lower IV level.", "zh": "输入IV值对应的 {param0} 期权价格超过最高买价 {param1} {param2}，请重新输入合理的IV值。" },
   },
   {
@@ -3923,6 +4248,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The {param0} price corresponding to the USD price you entered is lower than the minimum allowed selling price of {param1} {param2}. Enter a higher USD price.", "zh": "输入USD订单价格对应的 {param0} 期权价格超过最低卖价 {param1} {param2}，请重新输入合理的USD订单价格。" },
   },
   {
@@ -3935,6 +4261,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The {param0} price corresponding to the USD price you entered is higher than the maximum allowed buying price of {param1} {param2}. Enter a lower USD price.", "zh": "输入USD订单价格对应的 {param0} 期权价格超过最高买价 {param1} {param2}，请重新输入合理的USD订单价格。" },
   },
   {
@@ -3947,6 +4274,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "You can only place limit orders during the pre-quote phase.", "zh": "在提前挂单期间，您只能下限价单。" },
   },
   {
@@ -3959,6 +4287,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "You can only place limit orders after the pre-quote phase begins.", "zh": "在提前挂单开始后，您才能下限价单。" },
   },
   {
@@ -3971,6 +4300,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The value of a market order can't exceed {param0}.", "zh": "市价委托单笔价值不能超过 1,000,000 USDT" },
   },
   {
@@ -3983,6 +4313,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Market order amount exceeds the maximum amount.", "zh": "市价单下单数量超出最大值" },
   },
   {
@@ -3995,6 +4326,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Order amount exceeds the limit {param0}.", "zh": "普通委托数量超出最大限制{param0}" },
   },
   {
@@ -4007,6 +4339,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The price for the limit order cannot be empty.", "zh": "限价委托单价格不能为空" },
   },
   {
@@ -4019,6 +4352,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Reduce Only is not available.", "zh": "不支持只减仓操作" },
   },
   {
@@ -4031,6 +4365,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Please cancel the Reduce Only order before placing the current {param0} order to avoid opening a reverse position.", "zh": "请先撤销当前下单产品{param0}的只减仓挂单，避免反向开仓" },
   },
   {
@@ -4043,6 +4378,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Trading amount exceeds the limit, and can't be all closed at the market price. You can try closing the position manually in batches.", "zh": "交易数量超过限制，无法市价全平，请手动下单分批平仓" },
   },
   {
@@ -4055,6 +4391,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Lead and follow bots only support “Sell” or “Close all positions” when bot stops", "zh": "分润策略仅支持策略停止时卖币或停止时全部平仓" },
   },
   {
@@ -4067,6 +4404,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The profit-sharing ratio must be between 0% and 30%", "zh": "请输入 0-30% 范围内的指定分润比例" },
   },
   {
@@ -4079,6 +4417,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Profit sharing isn’t supported for this type of bot", "zh": "该策略不支持分润" },
   },
   {
@@ -4091,6 +4430,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Only lead bot creators can set profit-sharing ratio", "zh": "当前状态您不可以进行分润带单" },
   },
   {
@@ -4103,6 +4443,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Profit sharing isn’t supported for this crypto pair", "zh": "该币对不支持分润" },
   },
   {
@@ -4115,6 +4456,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Instant trigger isn’t available for follow bots", "zh": "分润跟单策略不支持手动立即触发策略" },
   },
   {
@@ -4127,6 +4469,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Editing parameters isn’t available for follow bots", "zh": "分润跟单策略不支持修改策略参数" },
   },
   {
@@ -4139,6 +4482,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Algo order price is out of the available range.", "zh": "策略委托价格不在正确范围内" },
   },
   {
@@ -4151,6 +4495,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Bot order type error occurred when placing iceberg order", "zh": "创建冰山委托时，策略委托类型错误" },
   },
   {
@@ -4163,6 +4508,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Algo order amount is out of the available range.", "zh": "策略委托数量不在正确范围内" },
   },
   {
@@ -4175,6 +4521,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Average amount exceeds the limit of per iceberg order.", "zh": "冰山委托单笔均值超限" },
   },
   {
@@ -4187,6 +4534,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Iceberg average amount error occurred.", "zh": "冰山委托单笔均值错误" },
   },
   {
@@ -4199,6 +4547,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Limit of per iceberg order: Total amount/1000 < x <= Total amount.", "zh": "冰山委托单笔委托超限" },
   },
   {
@@ -4211,6 +4560,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Iceberg order price variance error.", "zh": "冰山委托深度错误" },
   },
   {
@@ -4223,6 +4573,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Trailing stop order callback rate error. The callback rate should be {min}< x<={max}%.", "zh": "跟踪委托回调服务错误，回调幅度限制为{min}<x<={max}%" },
   },
   {
@@ -4235,6 +4586,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Trailing stop order placement failed. The trigger price of a sell order must be higher than the last transaction price.", "zh": "跟踪委托失败，卖单激活价格需大于最新成交价格" },
   },
   {
@@ -4247,6 +4599,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Trailing stop order placement failed. The trigger price of a buy order must be lower than the last transaction price.", "zh": "跟踪委托失败，买单激活价格需小于最新成交价格" },
   },
   {
@@ -4259,6 +4612,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Maximum of {param0} pending trailing stop orders can be held at the same time.", "zh": "每个用户最多可同时持有{param0}笔未成交的跟踪委托" },
   },
   {
@@ -4271,6 +4625,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Each user can hold up to {param0} pending stop orders at the same time.", "zh": "每个用户最多可同时持有{param0}笔未成交的止盈止损" },
   },
   {
@@ -4283,6 +4638,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Maximum {param0} pending iceberg orders can be held at the same time.", "zh": "每个用户最多可同时持有{param0}笔未成交的冰山委托" },
   },
   {
@@ -4295,6 +4651,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Maximum {param0} pending time-weighted orders can be held at the same time.", "zh": "每个用户最多可同时持有{param0}笔未成交的时间加权单" },
   },
   {
@@ -4307,6 +4664,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Average amount exceeds the limit of per time-weighted order.", "zh": "时间加权单笔均值超限" },
   },
   {
@@ -4319,6 +4677,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Time-weighted order limit error.", "zh": "时间加权单笔上限错误" },
   },
   {
@@ -4331,6 +4690,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Time-weighted order strategy initiative rate error.", "zh": "时间加权扫单比例出错" },
   },
   {
@@ -4343,6 +4703,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Time-weighted order strategy initiative range error.", "zh": "时间加权扫单范围出错" },
   },
   {
@@ -4355,6 +4716,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Time-weighted order interval error. Interval must be {%min}<= x<={%max}.", "zh": "时间加权委托间隔错误，应为{min}<=x<={max}" },
   },
   {
@@ -4367,6 +4729,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The limit of time-weighted order price variance is 0 < x <= 1%.", "zh": "时间加权委托深度限制为 0<x<=1%" },
   },
   {
@@ -4379,6 +4742,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Sweep ratio must be 0 < x <= 100%.", "zh": "时间加权委托失败，扫单比例应该为 0<x<=100%" },
   },
   {
@@ -4391,6 +4755,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Price variance must be 0 < x <= 1%.", "zh": "时间加权委托失败，扫单范围应该为 0<x<=1%" },
   },
   {
@@ -4403,6 +4768,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Total amount must be greater than {param0}.", "zh": "时间加权委托总量应为大于 0" },
   },
   {
@@ -4415,6 +4781,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Total quantity of time-weighted order must be larger than single order limit.", "zh": "时间加权委托总数量需大于单笔上限" },
   },
   {
@@ -4427,6 +4794,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The amount of single stop-market order cannot exceed the upper limit.", "zh": "止盈止损市价单笔委托数量不能超过最大限制" },
   },
   {
@@ -4439,6 +4807,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Prices cannot be specified for stop market orders.", "zh": "止盈止损市价单不能指定价格" },
   },
   {
@@ -4451,6 +4820,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "TP trigger price cannot be higher than the last price.", "zh": "止盈触发价格不能大于最新成交价" },
   },
   {
@@ -4463,6 +4833,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "SL trigger price cannot be lower than the last price.", "zh": "止损触发价格不能小于最新成交价" },
   },
   {
@@ -4475,6 +4846,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "TP trigger price cannot be lower than the last price.", "zh": "止盈触发价格不能小于最新成交价" },
   },
   {
@@ -4487,6 +4859,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "SL trigger price cannot be higher than the last price.", "zh": "止损触发价格不能大于最新成交价" },
   },
   {
@@ -4499,6 +4872,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Trigger order do not support the tgtCcy parameter.", "zh": "计划委托不支持使用tgtCcy参数" },
   },
   {
@@ -4511,6 +4885,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The range of Price variance is {param0}~{param1}", "zh": "吃单价优于盘口的比例范围" },
   },
   {
@@ -4523,6 +4898,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The range of Time interval is {param0}~{param1}", "zh": "时间间隔的范围{param0}s~{param1}s" },
   },
   {
@@ -4535,6 +4911,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The range of Average amount is {param0}~{param1}", "zh": "单笔数量的范围{param0}~{param1}" },
   },
   {
@@ -4547,6 +4924,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The range of Total amount is {param0}~{param1}", "zh": "委托总量的范围{param0}~{param1}" },
   },
   {
@@ -4559,6 +4937,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The total amount should not be less than {param0}", "zh": "下单金额需大于等于{param0}" },
   },
   {
@@ -4571,6 +4950,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "This bot doesn't support current instrument", "zh": "当前策略不支持此交易品种" },
   },
   {
@@ -4583,6 +4963,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Bot is currently stopping. Do not make multiple attempts to stop.", "zh": "策略正在停止中，请勿重复点击" },
   },
   {
@@ -4595,6 +4976,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Bot configuration does not exist. Please try again later", "zh": "策略配置不存在，请稍后再试" },
   },
   {
@@ -4607,6 +4989,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The Bot engine is being upgraded. Please try again later", "zh": "策略引擎正在升级，请稍后重试" },
   },
   {
@@ -4619,6 +5002,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "This Bot does not exist or has been stopped", "zh": "策略不存在或已停止" },
   },
   {
@@ -4631,6 +5015,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "This Bot type does not exist", "zh": "策略类型不存在" },
   },
   {
@@ -4643,6 +5028,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "This Bot does not exist", "zh": "策略不存在" },
   },
   {
@@ -4655,6 +5041,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "This Bot cannot be created temporarily. Please try again later", "zh": "该策略暂不能创建，请稍后再试" },
   },
   {
@@ -4667,6 +5054,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Portfolio margin account does not support ordType {param0} in Trading bot mode", "zh": "PM账户不支持ordType为{param0}的策略委托单" },
   },
   {
@@ -4679,6 +5067,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Trigger orders are not available in the net mode of Expiry Futures and Perpetual Futures", "zh": "交割、永续合约的买卖模式下，不支持计划委托" },
   },
   {
@@ -4691,6 +5080,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Order did not go through. You can hold a maximum of {param0} orders of this type.", "zh": "策略委托失败，用户最多可持有{param0}笔该类型委托" },
   },
   {
@@ -4703,6 +5093,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "TP trigger price cannot be higher than the mark price", "zh": "止盈触发价格不能大于标记价格" },
   },
   {
@@ -4715,6 +5106,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "SL trigger price cannot be lower than the mark price", "zh": "止损触发价格不能小于标记价格" },
   },
   {
@@ -4727,6 +5119,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "TP trigger price cannot be lower than the mark price", "zh": "止盈触发价格不能小于标记价格" },
   },
   {
@@ -4739,6 +5132,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "SL trigger price cannot be higher than the mark price", "zh": "止损触发价格不能大于标记价格" },
   },
   {
@@ -4751,6 +5145,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "TP trigger price cannot be higher than the index price", "zh": "止盈触发价格不能大于指数价格" },
   },
   {
@@ -4763,6 +5158,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "SL trigger price cannot be lower than the index price", "zh": "止损触发价格不能小于指数价格" },
   },
   {
@@ -4775,6 +5171,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "TP trigger price cannot be lower than the index price", "zh": "止盈触发价格不能小于指数价格" },
   },
   {
@@ -4787,6 +5184,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "SL trigger price cannot be higher than the index price", "zh": "止损触发价格不能大于指数价格" },
   },
   {
@@ -4799,6 +5197,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Cannot create trading bot during call auction", "zh": "集合竞价期间不能创建策略" },
   },
   {
@@ -4811,6 +5210,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Strategic orders with Iceberg and TWAP order type are not supported when margins are self-transferred in isolated mode.", "zh": "逐仓自主划转保证金模式不支持ordType为iceberg、twap的策略委托单" },
   },
   {
@@ -4823,6 +5223,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Failed to place trailing stop order. Callback rate should be within {min}<x<={max}", "zh": "移动止盈止损委托失败，回调幅度限制为{min}<x<={max}" },
   },
   {
@@ -4835,6 +5236,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Failed to place trailing stop order. Order amount should be within {min}<x<={max}", "zh": "移动止盈止损委托失败，委托数量范围{min}<x<={max}" },
   },
   {
@@ -4847,6 +5249,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Manual transfer in isolated mode does not support bot trading", "zh": "逐仓自主划转模式不支持策略部分" },
   },
   {
@@ -4859,6 +5262,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Trigger orders are not available by margin", "zh": "币币杠杆不支持计划委托" },
   },
   {
@@ -4871,6 +5275,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The range of coin percentage is {0}%-{1}%", "zh": "币种占比范围 {PercentNum1}%-{PercentNum2}%" },
   },
   {
@@ -4883,6 +5288,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "You're leading trades. Currently, we don't support leading trades with arbitrage, iceberg, or TWAP bots", "zh": "您正在带单。暂不支持使用套利、冰山或时间加权 (TWAP) 策略带单" },
   },
   {
@@ -4895,6 +5301,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "You're leading trades that have been filled at market price. We've canceled your open stop orders to close your positions", "zh": "您当前身份为带单交易员。您的带单合约持仓已经市价全平，系统已撤销止盈止损委托并进行平仓" },
   },
   {
@@ -4907,6 +5314,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "You're already leading trades with take profit or stop loss settings. Cancel your existing stop orders to proceed", "zh": "您当前身份为带单交易员。您的带单合约仓位已设置止盈止损，请先撤销原有止盈止损订单" },
   },
   {
@@ -4919,6 +5327,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "As a lead trader, you hold positions in {instrument}. To close your positions, place orders in the amount that equals the available amount for closing", "zh": "您当前身份为带单交易员，并持有 {instrument} 仓位。平仓委托张数需要与可平张数一致" },
   },
   {
@@ -4931,6 +5340,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "As a lead trader, you must use market price when placing stop orders", "zh": "您当前身份为带单交易员。下止盈止损单时，请选择市价作为委托价格" },
   },
   {
@@ -4943,6 +5353,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "As a lead trader, you must use market price when placing orders with take profit or stop loss settings" },
   },
   {
@@ -4955,6 +5366,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "closeFraction is only available for Expiry Futures and Perpetual Futures", "zh": "closeFraction 仅适用于交割合约和永续合约" },
   },
   {
@@ -4967,6 +5379,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "closeFraction is only available for reduceOnly orders", "zh": "closeFraction 仅适用于只减仓订单" },
   },
   {
@@ -4979,6 +5392,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "closeFraction is only available in NET mode", "zh": "closeFraction 仅适用于买卖模式" },
   },
   {
@@ -4991,6 +5405,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "closeFraction is only available for stop market orders", "zh": "closeFraction 仅适用于止盈止损市价订单" },
   },
   {
@@ -5003,6 +5418,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "closeFraction is only available for close position orders", "zh": "closeFraction仅限于平仓单" },
   },
   {
@@ -5015,6 +5431,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "closeFraction is not applicable to Portfolio Margin", "zh": "组合保证金模式不支持closeFraction" },
   },
   {
@@ -5027,6 +5444,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Close position order in hedge-mode or reduce-only order in one-way mode cannot attach TPSL", "zh": "开平模式下的平仓单或买卖模式下的只减仓单无法附带止盈止损" },
   },
   {
@@ -5039,6 +5457,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Used margin must be greater than {0}{1}", "zh": "投入保证金需大于{0}{1}" },
   },
   {
@@ -5051,6 +5470,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Position closing not allowed", "zh": "当前策略状态下暂不支持平仓" },
   },
   {
@@ -5063,6 +5483,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Closing order already exists. Please try again later", "zh": "已有平仓单，请稍后重试" },
   },
   {
@@ -5075,6 +5496,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "TP price must be less than the lower price", "zh": "止盈价格需小于区间最低价格" },
   },
   {
@@ -5087,6 +5509,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "SL price must be greater than the upper price", "zh": "止损价格需大于区间最高价格" },
   },
   {
@@ -5099,6 +5522,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Policy type is not grid policy", "zh": "策略类型不是网格策略" },
   },
   {
@@ -5111,6 +5535,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The highest price cannot be lower than the lowest price", "zh": "最高价格不能低于最低价格" },
   },
   {
@@ -5123,6 +5548,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "No profit available", "zh": "暂无可提取利润" },
   },
   {
@@ -5135,6 +5561,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Stop loss price must be less than the lower price in the range.", "zh": "止损价格需小于区间最低价格" },
   },
   {
@@ -5147,6 +5574,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Take profit price must be greater than the highest price in the range.", "zh": "止盈价格需大于区间最高价格" },
   },
   {
@@ -5159,6 +5587,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "No recommended parameters", "zh": "暂无可推荐参数" },
   },
   {
@@ -5171,6 +5600,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Single income must be greater than 0", "zh": "单格收益必须大于0" },
   },
   {
@@ -5183,6 +5613,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "You can have {0} to {1} trading pairs", "zh": "币对数量范围{pairNum1} - {pairNum2}" },
   },
   {
@@ -5195,6 +5626,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Trading pair {0} already exists", "zh": "存在重复币对{existingPair}" },
   },
   {
@@ -5207,6 +5639,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The percentages of all trading pairs should add up to 100%", "zh": "币对比例总和需等于100%" },
   },
   {
@@ -5219,6 +5652,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Select a date within {0} - {1}", "zh": "定投日期范围{date1} - {date2}" },
   },
   {
@@ -5231,6 +5665,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Select a time within {0} - {1}", "zh": "定投时间范围{0}~{1}" },
   },
   {
@@ -5243,6 +5678,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Select a time zone within {0} - {1}", "zh": "时区范围 {timezone1} - {timezone2}" },
   },
   {
@@ -5255,6 +5691,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The investment amount of each crypto must be greater than {amount}", "zh": "每个币种的投入金额需大于{amount}" },
   },
   {
@@ -5267,6 +5704,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Recurring buy not supported for the selected crypto {0}", "zh": "暂不支持定投该币种{0}" },
   },
   {
@@ -5279,6 +5717,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The range of lever is {0}~{1}", "zh": "杠杆倍数范围{0}~{1}" },
   },
   {
@@ -5291,6 +5730,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Market conditions do not meet the strategy running configuration. You can try again later or adjust your tp/sl configuration.", "zh": "市场行情不符合策略配置" },
   },
   {
@@ -5303,6 +5743,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Per grid profit ratio must be larger than 0.1% and less or equal to 10%", "zh": "单网格利润率不在区间内" },
   },
   {
@@ -5315,6 +5756,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Stop triggerAction is not supported by the current strategy", "zh": "策略不支持停止信号触发" },
   },
   {
@@ -5327,6 +5769,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The min_price is lower than the last price", "zh": "最小价格必须小于最新成交价" },
   },
   {
@@ -5339,6 +5782,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The trigger price must be greater than the min price", "zh": "信号触发价格必须大于最小价格" },
   },
   {
@@ -5351,6 +5795,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The take profit price needs to be greater than the min price", "zh": "止盈价必须大于最小价格" },
   },
   {
@@ -5363,6 +5808,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The min price needs to be greater than 1/2 of the last price", "zh": "最小价格必须大于1/2最新成交价" },
   },
   {
@@ -5375,6 +5821,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Stop loss price must be less than the bottom price", "zh": "止损价格应小于无限网格的区间最低价" },
   },
   {
@@ -5387,6 +5834,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "This Bot is in running status", "zh": "策略已在运行中" },
   },
   {
@@ -5399,6 +5847,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Trigger price should be lower than {0}", "zh": "触发价格需小于{0}" },
   },
   {
@@ -5411,6 +5860,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Trigger price should be lower than the TP price", "zh": "触发价格需小于止盈价格" },
   },
   {
@@ -5423,6 +5873,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Trigger price should be higher than the SL price", "zh": "触发价格需大于止损价格" },
   },
   {
@@ -5435,6 +5886,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "TP price should be higher than the trigger price", "zh": "止盈价格需大于触发价格" },
   },
   {
@@ -5447,6 +5899,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "SL price should be lower than the trigger price", "zh": "止损价格需小于触发价格" },
   },
   {
@@ -5459,6 +5912,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Trigger price should be higher than the TP price", "zh": "触发价格需大于止盈价格" },
   },
   {
@@ -5471,6 +5925,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Trigger price should be lower than the SL price", "zh": "触发价格需小于止损价格" },
   },
   {
@@ -5483,6 +5938,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "TP price should be lower than the trigger price", "zh": "止盈价格需小于触发价格" },
   },
   {
@@ -5495,6 +5951,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "SL price should be higher than the trigger price", "zh": "止损价格需大于触发价格" },
   },
   {
@@ -5507,6 +5964,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Current market meets the stop condition. The bot cannot be created.", "zh": "当前行情满足停止条件，无法创建策略" },
   },
   {
@@ -5519,6 +5977,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Max margin under current leverage: {amountLimit} {quoteCurrency}. Enter a smaller amount and try again.", "zh": "当前杠杆下最大可投入金额为 {amountLimit} {quoteCurrency}，请减少投入金额后再试。" },
   },
   {
@@ -5531,6 +5990,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Order cancellation failed as the order has been filled, canceled or does not exist.", "zh": "由于订单已完成、已撤销或不存在，撤单失败" },
   },
   {
@@ -5543,6 +6003,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Cancellation failed as the order does not exist. (Only applicable to Nitro Spread)", "zh": "撤单失败，订单不存在（仅适用于价差速递）" },
   },
   {
@@ -5555,6 +6016,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Cancellation failed as the order is already canceled. (Only applicable to Nitro Spread)", "zh": "撤单失败，订单已撤销（仅适用于价差速递）" },
   },
   {
@@ -5567,6 +6029,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Cancellation failed as the order is already completed. (Only applicable to Nitro Spread)", "zh": "撤单失败，订单已完成（仅适用于价差速递）" },
   },
   {
@@ -5579,6 +6042,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Cancellation failed as the order type doesn't support cancellation.", "zh": "撤单失败，该委托类型无法进行撤单操作" },
   },
   {
@@ -5591,6 +6055,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Order cancellation unavailable during the second phase of call auction.", "zh": "价格发现第二阶段您不可撤单" },
   },
   {
@@ -5603,6 +6068,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Cancellation failed as you don't have any pending orders.", "zh": "撤单失败，您当前没有未成交的订单" },
   },
   {
@@ -5615,6 +6081,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Canceled - order count exceeds the limit {param0}.", "zh": "撤单数量超过最大允许单数{param0}" },
   },
   {
@@ -5627,6 +6094,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Either order ID or client order ID is required.", "zh": "ordIds 和 clOrdIds 不能同时为空" },
   },
   {
@@ -5639,6 +6107,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Pair ID or name doesn't match the order info.", "zh": "币对 id 或币对名称与订单信息不匹配" },
   },
   {
@@ -5651,6 +6120,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Either pair ID or pair name ID is required.", "zh": "币对 id 或币对名称不能同时为空" },
   },
   {
@@ -5663,6 +6133,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Cancellation failed as the order is already in canceling status or pending settlement.", "zh": "撤单失败，订单已处于撤销中或结算中" },
   },
   {
@@ -5675,6 +6146,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Account does not have permission for mass cancellation." },
   },
   {
@@ -5687,6 +6159,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Cancellation timed out, please try again later." },
   },
   {
@@ -5699,6 +6172,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The order has been triggered and can't be canceled." },
   },
   {
@@ -5711,6 +6185,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Cancellation failed as the order type is not supported by endpoint.", "zh": "撤单失败，接口不支持该委托类型的撤单" },
   },
   {
@@ -5723,6 +6198,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Unable to place order. Spot trading only supports using the last price as trigger price. Please select \"Last\" and try again.", "zh": "下单失败，现货交易仅支持设置最新价为触发价格，请更改触发价格并重试" },
   },
   {
@@ -5735,6 +6211,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Order has been triggered and can't be canceled" },
   },
   {
@@ -5747,6 +6224,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "You must enter a price, quantity, or TP/SL", "zh": "价格、数量、止盈/止损不能同时为空" },
   },
   {
@@ -5759,6 +6237,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Maximum {param0} orders can be modified.", "zh": "修改订单超过最大允许单数{param0}" },
   },
   {
@@ -5771,6 +6250,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Unable to edit order: insufficient balance or margin." },
   },
   {
@@ -5783,6 +6263,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Order failed. Insufficient {param0} margin in account" },
   },
   {
@@ -5795,6 +6276,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Order failed. Insufficient {param0} balance in account and Auto Borrow is not enabled" },
   },
   {
@@ -5807,6 +6289,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Order failed. Insufficient {param0} margin in account and Auto Borrow is not enabled (Portfolio margin mode can try IOC orders to lower the risks)" },
   },
   {
@@ -5819,6 +6302,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Order failed. The requested borrowing amount is larger than the available {param0} borrowing amount of your position tier. Existing pending orders and the new order need to borrow {param1}, remaining quota {param2}, total quota {param3}, used {param4}" },
   },
   {
@@ -5831,6 +6315,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Order failed. The requested borrowing amount is larger than the available {param0} borrowing amount of your position tier. Existing pending orders and the new order need to borrow {param1}, remaining quota {param2}, total quota {param3}, used {param4}" },
   },
   {
@@ -5843,6 +6328,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Order failed. The requested borrowing amount is larger than the available {param0} borrowing amount of your main account and the allocated VIP quota. Existing pending orders and the new order need to borrow {param1}, remaining quota {param2}, total quota {param3}, used {param4}" },
   },
   {
@@ -5855,6 +6341,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Order failed. Insufficient available borrowing amount in {param0} crypto pair" },
   },
   {
@@ -5867,6 +6354,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Order failed. Insufficient available borrowing amount in {param0} loan pool" },
   },
   {
@@ -5879,6 +6367,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Order failed. Insufficient account balance and the adjusted equity in USD is smaller than the IMR." },
   },
   {
@@ -5891,6 +6380,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Order failed. The order didn't pass delta verification. If the order succeeded, the change in adjEq would be smaller than the change in IMR. Increase adjEq or reduce IMR (Portfolio margin mode can try IOC orders to lower the risks)" },
   },
   {
@@ -5903,6 +6393,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Your order has already been filled or canceled.", "zh": "由于订单已完成、已撤销或不存在，改单失败" },
   },
   {
@@ -5915,6 +6406,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Order modification failed as the order does not exist. (Only applicable to Nitro Spread)", "zh": "由于订单不存在，改单失败（仅适用于价差速递）" },
   },
   {
@@ -5927,6 +6419,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "{instId} is not in call auction", "zh": "{instId} 不处于集合竞价阶段" },
   },
   {
@@ -5939,6 +6432,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Order modification unavailable for the order type.", "zh": "订单类型不支持改单" },
   },
   {
@@ -5951,6 +6445,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "You can only place market orders for this crypto at least 5 minutes after its listing.", "zh": "您仅能在币种上线至少 5 分钟后进行市价委托" },
   },
   {
@@ -5963,6 +6458,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Orders are not allowed to be modified during the call auction.", "zh": "集合竞价第一阶段和第二阶段不允许改单" },
   },
   {
@@ -5975,6 +6471,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Modification failed as the order has been canceled. (Only applicable to Nitro Spread)", "zh": "修改订单失败,订单已撤销（仅适用于价差速递）" },
   },
   {
@@ -5987,6 +6484,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Modification failed as the order has been completed. (Only applicable to Nitro Spread)", "zh": "修改订单失败,订单已完成（仅适用于价差速递）" },
   },
   {
@@ -5999,6 +6497,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Modification failed as the order price did not meet the requirement for Post Only.", "zh": "操作失败，订单价格不满足Post Only条件" },
   },
   {
@@ -6011,6 +6510,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Failed to amend orders in batches. You cannot have duplicate orders in the same amend-batch-orders request.", "zh": "批量修改订单失败。同一批量改单请求中不允许包含相同订单。" },
   },
   {
@@ -6023,6 +6523,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Number of modification requests that are currently in progress for an order cannot exceed 3 times.", "zh": "对于正在处理的同一订单，改单请求次数不得超过3次" },
   },
   {
@@ -6035,6 +6536,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Order modification failed. The price length must be 32 characters or shorter.", "zh": "修改订单失败，价格长度不能超过 32 个字符" },
   },
   {
@@ -6047,6 +6549,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Failed to edit. Unable to edit reduce-only order because you don't have any positions of this contract.", "zh": "改单失败，当前合约无持仓，无法修改只减仓订单" },
   },
   {
@@ -6059,6 +6562,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Failed to edit. A reduce-only order can't be in the same trading direction as your existing positions.", "zh": "改单失败，只减仓订单方向不能与持仓反向相同" },
   },
   {
@@ -6071,6 +6575,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Unable to modify the order price of a stop order that closes an entire position. Please modify the trigger price instead." },
   },
   {
@@ -6083,6 +6588,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Unable to modify the order quantity of a stop order that closes an entire position. Please modify the trigger price instead.", "zh": "不允许在全部仓位止盈止损单上修改委托数量，请修改触发价格" },
   },
   {
@@ -6095,6 +6601,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Stop order modification is not available for quick margin", "zh": "一键借币止盈止损单不支持修改" },
   },
   {
@@ -6107,6 +6614,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Order modification unsuccessful. Take profit/Stop loss conditions cannot be added to or removed from stop orders.", "zh": "改单失败，止盈止损单不支持增加或删除止盈/止损" },
   },
   {
@@ -6119,6 +6627,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Order modification failed. At least 1 of the attached TP/SL orders does not exist.", "zh": "改单失败，其中至少有一个附带的止盈止损订单不存在" },
   },
   {
@@ -6131,6 +6640,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Order modification unsuccessful. The stop order does not exist.", "zh": "改单失败，止盈止损订单不存在" },
   },
   {
@@ -6143,6 +6653,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Unable to modify trigger price type", "zh": "止盈止损不支持修改触发类型" },
   },
   {
@@ -6155,6 +6666,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Order modification unsuccessful. Stop order modification only applies to Expiry Futures and Perpetual Futures.", "zh": "改单失败，只有交割、永续合约单可以修改止盈止损" },
   },
   {
@@ -6167,6 +6679,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Order modification unsuccessful. Take profit/Stop loss conditions cannot be added to or removed from reduce-only orders.", "zh": "改单失败，只减仓订单不能附带止盈止损" },
   },
   {
@@ -6179,6 +6692,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Order modification unsuccessful. The stop order must have either take profit or stop loss attached.", "zh": "改单失败，止盈止损单修改必须保留一个方向" },
   },
   {
@@ -6191,6 +6705,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Your TP/SL can't be modified because it was partially triggered", "zh": "止盈止损已触发，无法改单" },
   },
   {
@@ -6203,6 +6718,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Unable to modify the size of the options order if the price type is pxUsd or pxVol.", "zh": "期权的 pxVol 或者 pxUsd 订单不支持修改订单数量" },
   },
   {
@@ -6215,6 +6731,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "pxUsd or pxVol are not supported by non-options instruments", "zh": "非期权产品不支持使用 pxUsd 或者 pxVol" },
   },
   {
@@ -6227,6 +6744,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "You need to use attachAlgoOrds if you used attachAlgoOrds when placing an order. attachAlgoOrds is not supported if you did not use attachAlgoOrds when placing this order.", "zh": "若下单时使用了 attachAlgoOrds 参数，也需要使用 attachAlgoOrds 参数改单；若下单时没有使用 attachAlgoOrds 参数，则不支持使用 attachAlgoOrds 参数改单。" },
   },
   {
@@ -6239,6 +6757,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "attachAlgoId or attachAlgoClOrdId cannot be identical when modifying any TP/SL within your split TPs order", "zh": "修改同一笔订单上分批止盈中的止盈止损订单时，attachAlgoId 或者 attachAlgoClOrdId 的值不能重复" },
   },
   {
@@ -6251,6 +6770,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "When modifying take-profit or stop-loss orders for spot or margin trading, you can only adjust the price and quantity. Cancel the order and place a new one for other actions.", "zh": "修改现货或杠杆的止盈止损订单时，仅支持调整价格和数量。如需其他操作，请撤单后重新下单。" },
   },
   {
@@ -6263,6 +6783,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Status not found.", "zh": "查询订单的状态不存在" },
   },
   {
@@ -6275,6 +6796,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Order status and order id cannot exist at the same time.", "zh": "订单状态和订单id不能同时存在" },
   },
   {
@@ -6287,6 +6809,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Either order status or order ID is required.", "zh": "订单状态或订单id必须存在一个" },
   },
   {
@@ -6299,6 +6822,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Order does not exist.", "zh": "查询订单不存在" },
   },
   {
@@ -6311,6 +6835,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Initiate a download request before obtaining the hyperlink", "zh": "若想获取文件链接，请先申请下载文件" },
   },
   {
@@ -6323,6 +6848,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "You can only download transaction data from the past 2 years", "zh": "只允许下载过去两年内的历史成交明细文件" },
   },
   {
@@ -6335,6 +6861,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Transaction data for the current quarter is not available", "zh": "无法下载当前季度的历史成交明细" },
   },
   {
@@ -6347,6 +6874,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Your previous download request is still being processed", "zh": "您已申请下载文件，当前状态为进行中" },
   },
   {
@@ -6359,6 +6887,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "No transaction data found for the current quarter", "zh": "当前季度无历史成交明细" },
   },
   {
@@ -6371,6 +6900,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "You can't download billing statements for the current quarter.", "zh": "只允许下载 2021 年第一季度以来的历史账单流水" },
   },
   {
@@ -6383,6 +6913,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "You can't download billing statements for the current quarter.", "zh": "无法下载当前季度的账单流水" },
   },
   {
@@ -6395,6 +6926,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Only affiliates can perform this action", "zh": "您不是节点用户，没有相关权限" },
   },
   {
@@ -6407,6 +6939,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The user isn’t your invitee", "zh": "该用户不是您的直客" },
   },
   {
@@ -6419,6 +6952,7 @@ export const ROWS = [
     section: "Error Code > REST API > Finance",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Redeem error", "zh": "赎回失败" },
   },
   {
@@ -6431,6 +6965,7 @@ export const ROWS = [
     section: "Error Code > REST API > Finance",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Cancel redeem error", "zh": "取消赎回失败" },
   },
   {
@@ -6443,6 +6978,7 @@ export const ROWS = [
     section: "Error Code > REST API > Finance",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Redeem already complete", "zh": "赎回已到账" },
   },
   {
@@ -6455,6 +6991,7 @@ export const ROWS = [
     section: "Error Code > REST API > Finance",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Early redemption is not supported", "zh": "不支持提前赎回" },
   },
   {
@@ -6467,6 +7004,7 @@ export const ROWS = [
     section: "Error Code > REST API > Finance",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Redemption is currently not supported", "zh": "当前状态不支持赎回" },
   },
   {
@@ -6479,6 +7017,7 @@ export const ROWS = [
     section: "Error Code > REST API > Finance",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Cancellation is currently not supported", "zh": "当前状态不支持取消" },
   },
   {
@@ -6491,6 +7030,7 @@ export const ROWS = [
     section: "Error Code > REST API > Finance",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Cancellation of subscriptions/redemptions is not supported", "zh": "该项目不支持撤销申购/赎回" },
   },
   {
@@ -6503,6 +7043,7 @@ export const ROWS = [
     section: "Error Code > REST API > Finance",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The minimum subscription amount is {minUnit} {ccy}", "zh": "最小申购数量为 {minUnit} {ccy}" },
   },
   {
@@ -6515,6 +7056,7 @@ export const ROWS = [
     section: "Error Code > REST API > Finance",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The subscription quantity is above the maximum limit", "zh": "申购数量超过最大值" },
   },
   {
@@ -6527,6 +7069,7 @@ export const ROWS = [
     section: "Error Code > REST API > Finance",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "This project has not reached the redemption date", "zh": "该项目尚未到期" },
   },
   {
@@ -6539,6 +7082,7 @@ export const ROWS = [
     section: "Error Code > REST API > Finance",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Sold out", "zh": "该项目已售罄" },
   },
   {
@@ -6551,6 +7095,7 @@ export const ROWS = [
     section: "Error Code > REST API > Finance",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Product is currently suspended for purchase", "zh": "产品现在暂停申购" },
   },
   {
@@ -6563,6 +7108,7 @@ export const ROWS = [
     section: "Error Code > REST API > Finance",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Required user KYC level not met", "zh": "用户KYC等级不符合要求" },
   },
   {
@@ -6575,6 +7121,7 @@ export const ROWS = [
     section: "Error Code > REST API > Finance",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "User is under risk control", "zh": "用户被风险管理中" },
   },
   {
@@ -6587,6 +7134,7 @@ export const ROWS = [
     section: "Error Code > REST API > Finance",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "User KYC Country is not supported", "zh": "不支持用户所属KYC国家" },
   },
   {
@@ -6599,6 +7147,7 @@ export const ROWS = [
     section: "Error Code > REST API > Finance",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Sub-account is not supported", "zh": "不支持子帐户" },
   },
   {
@@ -6611,6 +7160,7 @@ export const ROWS = [
     section: "Error Code > REST API > Finance",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Insufficient {ccy} balance", "zh": "{ccy} 余额不足" },
   },
   {
@@ -6623,6 +7173,7 @@ export const ROWS = [
     section: "Error Code > REST API > Finance",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "For security and compliance purposes, please complete the identity verification process to continue using our services.", "zh": "根据当地法律法规，您需要完成身份认证方可继续使用我们的服务。" },
   },
   {
@@ -6635,6 +7186,7 @@ export const ROWS = [
     section: "Error Code > REST API > Finance",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Your funding account is frozen.", "zh": "您的资金账户被冻结" },
   },
   {
@@ -6647,6 +7199,7 @@ export const ROWS = [
     section: "Error Code > REST API > Finance",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "This function is unavailable temporarily", "zh": "该功能暂不可用" },
   },
   {
@@ -6659,6 +7212,7 @@ export const ROWS = [
     section: "Error Code > REST API > Finance",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The collateral cannot contain assets in the currency of the loan", "zh": "抵押物不能包含借贷币种资产" },
   },
   {
@@ -6671,6 +7225,7 @@ export const ROWS = [
     section: "Error Code > REST API > Finance",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The currency {ccy} does not support borrowing", "zh": "币种 {ccy} 不支持借币" },
   },
   {
@@ -6683,6 +7238,7 @@ export const ROWS = [
     section: "Error Code > REST API > Finance",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The currency {ccy} does not support collateralization", "zh": "币种 {ccy} 不支持抵押" },
   },
   {
@@ -6695,6 +7251,7 @@ export const ROWS = [
     section: "Error Code > REST API > Finance",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The collateral does not include this asset", "zh": "抵押物中不包含此资产" },
   },
   {
@@ -6707,6 +7264,7 @@ export const ROWS = [
     section: "Error Code > REST API > Finance",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "There is currently no debt, no need to increase collateral", "zh": "当前没有负债，无需增加抵押物" },
   },
   {
@@ -6719,6 +7277,7 @@ export const ROWS = [
     section: "Error Code > REST API > Finance",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The currency {ccy} operation is restricted", "zh": "币种 {ccy} 被限制操作" },
   },
   {
@@ -6731,6 +7290,7 @@ export const ROWS = [
     section: "Error Code > REST API > Finance",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Exceeding the maximum redeemable quantity", "zh": "超过最大可赎回数量" },
   },
   {
@@ -6743,6 +7303,7 @@ export const ROWS = [
     section: "Error Code > REST API > Finance",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The collateral amount should not be less than {minAmt}", "zh": "质押物数量不应低于 {minAmt}" },
   },
   {
@@ -6755,6 +7316,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Request failed", "zh": "请求失败" },
   },
   {
@@ -6767,6 +7329,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The payment method is not supported", "zh": "该支付方式不支持" },
   },
   {
@@ -6779,6 +7342,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Quote expired", "zh": "超过询价有效期" },
   },
   {
@@ -6791,6 +7355,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Parameter {param} of buy/sell trading is inconsistent with the quotation", "zh": "买卖交易参数 {param} 与报价不一致" },
   },
   {
@@ -6803,6 +7368,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Data class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "No market data found.", "zh": "没有最新行情信息" },
   },
   {
@@ -6815,6 +7381,7 @@ export const ROWS = [
     section: "Error Code > REST API > Convert",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "General invalid request", "zh": "无效请求" },
   },
   {
@@ -6827,6 +7394,7 @@ export const ROWS = [
     section: "Error Code > REST API > Convert",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Invalid base asset", "zh": "无效基准货币" },
   },
   {
@@ -6839,6 +7407,7 @@ export const ROWS = [
     section: "Error Code > REST API > Convert",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Invalid quote asset", "zh": "无效标价货币" },
   },
   {
@@ -6851,6 +7420,7 @@ export const ROWS = [
     section: "Error Code > REST API > Convert",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Invalid quote amount", "zh": "无效的报价数量" },
   },
   {
@@ -6863,6 +7433,7 @@ export const ROWS = [
     section: "Error Code > REST API > Convert",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Invalid quote side", "zh": "无效的报价方向" },
   },
   {
@@ -6875,6 +7446,7 @@ export const ROWS = [
     section: "Error Code > REST API > Convert",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Invalid quote price", "zh": "无效的报价" },
   },
   {
@@ -6887,6 +7459,7 @@ export const ROWS = [
     section: "Error Code > REST API > Convert",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Order not found", "zh": "订单找不到" },
   },
   {
@@ -6899,6 +7472,7 @@ export const ROWS = [
     section: "Error Code > REST API > Convert",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Invalid order ID", "zh": "无效的订单ID" },
   },
   {
@@ -6911,6 +7485,7 @@ export const ROWS = [
     section: "Error Code > REST API > Convert",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Duplicate Client Order Id", "zh": "客户自定义ID重复使用" },
   },
   {
@@ -6923,6 +7498,7 @@ export const ROWS = [
     section: "Error Code > REST API > Convert",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Service unavailable, please try again later", "zh": "服务端暂时不可用，请稍后重试" },
   },
   {
@@ -6935,6 +7511,7 @@ export const ROWS = [
     section: "Error Code > REST API > Convert",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "RFQ service unavailable, please try again later", "zh": "询价服务不可用，请稍后重试" },
   },
   {
@@ -6947,6 +7524,7 @@ export const ROWS = [
     section: "Error Code > REST API > Convert",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Server timeout", "zh": "服务端超时" },
   },
   {
@@ -6959,6 +7537,7 @@ export const ROWS = [
     section: "Error Code > REST API > Convert",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Trade rejected", "zh": "拒绝交易" },
   },
   {
@@ -6971,6 +7550,7 @@ export const ROWS = [
     section: "Error Code > REST API > Convert",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Insufficient available balance in trading account", "zh": "交易账户可用资产不足" },
   },
   {
@@ -6983,6 +7563,7 @@ export const ROWS = [
     section: "Error Code > REST API > Convert",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Cannot quote due to large amounts of RFQ and insufficient liquidity, please try again later", "zh": "询价量太大，流动性不足导致无法报价，请稍后重试" },
   },
   {
@@ -6995,6 +7576,7 @@ export const ROWS = [
     section: "Error Code > REST API > Convert",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Insufficient balance in funding account", "zh": "资金账户余额不足" },
   },
   {
@@ -7007,6 +7589,7 @@ export const ROWS = [
     section: "Error Code > REST API > Convert",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "RFQ quantity cannot be less than the lower limit", "zh": "询价数量不能低于下限" },
   },
   {
@@ -7019,6 +7602,7 @@ export const ROWS = [
     section: "Error Code > REST API > Convert",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "RFQ quantity cannot be greater than the upper limit", "zh": "询价数量不能超过上限" },
   },
   {
@@ -7031,6 +7615,7 @@ export const ROWS = [
     section: "Error Code > REST API > Convert",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Parameter {param} of convert trading is inconsistent with the quotation", "zh": "闪兑交易参数{param}与报价不一致" },
   },
   {
@@ -7043,6 +7628,7 @@ export const ROWS = [
     section: "Error Code > REST API > Convert",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Quantity of convert trading cannot exceed the quotation quantity", "zh": "闪兑交易数量不能超过报价数量" },
   },
   {
@@ -7055,6 +7641,7 @@ export const ROWS = [
     section: "Error Code > REST API > Convert",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Quote traded, please ask for quote again", "zh": "报价已交易，请重新询价" },
   },
   {
@@ -7067,6 +7654,7 @@ export const ROWS = [
     section: "Error Code > REST API > Convert",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Quote expired, please ask for quote again", "zh": "报价已过期，请重新询价" },
   },
   {
@@ -7079,6 +7667,7 @@ export const ROWS = [
     section: "Error Code > REST API > Convert",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Service unavailable. Try again later.", "zh": "服务异常，请稍后重试" },
   },
   {
@@ -7091,6 +7680,7 @@ export const ROWS = [
     section: "Error Code > REST API > Convert",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Too many orders. Try again later.", "zh": "下单过于频繁，请稍后重试" },
   },
   {
@@ -7103,6 +7693,7 @@ export const ROWS = [
     section: "Error Code > REST API > Convert",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Duplicate client request ID", "zh": "客户自定义请求ID重复使用" },
   },
   {
@@ -7115,6 +7706,7 @@ export const ROWS = [
     section: "Error Code > REST API > Convert",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "{param0} has already expired", "zh": "{param0}已过期" },
   },
   {
@@ -7127,6 +7719,7 @@ export const ROWS = [
     section: "Error Code > REST API > Convert",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "No quote", "zh": "没有报价" },
   },
   {
@@ -7139,6 +7732,7 @@ export const ROWS = [
     section: "Error Code > REST API > Convert",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Quantity must be a multiple of the step size", "zh": "数量应为下单数量精度的倍数" },
   },
   {
@@ -7151,6 +7745,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Margin trading is not supported.", "zh": "暂不支持币币杠杆业务" },
   },
   {
@@ -7163,6 +7758,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Only Multi-currency margin account can be set to borrow coins automatically.", "zh": "只有跨币种全仓账户才能设置自动借币" },
   },
   {
@@ -7175,6 +7771,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Order placement or modification failed because one of the orders in the batch failed.", "zh": "下单或改单失败，因为批量订单中的一个订单失败了" },
   },
   {
@@ -7187,6 +7784,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Switch to isolated margin mode to trade pre-market expiry futures.", "zh": "盘前交割合约请使用逐仓进行交易" },
   },
   {
@@ -7199,6 +7797,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Pre-market expiry future position limit is {posLimit}. Please cancel order or close position", "zh": "盘前交易合约用户持仓上限为{posLimit}张" },
   },
   {
@@ -7211,6 +7810,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Instrument {instId} is not supported", "zh": "不支持该产品 {instId}" },
   },
   {
@@ -7223,6 +7823,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "This operation is disabled by the 'mass cancel order' endpoint. Please enable it using this endpoint.", "zh": "该操作被“撤销 MMP 订单”接口限制。请通过该接口解除限制。" },
   },
   {
@@ -7235,6 +7836,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The range of {param0} should be [{param1}, {param2}].", "zh": "{param0}的范围应为 [{param1}，{param2}]" },
   },
   {
@@ -7247,6 +7849,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Pre-market trading contracts are only allowed to reduce the number of positions within 1 hour before delivery. Please modify or cancel the order.", "zh": "盘前交易合约交割前 1 小时内仅允许减少仓位数量，请修改或撤销订单" },
   },
   {
@@ -7259,6 +7862,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Due to insufficient order book depth, we are now taking measures to protect your positions. Currently, you can only cancel orders, add margin to your positions, and place post-only orders. Your positions will not be liquidated. Trade will resume once order book depth returns to a safe level." },
   },
   {
@@ -7271,6 +7875,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Buy limit of {param0} USD exceeded. Your remaining limit is {param1} USD. (During the call auction)", "zh": "超出 {param0} 美元的买入量限额，余下限额为 {param1} 美元。（集合竞价期间）" },
   },
   {
@@ -7283,6 +7888,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Buy limit of {param0} USD exceeded. Your remaining limit is {param1} USD. (After the call auction)", "zh": "超出 {param0} 美元的买入量限额，余下限额为 {param1} 美元。（集合后）" },
   },
   {
@@ -7295,6 +7901,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Your order failed because you must enable {ccy} as collateral to trade expiry futures, perpetual futures, and options in cross-margin mode.", "zh": "下单失败，在全仓模式下交易交割、永续合约和期权时需开启 {ccy} 质押" },
   },
   {
@@ -7307,6 +7914,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Your order failed because you must enable {ccy} as collateral to trade margin, expiry futures, perpetual futures, and options in isolated margin mode.", "zh": "下单失败，在逐仓模式下交易杠杆、交割、永续合约和期权时需开启 {ccy} 质押" },
   },
   {
@@ -7319,6 +7927,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Your order failed because you must enable {ccy} and {ccy1} as collateral to trade the margin pair in isolated margin mode.", "zh": "下单失败，在逐仓模式下交易杠杆币对时需开启 {ccy} 和 {ccy1} 质押" },
   },
   {
@@ -7331,6 +7940,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Your order failed because you must enable {ccy} as collateral to trade options.", "zh": "下单失败，交易期权时需开启 {ccy} 质押" },
   },
   {
@@ -7343,6 +7953,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Your order failed because you must enable {ccy} as collateral to trade spot in isolated margin mode.", "zh": "下单失败，在逐仓模式下交易现货需开启 {ccy} 质押" },
   },
   {
@@ -7355,6 +7966,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "{param0} doesn’t exist within {param1}.", "zh": "{param0} 不存在于 {param1}" },
   },
   {
@@ -7367,6 +7979,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Order failed. Your total value of same-direction {param0} open positions and orders can't exceed {param1} USD or {param2} of the platform's open interest.", "zh": "下单失败，您的 {param0} 相同交易方向的持仓和挂单总价值不可超过 {param1} 美元，或超过全平台总持仓量的 {param2}" },
   },
   {
@@ -7379,6 +7992,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Order failed. The {param1} USD open position limit for {param0} has been reached.", "zh": "下单失败，{param0}的平台持仓量已达到平台持仓限额，无法开仓，只能平仓。开仓请稍后再试。" },
   },
   {
@@ -7391,6 +8005,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Order failed. The platform has reached the collateral limit for this crypto, so you can only place reduce-only orders.", "zh": "下单失败，当前已达到该币种的全平台质押上限，仅支持只减仓订单" },
   },
   {
@@ -7403,6 +8018,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "You can't place fill or kill orders when self-trade prevention is set to both maker and taker orders.", "zh": "STP mode 为 cancel both，不支持 FOK 订单" },
   },
   {
@@ -7415,6 +8031,7 @@ export const ROWS = [
     section: "Error Code > REST API > Futures",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Cannot be transferred out within 30 minutes after delivery.", "zh": "交割后30分钟内不能转出" },
   },
   {
@@ -7427,6 +8044,7 @@ export const ROWS = [
     section: "Error Code > REST API > Trading bot",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Take profit % should be within the range of {parameter1}-{parameter2}", "zh": "止盈百分比应在 {parameter1} ~ {parameter2} 的范围内" },
   },
   {
@@ -7439,6 +8057,7 @@ export const ROWS = [
     section: "Error Code > REST API > Trading bot",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Stop loss % should be within the range of {parameter1}-{parameter2}", "zh": "止损百分比应在 {parameter1} ~ {parameter2} 的范围内" },
   },
   {
@@ -7451,6 +8070,7 @@ export const ROWS = [
     section: "Error Code > REST API > Trading bot",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Take profit % should be greater than the current bot’s PnL%", "zh": "止盈百分比需大于当前策略收益率" },
   },
   {
@@ -7463,6 +8083,7 @@ export const ROWS = [
     section: "Error Code > REST API > Trading bot",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Stop loss % should be less than the current bot’s PnL%", "zh": "止损百分比需小于当前策略收益率" },
   },
   {
@@ -7475,6 +8096,7 @@ export const ROWS = [
     section: "Error Code > REST API > Trading bot",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Only futures grid supports take profit or stop loss based on profit percentage", "zh": "仅合约网格支持按收益率百分比止盈止损" },
   },
   {
@@ -7487,6 +8109,7 @@ export const ROWS = [
     section: "Error Code > REST API > Trading bot",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Increasing positions is not allowed under current status", "zh": "当前状态不支持加仓操作" },
   },
   {
@@ -7499,6 +8122,7 @@ export const ROWS = [
     section: "Error Code > REST API > Trading bot",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Increased amount should be within the range of {parameter1} - {parameter2}", "zh": "加仓金额应在 {parameter1} ~ {parameter2} 的范围内" },
   },
   {
@@ -7511,6 +8135,7 @@ export const ROWS = [
     section: "Error Code > REST API > Trading bot",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "This signal name is in use, please try a new name", "zh": "此信号名称正在使用中，请尝试新名称" },
   },
   {
@@ -7523,6 +8148,7 @@ export const ROWS = [
     section: "Error Code > REST API > Trading bot",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "This signal does not exist", "zh": "此信号不存在" },
   },
   {
@@ -7535,6 +8161,7 @@ export const ROWS = [
     section: "Error Code > REST API > Trading bot",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Create signal strategies with leverage greater than the maximum leverage of the instruments", "zh": "创建信号策略的杠杆倍数大于交易产品列的最大杠杆倍数" },
   },
   {
@@ -7547,6 +8174,7 @@ export const ROWS = [
     section: "Error Code > REST API > Trading bot",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "You can only place one chase order for each trading pair.", "zh": "每个交易对只能进行一笔追逐限价委托" },
   },
   {
@@ -7559,6 +8187,7 @@ export const ROWS = [
     section: "Error Code > REST API > Block Trading and Spread Orderbook",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Block trade does not exist.", "zh": "大宗交易不存在" },
   },
   {
@@ -7571,6 +8200,7 @@ export const ROWS = [
     section: "Error Code > REST API > Block Trading and Spread Orderbook",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The number of multi-legs cannot exceed {legLimit}.", "zh": "多腿的数量不能超过 {legLimit}" },
   },
   {
@@ -7583,6 +8213,7 @@ export const ROWS = [
     section: "Error Code > REST API > Block Trading and Spread Orderbook",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The number of multi-legs does not match with the verified one.", "zh": "执行和验证的多腿数量不匹配" },
   },
   {
@@ -7595,6 +8226,7 @@ export const ROWS = [
     section: "Error Code > REST API > Block Trading and Spread Orderbook",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Duplicate clBlockTdId.", "zh": "重复的clBlockTdId" },
   },
   {
@@ -7607,6 +8239,7 @@ export const ROWS = [
     section: "Error Code > REST API > Block Trading and Spread Orderbook",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Trade with yourself is not allowed.", "zh": "不允许自成交" },
   },
   {
@@ -7619,6 +8252,7 @@ export const ROWS = [
     section: "Error Code > REST API > Block Trading and Spread Orderbook",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "clBlockTdId should be the same as the verified one.", "zh": "执行和验证的clBlockTdId 不匹配" },
   },
   {
@@ -7631,6 +8265,7 @@ export const ROWS = [
     section: "Error Code > REST API > Block Trading and Spread Orderbook",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The role should be different from the verified one.", "zh": "执行和验证的角色不能相同" },
   },
   {
@@ -7643,6 +8278,7 @@ export const ROWS = [
     section: "Error Code > REST API > Block Trading and Spread Orderbook",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Leg no.{legNo} does not match with the verified one.", "zh": "执行和验证的第{legNo}条腿不匹配" },
   },
   {
@@ -7655,6 +8291,7 @@ export const ROWS = [
     section: "Error Code > REST API > Block Trading and Spread Orderbook",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Duplicate instruments in legs array.", "zh": "重复的产品名称" },
   },
   {
@@ -7667,6 +8304,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Please activate Savings Account first.", "zh": "请先开通余币宝服务" },
   },
   {
@@ -7679,6 +8317,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Savings does not support this currency type", "zh": "余币宝不支持该币种" },
   },
   {
@@ -7691,6 +8330,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Account blocked.", "zh": "账户冻结" },
   },
   {
@@ -7703,6 +8343,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The {behavior} amount must be equal to or less than {minNum}", "zh": "申购/赎回额度不可超过{0}" },
   },
   {
@@ -7715,6 +8356,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Service unavailable for token {0}.", "zh": "币种{0}不支持当前操作" },
   },
   {
@@ -7727,6 +8369,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Assets interface is currently unavailable. Try again later", "zh": "资金接口服务异常，请稍后再试。" },
   },
   {
@@ -7739,6 +8382,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "You do not have assets in this currency.", "zh": "您没有该币种资产" },
   },
   {
@@ -7751,6 +8395,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Crypto pair doesn't exist", "zh": "币对不存在" },
   },
   {
@@ -7763,6 +8408,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Chain {chain} isn't supported", "zh": "该链{0}暂不支持" },
   },
   {
@@ -7775,6 +8421,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Due to local laws and regulations, our services are unavailable to unverified users in {region}. Please verify your account.", "zh": "抱歉，由于当地法律法规，欧易无法为{region}未认证用户提供服务，请先认证身份以继续使用欧易" },
   },
   {
@@ -7787,6 +8434,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Due to local laws and regulations, OKX does not support asset transfers to unverified users in {region}. Please make sure your recipient has a verified account.", "zh": "抱歉，由于当地法律法规，欧易无法为{region}未认证用户提供服务，所以您无法向该用户转账" },
   },
   {
@@ -7799,6 +8447,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Withdrawals not supported yet, contact customer support for details", "zh": "暂不支持提币功能，请咨询客服了解详情" },
   },
   {
@@ -7811,6 +8460,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Deposits not supported yet, contact customer support for details", "zh": "暂不支持充值功能，请咨询客服了解详情" },
   },
   {
@@ -7823,6 +8473,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Transfers not supported yet, contact customer support for details", "zh": "暂不支持划转功能，请咨询客服了解详情" },
   },
   {
@@ -7835,6 +8486,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The API can only be accessed and used by the trading team's main account", "zh": "仅交易团队主账户有权限调用此接口" },
   },
   {
@@ -7847,6 +8499,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The trading product triggers risk control, and the platform has suspended the fund transfer-out function with related users. Please wait patiently.", "zh": "行权或结算中，暂无法转入或转出" },
   },
   {
@@ -7859,6 +8512,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Transfer suspended", "zh": "划转冻结" },
   },
   {
@@ -7871,6 +8525,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Rate limit reached. Please refer to API docs and throttle requests accordingly.", "zh": "已达到速率限制。请参考相应的 API 文档与节流请求" },
   },
   {
@@ -7883,6 +8538,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "This account transfer function is temporarily unavailable. Please contact customer service for details.", "zh": "该账户划转功能暂不可用，详情请联系客服" },
   },
   {
@@ -7895,6 +8551,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Since your P2P transaction is abnormal, you are restricted from making fund transfers. Please contact customer support to remove the restriction.", "zh": "您在法币区的交易异常，现已被限制划转功能，请您联系在线客服以解除限制" },
   },
   {
@@ -7907,6 +8564,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Since your P2P transaction is abnormal, you are restricted from making fund transfers. Please transfer funds on our website or app to complete identity verification.", "zh": "您在法币区的交易异常，现已被限制划转功能，请您在网页或APP进行法币划 转操作以完成身份验证" },
   },
   {
@@ -7919,6 +8577,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "USD verification failed.", "zh": "美元可转校验未通过" },
   },
   {
@@ -7931,6 +8590,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Crypto verification failed.", "zh": "币种可转校验未通过" },
   },
   {
@@ -7943,6 +8603,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Transfers are suspended due to market risk control triggered by your {businessType} {instFamily} trades or positions. Please try again in a few minutes. Contact customer support if further assistance is needed.", "zh": "您所交易过或者持仓的 {businessType} {instFamily} 产品触发市场风控，平台已暂停您的资金转出功能，请稍后重试。如需进一步的协助，请联系客服。" },
   },
   {
@@ -7955,6 +8616,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Fund transfers are unavailable while perpetual contracts are charging funding fees. Try again later.", "zh": "永续合约正在收取资金费，暂时无法做资金划转，请稍后重试" },
   },
   {
@@ -7967,6 +8629,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Transfer failed. Contact customer support for assistance", "zh": "资金划转失败，请联系客服进行处理" },
   },
   {
@@ -7979,6 +8642,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Unable to transfer this crypto", "zh": "该币种不支持划转" },
   },
   {
@@ -7991,6 +8655,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Transfer amount must be greater than 0", "zh": "转账金额必须大于 0" },
   },
   {
@@ -8003,6 +8668,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Sub-account does not exist.", "zh": "子账户不存在" },
   },
   {
@@ -8015,6 +8681,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Transfer exceeds the available amount.", "zh": "转出数量大于最大可转数量" },
   },
   {
@@ -8027,6 +8694,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Transfer failed. Resolve any negative assets before transferring again", "zh": "账户划转失败，请先处理负资产后再划转" },
   },
   {
@@ -8039,6 +8707,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "{0} Sub-account has no permission to transfer out, please set first.", "zh": "{0} 子账户没有转出权限，请先设置" },
   },
   {
@@ -8051,6 +8720,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Transfers are currently unavailable. Try again later", "zh": "划转服务暂不可用，请稍后重试" },
   },
   {
@@ -8063,6 +8733,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "This transfer will result in a high-risk level of your position, which may lead to forced liquidation. You need to re-adjust the transfer amount to make sure the position is at a safe level before proceeding with the transfer.", "zh": "此次划转将导致您的仓位风险水平较高，进而可能引起爆仓。您需要重新调整划转金额，确保仓位处于安全水平后，再进行划转操作。" },
   },
   {
@@ -8075,6 +8746,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "A portion of your spot is being used for Delta offset between positions. If the transfer amount exceeds the available amount, it may affect current spot-derivatives risk offset structure, which will result in an increased Maintenance Margin Requirement (MMR) rate. Please be aware of your risk level.", "zh": "您的一部分现货正用于仓位间的 Delta 对冲，若划转数量超过可用金额，可能会影响现有的现货对冲结构，进而导致维持保证金率增加，请留意您的风险水平。" },
   },
   {
@@ -8087,6 +8759,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The From parameter cannot be the same as the To parameter.", "zh": "参数from与参数to不可相同" },
   },
   {
@@ -8099,6 +8772,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Your transfer is being processed, transfer id:{trId}. Please check the latest state of your transfer from the endpoint (GET /api/v5/asset/transfer-state)", "zh": "资金划转中，划转id：{trId}，请通过接口(GET /api/v5/asset/transfer-state)获取最新状态" },
   },
   {
@@ -8111,6 +8785,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Non-tradable assets can only be transferred from sub-accounts to main accounts", "zh": "不可交易资产仅支持子账户转主账户" },
   },
   {
@@ -8123,6 +8798,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Non-tradable assets can only be transferred between funding accounts", "zh": "不可交易资产划转，只能在资金账户间互转" },
   },
   {
@@ -8135,6 +8811,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Main account API key does not support current transfer 'type' parameter. Please refer to the API documentation.", "zh": "主账户 API key 不支持当前 type 划转类型参数，请参考 API 文档描述" },
   },
   {
@@ -8147,6 +8824,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Sub-account API key does not support current transfer 'type' parameter. Please refer to the API documentation.", "zh": "子账户 API key 不支持当前 type 划转类型参数，请参考 API 文档描述" },
   },
   {
@@ -8159,6 +8837,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "{param} is incorrect or {param} does not match with 'type'", "zh": "{param}错误或{param}与type不匹配" },
   },
   {
@@ -8171,6 +8850,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "For compliance, we're unable to provide services to unverified users. Verify your identity to make a transfer.", "zh": "根据当地法律法规，欧易无法为未认证用户提供服务，请先完成身份认证再继续划转" },
   },
   {
@@ -8183,6 +8863,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "For compliance, we're unable to provide services to users with Basic verification (Level 1). Complete Advanced verification (Level 2) to make a transfer.", "zh": "根据当地法律法规，我们无法为仅完成基本认证的用户提供服务，请先完成高级认证再继续划转" },
   },
   {
@@ -8195,6 +8876,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Withdrawal from {0} to {1} is currently not supported for this currency.", "zh": "该币种暂不支持从{0}提现至{1}，敬请谅解" },
   },
   {
@@ -8207,6 +8889,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Withdrawal amount exceeds daily withdrawal limit.", "zh": "今日提现金额累计超过每日限额" },
   },
   {
@@ -8219,6 +8902,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The minimum withdrawal amount for NEO is 1, and the amount must be an integer.", "zh": "NEO最小提现数量为1，且提现数量必须为整数" },
   },
   {
@@ -8231,6 +8915,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Please add a withdrawal address.", "zh": "请先添加提现地址" },
   },
   {
@@ -8243,6 +8928,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Withdrawal suspended due to your account activity triggering risk control. Please contact customer support for assistance.", "zh": "因您的账户活动触发风控，暂停提现。请联系客户支持寻求帮助。" },
   },
   {
@@ -8255,6 +8941,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Withdrawal amount exceeds the upper limit.", "zh": "提现金额大于单笔提现最大金额" },
   },
   {
@@ -8267,6 +8954,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Withdrawal amount is less than the lower limit.", "zh": "提现金额小于单笔最小提现金额" },
   },
   {
@@ -8279,6 +8967,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Withdrawal address isn't on the verified address list. (The format for withdrawal addresses with a label is “address:label”.)", "zh": "提币地址不在认证地址列表内 (带标签的提币地址格式为 “address:label”)" },
   },
   {
@@ -8291,6 +8980,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Withdrawal failed. Please link your email.", "zh": "提现失败，邮箱未绑定" },
   },
   {
@@ -8303,6 +8993,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Sub-accounts don't support withdrawals or deposits. Please use your main account instead", "zh": "子账户不能充值或提现，请在主账户中进行提现。" },
   },
   {
@@ -8315,6 +9006,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "You can't proceed with withdrawal as we're unable to verify your identity. Please withdraw via our app or website instead.", "zh": "由于无法验证您的身份，提币操作未能成功。请通过欧易 App 或官网完成提币操作。" },
   },
   {
@@ -8327,6 +9019,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Withdrawal fee must be {0}% of the withdrawal amount", "zh": "提现手续费应填写为提币数量的{0}%" },
   },
   {
@@ -8339,6 +9032,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The internal transfer address is illegal. It must be an email, phone number, or account name", "zh": "内部转账地址不合法，必须是邮箱、手机号或者账户名" },
   },
   {
@@ -8351,6 +9045,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Withdrawals suspended due to {chainName} maintenance", "zh": "{chainName}维护中，暂停提币" },
   },
   {
@@ -8363,6 +9058,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Withdrawal ID does not exist.", "zh": "提币申请ID不存在" },
   },
   {
@@ -8375,6 +9071,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Operation not allowed.", "zh": "不允许执行该操作" },
   },
   {
@@ -8387,6 +9084,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Withdrawals are temporarily suspended for your account due to a risk detected in your withdrawal address. Contact customer support for assistance", "zh": "您当前的提现地址存在风险，暂时不能提现，详情请联系客服" },
   },
   {
@@ -8399,6 +9097,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The internal withdrawal failed. Please check the parameters toAddr and areaCode.", "zh": "内部提现失败，请检查参数toAddr与areaCode" },
   },
   {
@@ -8411,6 +9110,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "You cannot withdraw crypto within 24 hours after changing your mobile number, email address, or Google Authenticator.", "zh": "为保障您的资金安全，修改手机号/邮箱/谷歌验证后24小时之内将无法提现" },
   },
   {
@@ -8423,6 +9123,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Withdrawal request already canceled.", "zh": "提币请求已撤销" },
   },
   {
@@ -8435,6 +9136,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The toAddr parameter format is incorrect, withdrawal address needs labels. The format should be \"address:label\".", "zh": "toAddr参数格式有误，提币地址需要加上标签，格式应该为“地址:标签”" },
   },
   {
@@ -8447,6 +9149,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Invalid withdrawal address", "zh": "无效的提币地址" },
   },
   {
@@ -8459,6 +9162,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "This is a contract address with higher withdrawal fees", "zh": "提币到此合约地址需要支付更高的手续费" },
   },
   {
@@ -8471,6 +9175,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "This crypto currently doesn't support on-chain withdrawals to OKX addresses. Withdraw through internal transfers instead", "zh": "该类型币种暂不支持链上提币到 OKX 地址，请通过内部转账进行提币" },
   },
   {
@@ -8483,6 +9188,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Asset transfers to unverified users in {region} are not supported due to local laws and regulations.", "zh": "抱歉，由于当地法律法规，欧易无法为{region}未认证用户提供服务，所以您无法向该用户转账" },
   },
   {
@@ -8495,6 +9201,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "{chainName} is delisted and not available for crypto withdrawal.", "zh": "{chainName} 已下线，不支持提币" },
   },
   {
@@ -8507,6 +9214,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Withdrawal of non-tradable assets can be withdrawn all at once only", "zh": "不可交易资产提币只能全部提出" },
   },
   {
@@ -8519,6 +9227,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Withdrawal of non-tradable assets requires that the API key must be bound to an IP", "zh": "不可交易资产提币要求 API key 必须绑定 IP" },
   },
   {
@@ -8531,6 +9240,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Insufficient funding account balance to pay fees {fee} USDT", "zh": "资金账户手续费不足 {fee} USDT" },
   },
   {
@@ -8543,6 +9253,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "According to the OKX compliance policy, you will need to complete your identity verification (Level 1) in order to withdraw", "zh": "根据欧易的合规政策，您需要完成 Lv. 1 身份认证方可继续提币" },
   },
   {
@@ -8555,6 +9266,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The recipient has not completed personal info verification (Level 1) and cannot receive your transfer", "zh": "由于您的收款人尚未完成 Lv. 1 身份认证，内部转账暂时无法完成" },
   },
   {
@@ -8567,6 +9279,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "You’ve reached the personal information verification (L1) withdrawal limit, complete photo verification (L2) to increase the withdrawal limit", "zh": "您已超出个人身份验证 (Lv.1) 的提币上限，请完成照片验证 (Lv. 2) ，即可提升提币限额" },
   },
   {
@@ -8579,6 +9292,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "For compliance, we're unable to provide services to unverified users. Verify your identity to withdraw.", "zh": "根据当地法律法规，欧易无法为未认证用户提供服务，请先完成身份认证再继续提币" },
   },
   {
@@ -8591,6 +9305,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "For compliance, the recipient can't receive your transfer yet. They'll need to verify their identity to receive your transfer.", "zh": "根据当地法律法规，收款人必须完成身份认证方可收到您的转账" },
   },
   {
@@ -8603,6 +9318,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "For compliance, we're unable to provide services to users with Basic verification (Level 1). Complete Advanced verification (Level 2) to withdraw.", "zh": "根据当地法律法规，欧易无法为仅完成基本认证的用户提供服务，请先完成高级认证再继续提币" },
   },
   {
@@ -8615,6 +9331,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "For compliance, a recipient with Basic verification (Level 1) is unable to receive your transfer. They'll need to complete Advanced verification (Level 2) to receive it.", "zh": "根据当地法律法规，仅完成基础认证的收款人无法收取转账，您的收款人必须完成高级认证方可收到您的转账" },
   },
   {
@@ -8627,6 +9344,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "According to local laws and regulations, please provide accurate recipient information (rcvrInfo). For the exchange address, please also provide exchange information and recipient identity information ({consientParameters}).", "zh": "根据当地法律法规，请提供准确的接收方信息 (rcvrInfo)。对于交易所地址，请一并提供交易所信息和接收人的身份信息({recipientParameters})。" },
   },
   {
@@ -8639,6 +9357,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Incomplete info. The info of the exchange and the recipient are required if you're withdrawing to an exchange platform.", "zh": "提币到交易所地址需提供完整的接收方信息，包括交易所信息和接收人的身份信息" },
   },
   {
@@ -8651,6 +9370,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "You can't withdraw to a private wallet via API. Please withdraw via our app or website instead.", "zh": "不支持 API 提币至私人钱包。请通过欧易 App 或官网完成提币操作。" },
   },
   {
@@ -8663,6 +9383,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "For security and compliance purposes, please complete the identity verification process to use our services. If you prefer not to verify, contact customer support for next steps. We're committed to ensuring a safe platform for users and appreciate your understanding.", "zh": "根据当地法律法规，为保障用户安全，您需要完成身份认证方可继续使用我们的服务。若您不希望进行身份认证，请联系客服团队了解详情。我们致力于为用户提供一个安全的平台，感谢您的理解与支持。" },
   },
   {
@@ -8675,6 +9396,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Due to local compliance requirements, internal withdrawal is unavailable", "zh": "根据当地法律法规，内部转账功能暂时无法使用" },
   },
   {
@@ -8687,6 +9409,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The recipient can't receive your transfer due to their local compliance requirements", "zh": "受收款人所在地法律法规限制，本次内部转账无法完成" },
   },
   {
@@ -8699,6 +9422,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Your recipient can't receive your transfer as they haven't made a cash deposit yet", "zh": "由于您的收款人尚未完成法币入金，对方不能接收本次转账" },
   },
   {
@@ -8711,6 +9435,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Make a cash deposit to proceed", "zh": "请先完成法币入金，再进行您的操作" },
   },
   {
@@ -8723,6 +9448,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Due to local regulations, API withdrawal isn't allowed. Withdraw using OKX app or web.", "zh": "根据当地法律法规限制，提币API已被暂时禁用。请使用OKX网页或OKX手机APP进行提币操作。" },
   },
   {
@@ -8735,6 +9461,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "API withdrawal for this currency is currently unavailable. Try withdrawing via our app or website.", "zh": "该币种暂不支持 API 提币，请于欧易网页端或 App 端进行提币。" },
   },
   {
@@ -8747,6 +9474,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Withdrawal is restricted for 48h after your first TRY transaction for asset security.", "zh": "为保障您的资产安全，首次进行 TRY 交易后，提币将在 48 小时内受到限制。" },
   },
   {
@@ -8759,6 +9487,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Due to local compliance requirements, please complete the digital signature or satoshi test via our app or website first before withdrawing to a private wallet via API.", "zh": "由于您所在国家或地区的合规限制，API 提币至私人钱包之前，需要先通过欧易 App 或官网完成 digital signature 或者 satoshi test。" },
   },
   {
@@ -8771,6 +9500,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Deposit-address count exceeds the limit.", "zh": "创建充值地址超过上限" },
   },
   {
@@ -8783,6 +9513,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Deposit-address not exist.", "zh": "充值地址不存在" },
   },
   {
@@ -8795,6 +9526,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Deposit-address needs tag.", "zh": "充值地址需要标签" },
   },
   {
@@ -8807,6 +9539,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Deposit for chain {chain} is currently unavailable", "zh": "该链{chain}充值当前不可用" },
   },
   {
@@ -8819,6 +9552,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Failed to create invoice.", "zh": "创建invoice失败" },
   },
   {
@@ -8831,6 +9565,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Unable to retrieve deposit address, please complete identity verification and generate deposit address first.", "zh": "找不到充币地址，请完成身份认证并生成充币地址" },
   },
   {
@@ -8843,6 +9578,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "According to the OKX compliance policy, you will need to complete your identity verification (Level 1) in order to deposit", "zh": "根据欧易的合规政策，您需要完成 Lv. 1 身份认证方可继续充币" },
   },
   {
@@ -8855,6 +9591,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "You've reached the personal information verification (L1) deposit limit, the excess amount has been frozen, complete photo verification (L2) to increase the deposit limit", "zh": "您已超出个人身份验证 (Lv.1) 的充币上限。超出充币上限的资产已被冻结，请完成照片验证 (Lv. 2) ，即可提升充币限额" },
   },
   {
@@ -8867,6 +9604,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "For compliance, we're unable to provide services to unverified users. Verify your identity to deposit.", "zh": "根据当地法律法规，欧易无法为未认证用户提供服务，请先完成身份认证再继续充币" },
   },
   {
@@ -8879,6 +9617,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "For compliance, we're unable to provide services to users with Basic verification (Level 1). Complete Advanced verification (Level 2) to deposit.", "zh": "根据当地法律法规，欧易无法为仅完成基本认证的用户提供服务，请先完成高级认证再继续充币" },
   },
   {
@@ -8891,6 +9630,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Unable to create new deposit address, try again later", "zh": "无法创建新的充币地址，请稍后重试" },
   },
   {
@@ -8903,6 +9643,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Insufficient balance.", "zh": "您的余额不足" },
   },
   {
@@ -8915,6 +9656,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Invoice expired.", "zh": "invoice已经过期" },
   },
   {
@@ -8927,6 +9669,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Invalid invoice.", "zh": "invoice无效" },
   },
   {
@@ -8939,6 +9682,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Deposit amount must be within limits.", "zh": "充币数量需要在限额范围内" },
   },
   {
@@ -8951,6 +9695,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "You have reached the daily limit of 10,000 invoices.", "zh": "单日达到生成invoice 10,000 个的上限" },
   },
   {
@@ -8963,6 +9708,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Permission denied. Please contact your account manager.", "zh": "用户没有使用此API接口的权限，请联系您的客户经理" },
   },
   {
@@ -8975,6 +9721,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The accounts of the same node do not support the Lightning network deposit or withdrawal.", "zh": "同节点账户不支持闪电网络充币或提币" },
   },
   {
@@ -8987,6 +9734,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The fromCcy parameter cannot be the same as the toCcy parameter.", "zh": "参数fromCcy与参数toCcy不可相同" },
   },
   {
@@ -8999,6 +9747,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The minimum {ccy} conversion amount is {amount}", "zh": "{ccy} 最小兑换数量为 {amount}" },
   },
   {
@@ -9011,6 +9760,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Request Failed" },
   },
   {
@@ -9023,6 +9773,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Payment method is not supported" },
   },
   {
@@ -9035,6 +9786,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Invalid payment account" },
   },
   {
@@ -9047,6 +9799,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Transaction cannot be canceled" },
   },
   {
@@ -9059,6 +9812,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "ClientId already exists" },
   },
   {
@@ -9071,6 +9825,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Withdrawal suspended" },
   },
   {
@@ -9083,6 +9838,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Channel is not supported" },
   },
   {
@@ -9095,6 +9851,7 @@ export const ROWS = [
     section: "Error Code > REST API > Funding",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "API withdrawal isn't allowed for this payment method. Withdraw using OKX app or web" },
   },
   {
@@ -9107,6 +9864,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Settings failed. Close any open positions or orders before modifying settings.", "zh": "设置失败，请在设置前关闭任何挂单或持仓" },
   },
   {
@@ -9119,6 +9877,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Switching unavailable as you have borrowings.", "zh": "当前存在借币，暂不可切换" },
   },
   {
@@ -9131,6 +9890,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Sub-account settings failed. Close any open positions, orders, or trading bots before modifying settings.", "zh": "子账户设置失败，请在设置前关闭任何子账户挂单、持仓或策略" },
   },
   {
@@ -9143,6 +9903,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Only IDs with the same instrument type are supported", "zh": "只支持同一业务线下交易产品ID" },
   },
   {
@@ -9155,6 +9916,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "When margin is manually transferred in isolated mode, the value of the asset intially allocated to the position must be greater than 10,000 USDT.", "zh": "逐仓自主划转保证金模式，初次划入仓位的资产价值需大于 10,000 USDT" },
   },
   {
@@ -9167,6 +9929,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "This feature is unavailable and will go offline soon.", "zh": "此功能即将下线，无法切换到此模式" },
   },
   {
@@ -9179,6 +9942,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Leverage can't be modified. Please cancel all pending isolated margin orders before adjusting the leverage.", "zh": "杠杆倍数无法修改，请撤销所有逐仓挂单后进行杠杆倍数修改" },
   },
   {
@@ -9191,6 +9955,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Leverage exceeds the maximum limit. Please lower the leverage.", "zh": "杠杆倍数超过最大杠杆倍数，请降低杠杆倍数" },
   },
   {
@@ -9203,6 +9968,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Account margin is insufficient and leverage is too low. Please increase the leverage.", "zh": "杠杆倍数过低，账户中没有足够的可用保证金可以追加，请提高杠杆倍数" },
   },
   {
@@ -9215,6 +9981,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The borrowed position has exceeded the maximum position of this leverage. Please lower the leverage.", "zh": "杠杆倍数过高，借币仓位已超过该杠杆倍数的最大仓位，请降低杠杆倍数" },
   },
   {
@@ -9227,6 +9994,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Leverage can't be less than {0}. Please increase the leverage.", "zh": "杠杆倍数设置不能小于{0}，请提高杠杆倍数" },
   },
   {
@@ -9239,6 +10007,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The max available margin corresponding to your order tier is {param0}. Please adjust your margin and place a new order.", "zh": "您下单后仓位总张数所处档位的最高可用杠杆为{0}，请重新调整" },
   },
   {
@@ -9251,6 +10020,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Leverage can't be modified. Please cancel all pending cross-margin orders before adjusting the leverage.", "zh": "杠杆倍数无法修改，请撤销所有全仓挂单后修改杠杆倍数" },
   },
   {
@@ -9263,6 +10033,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Your account leverage is too low and has insufficient margins. Please increase the leverage.", "zh": "杠杆倍数过低，账户中保证金不足，请提高杠杆倍数" },
   },
   {
@@ -9275,6 +10046,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Account equity less than the required margin amount after adjustment. Please adjust the leverage.", "zh": "调整后，账户权益小于所需保证金，请重新调整杠杆倍数" },
   },
   {
@@ -9287,6 +10059,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The instrument corresponding to this {param0} does not support the tgtCcy parameter.", "zh": "该{0}对应的产品业务线不支持使用tgtCcy参数" },
   },
   {
@@ -9299,6 +10072,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Leverage query isn't supported in portfolio margin account mode", "zh": "PM账户下衍生品全仓不支持杠杆查询" },
   },
   {
@@ -9311,6 +10085,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "You have isolated/cross pending orders. Please cancel them before adjusting your leverage", "zh": "当前存在逐仓/全仓挂单，请撤销所有逐仓挂单后进行杠杆倍数修改" },
   },
   {
@@ -9323,6 +10098,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "According to local laws and regulations, margin trading service is not available in your region. If your citizenship is at a different region, please complete KYC2 verification.", "zh": "根据当地法律法规，您所在的地区无法使用保证金交易相关服务，如果您不是该地区居民，请进行KYC2身份认证" },
   },
   {
@@ -9335,6 +10111,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "According to local laws and regulations, margin trading services are not available in your region.", "zh": "根据当地法律法规，您所在的地区无法使用保证金交易相关服务" },
   },
   {
@@ -9347,6 +10124,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Cannot select more than {param0} crypto types", "zh": "所选币种数量不能超过 {param0} 个" },
   },
   {
@@ -9359,6 +10137,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Amount placed should greater than {param0}", "zh": "下单金额需大于 {param0}" },
   },
   {
@@ -9371,6 +10150,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "One-click repay is temporarily unavailable. Try again later.", "zh": "一键还债功能暂时关闭，请稍后重试" },
   },
   {
@@ -9383,6 +10163,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "One-click convert is temporarily unavailable. Try again later.", "zh": "一键兑换主流币功能暂时关闭，请稍后重试" },
   },
   {
@@ -9395,6 +10176,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "This batch is still under processing, please wait patiently.", "zh": "该批次正在处理中，请等待处理完" },
   },
   {
@@ -9407,6 +10189,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "This batch has been processed", "zh": "该批次已经处理完" },
   },
   {
@@ -9419,6 +10202,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "{param0} order amount must be greater than {param1}", "zh": "{param0}币种下单金额需大于 {param1}" },
   },
   {
@@ -9431,6 +10215,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The order amount of {param0} must be less than {param1}.", "zh": "{param0} 币种下单金额需小于 {param1}" },
   },
   {
@@ -9443,6 +10228,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "{param0} doesn't support the current operation.", "zh": "{param0} 不支持当前操作" },
   },
   {
@@ -9455,6 +10241,7 @@ export const ROWS = [
     section: "Error Code > REST API > Copy trading",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "As a lead trader, you can't lead trades in {instrument} with leverage higher than {num}×", "zh": "您当前身份为带单交易员。您设置的带单合约 {instrument} 杠杆倍数不能超过 {num}×" },
   },
   {
@@ -9467,6 +10254,7 @@ export const ROWS = [
     section: "Error Code > REST API > Copy trading",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The first crypto you use to repay must be {param0}.", "zh": "需优先使用 {param0} 进行还币" },
   },
   {
@@ -9479,6 +10267,7 @@ export const ROWS = [
     section: "Error Code > REST API > Copy trading",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "If an asset’s balance is < 1 USD, it can only repay borrowings of the same crypto.", "zh": "当资产 < 1 USD 时，仅支持用于偿还相同币种的借币" },
   },
   {
@@ -9491,6 +10280,7 @@ export const ROWS = [
     section: "Error Code > REST API > Copy trading",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The highest take profit level is {num}%. Enter a smaller number and try again.", "zh": "最高止盈比例为 {num}%，请重新输入" },
   },
   {
@@ -9503,6 +10293,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Unable to switch. Please close or cancel all open orders and refer to the pre-check endpoint to stop any incompatible bots.", "zh": "无法切换，请先撤销所有挂单，参考预检查接口并停止不兼容策略" },
   },
   {
@@ -9515,6 +10306,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Unable to switch due to insufficient assets for the chosen account mode.", "zh": "无法切换，资产未达目标账户模式的要求" },
   },
   {
@@ -9527,6 +10319,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Unable to switch. Refer to the pre-check endpoint and close any incompatible positions.", "zh": "无法切换，请参考预检查接口并平掉不兼容的仓位" },
   },
   {
@@ -9539,6 +10332,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Unable to switch. Refer to the pre-check endpoint and adjust your trades from copy trading.", "zh": "无法切换，请参考预检查接口并调整带跟单关系" },
   },
   {
@@ -9551,6 +10345,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Unable to switch. Pre-set leverage for all cross margin contract positions then try again.", "zh": "无法切换，请预先设置全仓合约仓位的杠杆倍数" },
   },
   {
@@ -9563,6 +10358,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Lower leverage to {param0} or below for all cross margin contract positions and try again.", "zh": "设置失败，请为所有全仓合约仓位降低杠杆倍数到 {param0} 或以下" },
   },
   {
@@ -9575,6 +10371,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Unable to switch due to a position tier check failure.", "zh": "无法切换，梯度档位校验失败" },
   },
   {
@@ -9587,6 +10384,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Unable to switch due to a margin check failure.", "zh": "无法切换，保证金校验失败" },
   },
   {
@@ -9599,6 +10397,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "You can only repay with your collateral crypto.", "zh": "请使用质押币种进行还币" },
   },
   {
@@ -9611,6 +10410,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The minimum repayment amount is {param0}. Select more available crypto or increase your trading account balance.", "zh": "最小还币数量为 {param0}，请增加还币币种数量或增加交易账户币种余额" },
   },
   {
@@ -9623,6 +10423,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Instant repay failed. You can only repay borrowable crypto.", "zh": "还币失败，仅支持偿还可借币种" },
   },
   {
@@ -9635,6 +10436,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Insufficient account balance.", "zh": "账户余额不足" },
   },
   {
@@ -9647,6 +10449,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Negative account balance.", "zh": "账户余额是负数" },
   },
   {
@@ -9659,6 +10462,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "No access to max opening amount in cross positions for PM accounts.", "zh": "PM 账户下衍生品全仓不支持最大可开仓数量的查询" },
   },
   {
@@ -9671,6 +10475,7 @@ export const ROWS = [
     section: "Error Code > REST API > Copy trading",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The lead trader doesn't have any more vacancies for copy traders", "zh": "该带单交易员已无更多跟单空位" },
   },
   {
@@ -9683,6 +10488,7 @@ export const ROWS = [
     section: "Error Code > REST API > Copy trading",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The position doesn't exist. Please try again", "zh": "仓位不存在，请稍后重试" },
   },
   {
@@ -9695,6 +10501,7 @@ export const ROWS = [
     section: "Error Code > REST API > Copy trading",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Closing all positions at market price...", "zh": "市价全平中..." },
   },
   {
@@ -9707,6 +10514,7 @@ export const ROWS = [
     section: "Error Code > REST API > Copy trading",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "As a lead trader, number of {param0} contract per order must be no greater than {param1}", "zh": "作为带单交易员，{param0} 单次下单张数应小于或等于 {param1}" },
   },
   {
@@ -9719,6 +10527,7 @@ export const ROWS = [
     section: "Error Code > REST API > Copy trading",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "High leverage causes current position to exceed the maximum position size limit under this leverage. Adjust the leverage.", "zh": "杠杆倍数过高，当前仓位已超过该杠杆倍数的最大仓位，请重新调整杠杆倍数" },
   },
   {
@@ -9731,6 +10540,7 @@ export const ROWS = [
     section: "Error Code > REST API > Copy trading",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "To switch to One-way mode, lower the number of traders you copy to 1", "zh": "无法切换为买卖模式，请降低跟单人数至1人" },
   },
   {
@@ -9743,6 +10553,7 @@ export const ROWS = [
     section: "Error Code > REST API > Copy trading",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Action not supported for lead traders", "zh": "您当前身份为带单交易员，暂不支持该操作" },
   },
   {
@@ -9755,6 +10566,7 @@ export const ROWS = [
     section: "Error Code > REST API > Copy trading",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Enter a multiplier value that's within the valid range", "zh": "请输入在有效范围内的跟单比例" },
   },
   {
@@ -9767,6 +10579,7 @@ export const ROWS = [
     section: "Error Code > REST API > Copy trading",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "You are not a spot lead trader yet. Complete the application on our website or app first.", "zh": "您还不是现货带单交易员，请先在网页端/移动端完成申请" },
   },
   {
@@ -9779,6 +10592,7 @@ export const ROWS = [
     section: "Error Code > REST API > Copy trading",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "You aren't a contract lead trader yet. Complete the application first.", "zh": "您还不是合约带单交易员，请先完成申请" },
   },
   {
@@ -9791,6 +10605,7 @@ export const ROWS = [
     section: "Error Code > REST API > Copy trading",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Only traders on the allowlist can use copy trading. ND brokers can reach out to BD for help.", "zh": "仅白名单用户支持使用跟单功能，独立经纪商请联系 BD 进行处理" },
   },
   {
@@ -9803,6 +10618,7 @@ export const ROWS = [
     section: "Error Code > REST API > Copy trading",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Spot copy trading isn't supported", "zh": "不支持现货跟单" },
   },
   {
@@ -9815,6 +10631,7 @@ export const ROWS = [
     section: "Error Code > REST API > Copy trading",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Cancellation failed as you aren't copying this trader", "zh": "取消失败，跟单关系不存在" },
   },
   {
@@ -9827,6 +10644,7 @@ export const ROWS = [
     section: "Error Code > REST API > Copy trading",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "You can't copy trades with instId that hasn't been selected by the lead trader", "zh": "存在交易员未带单的产品" },
   },
   {
@@ -9839,6 +10657,7 @@ export const ROWS = [
     section: "Error Code > REST API > Copy trading",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "This contract lead trader doesn't exist", "zh": "该合约交易员不存在" },
   },
   {
@@ -9851,6 +10670,7 @@ export const ROWS = [
     section: "Error Code > REST API > Copy trading",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Maximum total amount (copyTotalAmt) can't be lower than amount per order (copyAmt) when using fixed amount", "zh": "固定金额跟单时，最大跟单金额 (copyTotalAmt) 需要大于等于单笔跟单金额 (copyAmt)" },
   },
   {
@@ -9863,6 +10683,7 @@ export const ROWS = [
     section: "Error Code > REST API > Copy trading",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "You aren't a contract copy trader yet. Start by coping a contract trader.", "zh": "您还不是合约跟单用户，请先开始跟单" },
   },
   {
@@ -9875,6 +10696,7 @@ export const ROWS = [
     section: "Error Code > REST API > Copy trading",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Copying your own trade isn't allowed", "zh": "无法跟自己带的单" },
   },
   {
@@ -9887,6 +10709,7 @@ export const ROWS = [
     section: "Error Code > REST API > Copy trading",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "You can't copy trade as you're applying to become a lead trader", "zh": "操作失败，您正在申请成为交易员，无法跟单" },
   },
   {
@@ -9899,6 +10722,7 @@ export const ROWS = [
     section: "Error Code > REST API > Copy trading",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "You can't copy this lead trader as they've applied to stop leading trades", "zh": "交易员正在退出，当前无法跟单" },
   },
   {
@@ -9911,6 +10735,7 @@ export const ROWS = [
     section: "Error Code > REST API > Copy trading",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "You can't copy this lead trader as they don't have any copy trader vacancies", "zh": "到达跟单人数上限，不允许继续跟单" },
   },
   {
@@ -9923,6 +10748,7 @@ export const ROWS = [
     section: "Error Code > REST API > Copy trading",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Your request to stop copy trading is being processed. Try again later.", "zh": "正在处理您的停止跟单请求，请稍后再试" },
   },
   {
@@ -9935,6 +10761,7 @@ export const ROWS = [
     section: "Error Code > REST API > Copy trading",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "You've already copied this trader", "zh": "您已设置跟单，请勿重复设置" },
   },
   {
@@ -9947,6 +10774,7 @@ export const ROWS = [
     section: "Error Code > REST API > Copy trading",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "You can't modify copy trade settings as you aren't copying this trader", "zh": "跟单关系不存在，请先进行首次设置" },
   },
   {
@@ -9959,6 +10787,7 @@ export const ROWS = [
     section: "Error Code > REST API > Copy trading",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Only ND sub-accounts under ND brokers whose main accounts are on the allowlist support this endpoint. Reach out to BD for help.", "zh": "仅主账号在白名单中的独立经纪商 ND 子账户支持使用该接口，请联系 BD 进行处理" },
   },
   {
@@ -9971,6 +10800,7 @@ export const ROWS = [
     section: "Error Code > REST API > Copy trading",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Your account isn't currently using futures mode", "zh": "当前账户不在合约模式" },
   },
   {
@@ -9983,6 +10813,7 @@ export const ROWS = [
     section: "Error Code > REST API > Copy trading",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "You've reached the monthly limit of {param0} ratio edits", "zh": "超过本月 {param0} 次调整上限" },
   },
   {
@@ -9995,6 +10826,7 @@ export const ROWS = [
     section: "Error Code > REST API > Copy trading",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "You haven't led or copied any trades yet", "zh": "您尚未进行过带单或跟单操作" },
   },
   {
@@ -10007,6 +10839,7 @@ export const ROWS = [
     section: "Error Code > REST API > Copy trading",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "You can't become a futures lead trader when using spot mode", "zh": "当前账户模式为现货模式，无法成为合约带单人" },
   },
   {
@@ -10019,6 +10852,7 @@ export const ROWS = [
     section: "Error Code > REST API > Copy trading",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Profit sharing ratio should be between {param0} and {param1}", "zh": "请使用 {param0}-{param1} 范围内的分润比例" },
   },
   {
@@ -10031,6 +10865,7 @@ export const ROWS = [
     section: "Error Code > REST API > Copy trading",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "You're leading trades but your account is in portfolio margin mode. Switch to futures mode or multiple-currency margin mode and try again.", "zh": "您当前身份为带单交易员。您的账户正处于组合保证金模式，请切换至合约或跨币种模式后重试。" },
   },
   {
@@ -10043,6 +10878,7 @@ export const ROWS = [
     section: "Error Code > REST API > Copy trading",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "This lead trader only supports smart sync mode.", "zh": "该带单交易员未开启自定义跟单模式" },
   },
   {
@@ -10055,6 +10891,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Margin call failed. Position does not exist.", "zh": "追加保证金失败，指定仓位不存在" },
   },
   {
@@ -10067,6 +10904,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Margin adjustment failed for exceeding the max limit.", "zh": "调整保证金超过当前最大可调整数量" },
   },
   {
@@ -10079,6 +10917,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Margin adjustment failed due to pending close order. Please cancel any pending close orders.", "zh": "当前仓位存在平仓挂单，请撤销平仓挂单后进行保证金修改" },
   },
   {
@@ -10091,6 +10930,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Insufficient available margin, add margin or reduce the borrowing amount", "zh": "可用保证金不足，请尝试增加保证金或减少借币数量" },
   },
   {
@@ -10103,6 +10943,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Insufficient equity for borrowing. Keep enough funds to pay interest for at least one day.", "zh": "借币币种权益不足，请至少留有一天的利息" },
   },
   {
@@ -10115,6 +10956,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Use VIP loan first to set the VIP loan priority", "zh": "您当前没有进行尊享借币，无法设置尊享借币优先" },
   },
   {
@@ -10127,6 +10969,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Your borrowing amount exceeds the max limit", "zh": "借币数量超过总额度，不可继续借币" },
   },
   {
@@ -10139,6 +10982,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "You are not eligible for VIP loans", "zh": "当前用户不满足尊享借币条件" },
   },
   {
@@ -10151,6 +10995,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Unable to repay VIP loan due to insufficient borrow limit", "zh": "市场化借币额度不足，VIP还币失败" },
   },
   {
@@ -10163,6 +11008,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Unable to repay an amount that exceeds the borrowed amount", "zh": "还币数量超出已借数量，还币失败" },
   },
   {
@@ -10175,6 +11021,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Your account does not support VIP loan", "zh": "当前账户不支持尊享借币" },
   },
   {
@@ -10187,6 +11034,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Setup cannot continue. An outstanding VIP loan exists.", "zh": "存在尊享借币，无法设置" },
   },
   {
@@ -10199,6 +11047,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "{currency} does not support VIP loans", "zh": "{币种}不支持尊享借币" },
   },
   {
@@ -10211,6 +11060,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Unable to repay. You haven't borrowed any ${ccy} (${ccyPair}) in Quick margin mode.", "zh": "无法还币。在一键借币模式下，您目前没有 ${ccy} 借币（币对：${ccyPair}）" },
   },
   {
@@ -10223,6 +11073,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The current user is not allowed to return the money because the order is not borrowed", "zh": "当前用户该订单不是借币中，不允许还币" },
   },
   {
@@ -10235,6 +11086,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "viploan is upgrade now. Wait for 10 minutes and try again", "zh": "VIP借币功能正在升级中,稍等10分钟之后再次操作" },
   },
   {
@@ -10247,6 +11099,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The current user is not allowed to borrow coins because the currency is in the order in the currency borrowing application.", "zh": "当前用户该币种存在借币申请中的订单，不允许借币" },
   },
   {
@@ -10259,6 +11112,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The number of pending orders that are using VIP loan for a single currency cannot be more than {maxNumber} (orders)", "zh": "您当前币种 VIP 借币中的订单数量不能大于{maxNumber}(单)" },
   },
   {
@@ -10271,6 +11125,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "You can’t repay your loan order because your funds are in use. Make them available for full repayment.", "zh": "由于您的资金已被占用，您暂时无法偿还借贷，请解除占用状态再进行还币" },
   },
   {
@@ -10283,6 +11138,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Holdings limit reached.", "zh": "持仓价值达到持仓限制" },
   },
   {
@@ -10295,6 +11151,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "No passed instIDs are in a live state. Please verify instIDs separately.", "zh": "查询条件中的instId的交易产品当前不是可交易状态，请填写单个instid逐个查询状态详情" },
   },
   {
@@ -10307,6 +11164,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "You can only borrow this crypto if it supports borrowing and borrowing is enabled.", "zh": "只有当借币交易启用且该币种支持借币交易时，您才可以进行借币" },
   },
   {
@@ -10319,6 +11177,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Manual borrowing failed. Your account's free margin is insufficient.", "zh": "无法手动借币，账户可用保证金不足" },
   },
   {
@@ -10331,6 +11190,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Manual borrowing failed. The amount exceeds your borrowing limit.", "zh": "无法手动借币，您输入的数量已超过借币限额" },
   },
   {
@@ -10343,6 +11203,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "You didn't borrow this crypto. No repayment needed.", "zh": "该币种没有负债，无需还币" },
   },
   {
@@ -10355,6 +11216,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Manual borrowing failed. The minimum borrowing limit is {param0}.", "zh": "无法手动借币，您输入的数量应大于或等于最小借币数量 {param0}" },
   },
   {
@@ -10367,6 +11229,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Only the API key of the main account has permission.", "zh": "仅主账户有操作权限" },
   },
   {
@@ -10379,6 +11242,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Each account can create up to 50 API keys", "zh": "每个账户最多可创建 50 个 API key" },
   },
   {
@@ -10391,6 +11255,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "This note name already exists. Enter a unique API key note name", "zh": "此备注名已存在。 请输入唯一的 API key 备注名称" },
   },
   {
@@ -10403,6 +11268,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Each API key can bind up to 20 IP addresses", "zh": "每个 API key 最多可以绑定 20 个 IP 地址" },
   },
   {
@@ -10415,6 +11281,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Sub-accounts don't support withdrawals. Please use your main account for withdrawals.", "zh": "子账户不支持提币功能，请在主账户中进行提币" },
   },
   {
@@ -10427,6 +11294,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The passphrase format is incorrect.", "zh": "passphrase 格式不正确，支持6-32位字母和数字组合 （区分大小写，不支持空格符号）" },
   },
   {
@@ -10439,6 +11307,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "API key doesn't exist.", "zh": "API key 不存在" },
   },
   {
@@ -10451,6 +11320,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The two accounts involved in a transfer must be 2 different sub-accounts under the same main account.", "zh": "转出账户和转入账户必须是同一个母账户下的2个不同的子账户" },
   },
   {
@@ -10463,6 +11333,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The sub account of {param0} is suspended.", "zh": "{0}该子账户被冻结" },
   },
   {
@@ -10475,6 +11346,7 @@ export const ROWS = [
     section: "Error Code > REST API > Public > Trade Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Account does not have permission to reset MMP status", "zh": "用户没有重置做市商保护状态的权限" },
   },
   {
@@ -10487,6 +11359,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Account doesn't have permission to reset market maker protection (MMP) status.", "zh": "用户没有重置做市商保护状态的权限" },
   },
   {
@@ -10499,6 +11372,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Sub-account does not exist", "zh": "子账户不存在" },
   },
   {
@@ -10511,6 +11385,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Unable to set up permissions for ND broker subaccounts. By default, all ND subaccounts can transfer funds out.", "zh": "不支持为独立经纪商子账号设置主动转出权限，所有独立经纪商子账户默认有主动转出权限" },
   },
   {
@@ -10523,6 +11398,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "You are currently not on the custody whitelist. Please contact customer service for assistance.", "zh": "您当前不在托管账户白名单上。请联系客服寻求帮助。" },
   },
   {
@@ -10535,6 +11411,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Please create the Copper custody funding account first.", "zh": "请先创建 Copper 托管资金账户" },
   },
   {
@@ -10547,6 +11424,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Please create the Komainu custody funding account first.", "zh": "请先创建 Komainu 托管资金账户" },
   },
   {
@@ -10559,6 +11437,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "You can’t create a sub-account using the API; please use the app or web." },
   },
   {
@@ -10571,6 +11450,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "You can’t use this function/feature while it's frozen, due to: {freezereason}" },
   },
   {
@@ -10583,6 +11463,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Subaccount name already exists.", "zh": "子账户名称已存在" },
   },
   {
@@ -10595,6 +11476,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Maximum number of subaccounts reached.", "zh": "创建的子账户数量已达到上限" },
   },
   {
@@ -10607,6 +11489,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Only the API key of the main account can access this API.", "zh": "仅母账APIkey有操作此接口的权限" },
   },
   {
@@ -10619,6 +11502,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Failed to delete sub-account. Transfer all sub-account funds to your main account before deleting your sub-account.", "zh": "删除失败，请将子账户中的余额划转到母账户" },
   },
   {
@@ -10631,6 +11515,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Only Broker accounts have permission to access this API.", "zh": "仅Broker账户有操作此接口的权限" },
   },
   {
@@ -10643,6 +11528,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Broker already exists", "zh": "经纪商已经存在" },
   },
   {
@@ -10655,6 +11541,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Broker does not exist", "zh": "经纪商不存在" },
   },
   {
@@ -10667,6 +11554,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Broker unverified", "zh": "经纪商状态是未审核" },
   },
   {
@@ -10679,6 +11567,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Cannot convert time format", "zh": "时间参数格式转换失败" },
   },
   {
@@ -10691,6 +11580,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "No escrow relationship established with the subaccount.", "zh": "当前未与子账户建立托管关系" },
   },
   {
@@ -10703,6 +11593,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Managed subaccount does not support this operation.", "zh": "托管子账户不支持此操作" },
   },
   {
@@ -10715,6 +11606,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The time interval between the Begin Date and End Date cannot be greater than 180 days.", "zh": "起始日期和结束日期的时间间隔不能超过180天。" },
   },
   {
@@ -10727,6 +11619,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The Begin Date cannot be later than the End Date.", "zh": "起始日期不能大于结束日期" },
   },
   {
@@ -10739,6 +11632,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Sub-account created. Account level setup failed.", "zh": "子账户创建成功，账户等级设置失败" },
   },
   {
@@ -10751,6 +11645,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Failed to create sub-account.", "zh": "创建子账户失败" },
   },
   {
@@ -10763,6 +11658,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "This endpoint does not support ND sub accounts. Please use the dedicated endpoint supported for ND brokers.", "zh": "该接口不支持独立经纪商子账户，请使用为独立经纪商提供的专有接口。" },
   },
   {
@@ -10775,6 +11671,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "You're creating a sub-account for a non-existing or incorrect sub-account. Create a sub-account under the ND broker first or use the correct sub-account code.", "zh": "您正在创建独立经纪商 2 级子账号。该 1 级子账号不存在或有误，请先创建 1 级子账号或使用正确的 1 级子账号。" },
   },
   {
@@ -10787,6 +11684,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Couldn't delete the sub-account under the ND broker as the sub-account has one or more sub-accounts, which must be deleted first.", "zh": "独立经纪商 1 级子账号下存在 2 级子账号，请删除 2 级子账号后重试。" },
   },
   {
@@ -10799,6 +11697,7 @@ export const ROWS = [
     section: "Error Code > REST API > Copy trading",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Can't switch account mode as you have fixed loan borrowings.", "zh": "由于您当前有定期借币，无法切换账户模式" },
   },
   {
@@ -10811,6 +11710,7 @@ export const ROWS = [
     section: "Error Code > REST API > Copy trading",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Lead and copy traders can only use spot or futures modes", "zh": "跟单和带单员只能使用现货或合约模式" },
   },
   {
@@ -10823,6 +11723,7 @@ export const ROWS = [
     section: "Error Code > REST API > Copy trading",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Couldn’t switch account modes as you’re currently copying spot trades", "zh": "当前存在现货跟单，暂不可切换" },
   },
   {
@@ -10835,6 +11736,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Your modified spot-in-use amount is insufficient, which may lead to liquidation. Adjust the amount.", "zh": "调整后实际现货对冲占用数量不足，有潜在爆仓风险，请调整现货对冲占用数量" },
   },
   {
@@ -10847,6 +11749,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Disabling spot-derivatives risk offset mode may increase the risk of liquidation. Adjust the size of your positions and ensure your maintenance maintenance margin ratio is safe.", "zh": "关闭现货对冲占用模式可能会增加强制平仓的风险。请调整仓位，使保证金率处于安全状态。" },
   },
   {
@@ -10859,6 +11762,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Switching your offset unit may increase the risk of liquidation. Adjust the size of your positions and ensure your maintenance maintenance margin ratio is safe.", "zh": "切换对冲单位可能会增加强制平仓的风险。请调整仓位，使保证金率处于安全状态。" },
   },
   {
@@ -10871,6 +11775,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Enable spot-derivatives risk offset mode to set your spot-in-use amount.", "zh": "未开启现货对冲占用，无法设置现货对冲数量" },
   },
   {
@@ -10883,6 +11788,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "You can only set a spot-in-use amount for crypto that can be used as margin.", "zh": "不支持为非杠杆币种设置现货对冲占用数量" },
   },
   {
@@ -10895,6 +11801,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "{ccy} isn’t supported as collateral.", "zh": "以下币种不支持开启质押：{ccy}" },
   },
   {
@@ -10907,6 +11814,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "{ccy} and {ccy1} aren’t supported as collateral.", "zh": "以下币种不支持开启质押：{ccy} 和 {ccy1}" },
   },
   {
@@ -10919,6 +11827,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "{ccy}, {ccy1}, and {ccy2} aren’t supported as collateral.", "zh": "以下币种不支持开启质押：{ccy}，{ccy1} 和 {ccy2}" },
   },
   {
@@ -10931,6 +11840,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "{ccy}, {ccy1}, {ccy2}, and {number} other crypto aren’t supported as collateral.", "zh": "以下币种不支持开启质押：{ccy}，{ccy1}，{ccy2} 以及其他 {number} 种" },
   },
   {
@@ -10943,6 +11853,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Failed to apply settings because you must also enable {ccy} to enable {ccy1} as collateral.", "zh": "设置失败，需同时开启 {ccy} 和 {ccy1} 质押" },
   },
   {
@@ -10955,6 +11866,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Failed to apply settings because you must also disable {ccy} to disable {ccy1} as collateral.", "zh": "设置失败，需同时关闭 {ccy} 和 {ccy1} 质押" },
   },
   {
@@ -10967,6 +11879,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Failed to apply settings because you can’t disable {ccy} as collateral.", "zh": "设置失败，无法关闭 {ccy} 质押" },
   },
   {
@@ -10979,6 +11892,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Failed to apply settings because of open orders or positions requiring {ccy} as collateral.", "zh": "设置失败，当前存在质押 {ccy} 为保证金的仓位或挂单" },
   },
   {
@@ -10991,6 +11905,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Failed to apply settings because of open orders or positions requiring {ccy} and {ccy1} as collateral.", "zh": "设置失败，当前存在质押 {ccy} 和 {ccy1} 为保证金的仓位或挂单" },
   },
   {
@@ -11003,6 +11918,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Failed to apply settings because of open orders or positions requiring {ccy}, {ccy1}, and {ccy2} as collateral.", "zh": "设置失败，当前存在质押 {ccy}，{ccy1} 和 {ccy2} 为保证金的仓位或挂单" },
   },
   {
@@ -11015,6 +11931,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Failed to apply settings because of open orders or positions requiring {ccy}, {ccy1}, {ccy2}, and {number} other crypto as collateral.", "zh": "设置失败，当前存在质押 {ccy}，{ccy1},{ccy2} 和其他 {number} 种币种为保证金的仓位或挂单" },
   },
   {
@@ -11027,6 +11944,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Failed to apply settings because you have borrowings in {ccy}.", "zh": "设置失败，当前存在 {ccy} 借币" },
   },
   {
@@ -11039,6 +11957,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Failed to apply settings because you have borrowings in {ccy} and {ccy1}.", "zh": "设置失败，当前存在 {ccy} 和 {ccy1} 借币" },
   },
   {
@@ -11051,6 +11970,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Failed to apply settings because you have borrowings in {ccy}, {ccy1}, and {ccy2}.", "zh": "设置失败，当前存在 {ccy}，{ccy1} 和{ccy2} 借币" },
   },
   {
@@ -11063,6 +11983,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Failed to apply settings because you have borrowings in {ccy}, {ccy1}, {ccy2}, and {number} other crypto.", "zh": "设置失败，当前存在 {ccy}，{ccy1}，{ccy2} 和其他 {number} 种币种借币" },
   },
   {
@@ -11075,6 +11996,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Failed to apply settings. Enable other cryptocurrencies as collateral to meet the position’s margin requirements.", "zh": "设置失败，保证金不足。请增加质押币数量，以达到仓位保证金要求。" },
   },
   {
@@ -11087,6 +12009,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Failed to apply settings because you can’t enable and disable a crypto as collateral at the same time.", "zh": "设置失败，无法同时开启和关闭币种质押。" },
   },
   {
@@ -11099,6 +12022,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Cancel isolated margin TP/SL, trailing, trigger, and chase orders or stop bots before adjusting your leverage.", "zh": "调整杠杆倍数前，请先撤销逐仓止盈止损委托、移动止盈止损委托、计划委托，取消追逐限价委托并停止正在运行的策略" },
   },
   {
@@ -11111,6 +12035,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Cancel cross-margin TP/SL, trailing, trigger, and chase orders or stop bots before adjusting your leverage.", "zh": "调整杠杆倍数前，请先撤销全仓止盈止损委托、移动止盈止损委托、计划委托和追逐限价委托，并停止正在运行的策略" },
   },
   {
@@ -11123,6 +12048,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "You have more than {param0} open orders for this trading pair. Cancel to reduce your orders to {param1} or fewer before adjusting your leverage.", "zh": "当前该交易币对的订单数量超过 {param0} 个，调整杠杆倍数前请先撤销挂单或减少订单数量，订单数量低于或等于 {param1} 个后再进行操作" },
   },
   {
@@ -11135,6 +12061,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Auto-earn currently doesn’t support {param0}.", "zh": "{param0} 不支持自动赚币" },
   },
   {
@@ -11147,6 +12074,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "You can’t modify your minimmum lending APR when Auto-earn is off.", "zh": "关闭自动赚币后，不支持调整最低出借年化" },
   },
   {
@@ -11159,6 +12087,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "You can’t turn off Auto-earn within 24 hours of turning it on. Try again at {param0}.", "zh": "开启自动赚币的 24 小时内，无法进行关闭，请在 {param0} 重试" },
   },
   {
@@ -11171,6 +12100,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "You can’t borrow to transfer or withdraw when Auto-earn is on for this cryptocurrency.", "zh": "该币种开启自动赚币后，不支持借币进行划转或提取" },
   },
   {
@@ -11183,6 +12113,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "You’ve already turned on Auto-earn for {param0}.", "zh": "{param0} 已开启自动赚币" },
   },
   {
@@ -11195,6 +12126,7 @@ export const ROWS = [
     section: "Error Code > REST API > Account",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "You can only use Auto-earn if your trading fee tier is {param0} or higher.", "zh": "当手续费等级等于或高于 {param0} 时，才可以开启自动赚币" },
   },
   {
@@ -11207,6 +12139,7 @@ export const ROWS = [
     section: "Error Code > WebSocket > Public > General Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Invalid timestamp", "zh": "无效的 timestamp" },
   },
   {
@@ -11219,6 +12152,7 @@ export const ROWS = [
     section: "Error Code > WebSocket > Public > General Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Invalid apiKey", "zh": "无效的 apiKey" },
   },
   {
@@ -11231,6 +12165,7 @@ export const ROWS = [
     section: "Error Code > WebSocket > Public > General Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Timestamp request expired", "zh": "请求时间戳过期" },
   },
   {
@@ -11243,6 +12178,7 @@ export const ROWS = [
     section: "Error Code > WebSocket > Public > General Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Invalid sign", "zh": "无效的签名" },
   },
   {
@@ -11255,6 +12191,7 @@ export const ROWS = [
     section: "Error Code > WebSocket > Public > General Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The current WebSocket endpoint does not support subscribing to {0} channels. Please check the WebSocket URL", "zh": "当前服务不支持订阅{0}频道，请检查WebSocket地址" },
   },
   {
@@ -11267,6 +12204,7 @@ export const ROWS = [
     section: "Error Code > WebSocket > Public > General Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Login failure", "zh": "登录失败" },
   },
   {
@@ -11279,6 +12217,7 @@ export const ROWS = [
     section: "Error Code > WebSocket > Public > General Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Please log in", "zh": "用户需要登录" },
   },
   {
@@ -11291,6 +12230,7 @@ export const ROWS = [
     section: "Error Code > WebSocket > Public > General Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Invalid request", "zh": "不合法的请求" },
   },
   {
@@ -11303,6 +12243,7 @@ export const ROWS = [
     section: "Error Code > WebSocket > Public > General Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Invalid args", "zh": "无效的参数 args" },
   },
   {
@@ -11315,6 +12256,7 @@ export const ROWS = [
     section: "Error Code > WebSocket > Public > General Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Requests too frequent", "zh": "用户请求频率过快，超过该接口允许的限额" },
   },
   {
@@ -11327,6 +12269,7 @@ export const ROWS = [
     section: "Error Code > WebSocket > Public > General Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Wrong URL or {0} doesn't exist. Please use the correct URL, channel and parameters referring to API document.", "zh": "错误的 URL 或者 {0} 不存在，请参考 API 文档使用正确的 URL，频道和参数" },
   },
   {
@@ -11339,6 +12282,7 @@ export const ROWS = [
     section: "Error Code > WebSocket > Public > General Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Invalid op: {op}", "zh": "无效的op{0}" },
   },
   {
@@ -11351,6 +12295,7 @@ export const ROWS = [
     section: "Error Code > WebSocket > Public > General Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Bulk login requests too frequent", "zh": "批量登录请求过于频繁" },
   },
   {
@@ -11363,6 +12308,7 @@ export const ROWS = [
     section: "Error Code > WebSocket > Public > General Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Wrong passphrase", "zh": "passphrase不正确" },
   },
   {
@@ -11375,6 +12321,7 @@ export const ROWS = [
     section: "Error Code > WebSocket > Public > General Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Batch login by APIKey and token simultaneously is not supported.", "zh": "不支持APIKey和token同时登录" },
   },
   {
@@ -11387,6 +12334,7 @@ export const ROWS = [
     section: "Error Code > WebSocket > Public > General Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Parameter {0} can not be empty.", "zh": "参数{0}不可为空" },
   },
   {
@@ -11399,6 +12347,7 @@ export const ROWS = [
     section: "Error Code > WebSocket > Public > General Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The current operation is not supported by this URL. Please use the correct WebSocket URL for the operation.", "zh": "当前服务不支持此功能，请检查WebSocket地址" },
   },
   {
@@ -11411,6 +12360,7 @@ export const ROWS = [
     section: "Error Code > WebSocket > Public > General Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Only users who are VIP5 and above in trading fee tier are allowed to subscribe to this channel." },
   },
   {
@@ -11423,6 +12373,7 @@ export const ROWS = [
     section: "Error Code > WebSocket > Public > General Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Only users who are VIP4 and above in trading fee tier are allowed to subscribe to books50-l2-tbt channel." },
   },
   {
@@ -11435,6 +12386,7 @@ export const ROWS = [
     section: "Error Code > WebSocket > Public > General Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The WebSocket endpoint does not allow multiple or repeated logins.", "zh": "WebSocket地址不支持多账户和重复登录" },
   },
   {
@@ -11447,6 +12399,7 @@ export const ROWS = [
     section: "Error Code > WebSocket > Public > General Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "API key doesn't exist.", "zh": "API key 不存在" },
   },
   {
@@ -11459,6 +12412,7 @@ export const ROWS = [
     section: "Error Code > WebSocket > Public > General Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Login failed due to internal error. Please try again later.", "zh": "由于内部错误，登录失败，请稍后重试。" },
   },
   {
@@ -11471,6 +12425,7 @@ export const ROWS = [
     section: "Error Code > WebSocket > Public > General Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Subscription parameter uly is unavailable anymore, please replace uly with instFamily. More details can refer to: https://www.okx.com/help-center/changes-to-v5-api-websocket-subscription-parameter-and-url.", "zh": "订阅参数 uly 已失效，请您尽快将 uly 替换为 instFamily，更多详情可参考: https://www.okx.com/cn/help-center/changes-to-v5-api-websocket-subscription-parameter-and-url." },
   },
   {
@@ -11483,6 +12438,7 @@ export const ROWS = [
     section: "Error Code > WebSocket > Public > General Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "This channel has been migrated to the '/business' URL. Please subscribe using the new URL. More details can refer to: https://www.okx.com/help-center/changes-to-v5-api-websocket-subscription-parameter-and-url.", "zh": "该频道到已经迁移到了 '/business' URL，请使用新的 URL。更多详情可参考：https://www.okx.com/cn/help-center/changes-to-v5-api-websocket-subscription-parameter-and-url." },
   },
   {
@@ -11495,6 +12451,7 @@ export const ROWS = [
     section: "Error Code > WebSocket > Public > General Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "This channel is not supported by \"/business\" URL. Please use \"/private\" URL(for private channels), or \"/public\" URL(for public channels). More details can refer to: https://www.okx.com/help-center/changes-to-v5-api-websocket-subscription-parameter-and-url.", "zh": "\"/business\" URL 不支持该频道. 请使用\"/private\" URL(对于私有频道), 或者\"/public\" URL(对于公有频道)，更多详情可参考：https://www.okx.com/cn/help-center/changes-to-v5-api-websocket-subscription-parameter-and-url." },
   },
   {
@@ -11507,6 +12464,7 @@ export const ROWS = [
     section: "Error Code > WebSocket > Public > General Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Your trading fee tier doesn't meet the requirement to access this channel", "zh": "用户交易费等级不支持访问该频道" },
   },
   {
@@ -11519,6 +12477,7 @@ export const ROWS = [
     section: "Error Code > WebSocket > Public > General Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Subscribe to both {channelName} and books-l2-tbt for {instId} is not allowed. Unsubscribe books-l2-tbt first.", "zh": "不允许为 {instId} 同时订阅 {channelName} 以及 books-l2-tbt。请先取消订阅 books-l2-tbt。" },
   },
   {
@@ -11531,6 +12490,7 @@ export const ROWS = [
     section: "Error Code > WebSocket > Public > General Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Operation {0} failed due to WebSocket internal error. Please try again later.", "zh": "由于 WebSocket 内部错误导致操作 {0} 失败，请稍后再试。" },
   },
   {
@@ -11543,6 +12503,7 @@ export const ROWS = [
     section: "Error Code > WebSocket > Public > General Class",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The connection will soon be closed for a service upgrade. Please reconnect.", "zh": "因服务升级，该连接即将关闭。请重新连接。" },
   },
   {
@@ -11555,6 +12516,7 @@ export const ROWS = [
     section: "Error Code > REST API > Block Trading and Spread Orderbook",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "RFQ does not exist.", "zh": "询价单不存在" },
   },
   {
@@ -11567,6 +12529,7 @@ export const ROWS = [
     section: "Error Code > REST API > Block Trading and Spread Orderbook",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Quote does not exist.", "zh": "报价单不存在" },
   },
   {
@@ -11579,6 +12542,7 @@ export const ROWS = [
     section: "Error Code > REST API > Block Trading and Spread Orderbook",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Block trade does not exist.", "zh": "大宗交易不存在" },
   },
   {
@@ -11591,6 +12555,7 @@ export const ROWS = [
     section: "Error Code > REST API > Block Trading and Spread Orderbook",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Public block trade does not exist.", "zh": "公共的大宗交易不存在" },
   },
   {
@@ -11603,6 +12568,7 @@ export const ROWS = [
     section: "Error Code > REST API > Block Trading and Spread Orderbook",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Invalid instrument {instId}", "zh": "无效的产品ID {instId}" },
   },
   {
@@ -11615,6 +12581,7 @@ export const ROWS = [
     section: "Error Code > REST API > Block Trading and Spread Orderbook",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The number of legs in RFQ cannot exceed maximum value.", "zh": "组合交易的数量不能超过最大值" },
   },
   {
@@ -11627,6 +12594,7 @@ export const ROWS = [
     section: "Error Code > REST API > Block Trading and Spread Orderbook",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Does not meet the minimum asset requirement.", "zh": "不满足最小资产要求" },
   },
   {
@@ -11639,6 +12607,7 @@ export const ROWS = [
     section: "Error Code > REST API > Block Trading and Spread Orderbook",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Underlying index {instFamily} does not exist under instType {instType}.", "zh": "该产品类型 {instFamily} 的标的指数 {instType} 不存在" },
   },
   {
@@ -11651,6 +12620,7 @@ export const ROWS = [
     section: "Error Code > REST API > Block Trading and Spread Orderbook",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Operation failed under MMP status.", "zh": "MMP状态下操作失败。" },
   },
   {
@@ -11663,6 +12633,7 @@ export const ROWS = [
     section: "Error Code > REST API > Block Trading and Spread Orderbook",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Data must have at least 1 valid element.", "zh": "Data数组必须至少含有一个有效元素" },
   },
   {
@@ -11675,6 +12646,7 @@ export const ROWS = [
     section: "Error Code > REST API > Block Trading and Spread Orderbook",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Timestamp parameters need to be in Unix timestamp format in milliseconds.", "zh": "时间戳参数必须是Unix时间戳的毫秒格式" },
   },
   {
@@ -11687,6 +12659,7 @@ export const ROWS = [
     section: "Error Code > REST API > Block Trading and Spread Orderbook",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Duplicate setting for instType {instType}.", "zh": "产品类型 {instType} 存在重复设置" },
   },
   {
@@ -11699,6 +12672,7 @@ export const ROWS = [
     section: "Error Code > REST API > Block Trading and Spread Orderbook",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Duplicate setting for underlying/instId {instId} under the same instType {instType}.", "zh": "同一个instType{instType}下的instFamily/instId{instId} 存在重复设置" },
   },
   {
@@ -11711,6 +12685,7 @@ export const ROWS = [
     section: "Error Code > REST API > Block Trading and Spread Orderbook",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "endTs needs to be bigger than or equal to beginTs.", "zh": "endTs必须大于等于beginTs" },
   },
   {
@@ -11723,6 +12698,7 @@ export const ROWS = [
     section: "Error Code > REST API > Block Trading and Spread Orderbook",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "It's not allowed to have includeAll=True for all the instType.", "zh": "不允许对所有产品类别设置includeAll=True." },
   },
   {
@@ -11735,6 +12711,7 @@ export const ROWS = [
     section: "Error Code > REST API > Block Trading and Spread Orderbook",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "In order to trade this product, you need to complete advanced verification", "zh": "您在完成高级身份认证后才能交易此类产品" },
   },
   {
@@ -11747,6 +12724,7 @@ export const ROWS = [
     section: "Error Code > REST API > Block Trading and Spread Orderbook",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Please specify your instrument settings for at least one instType.", "zh": "交易产品设置中需选择至少一个交易品种" },
   },
   {
@@ -11759,6 +12737,7 @@ export const ROWS = [
     section: "Error Code > REST API > Block Trading and Spread Orderbook",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The {account} doesn’t exist or the position side is incorrect. “To” and “from” accounts must be under the same main account.", "zh": "账号 {account} 不存在或输入有误。仓位转移的两边帐号必须属于同一个主帐号。" },
   },
   {
@@ -11771,6 +12750,7 @@ export const ROWS = [
     section: "Error Code > REST API > Block Trading and Spread Orderbook",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "To move position, please enter a position that’s opposite to your current side and is smaller than or equal to your current size.", "zh": "您输入的仓位数量应小于您当前的持仓量，方向应与您当前的持仓方向相反。" },
   },
   {
@@ -11783,6 +12763,7 @@ export const ROWS = [
     section: "Error Code > REST API > Block Trading and Spread Orderbook",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "{account} has reached the maximum number of position transfers allowed per day.", "zh": "账号 {account} 已达到每日仓位转移次数的上限" },
   },
   {
@@ -11795,6 +12776,7 @@ export const ROWS = [
     section: "Error Code > REST API > Block Trading and Spread Orderbook",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Position does not exist.", "zh": "仓位不存在" },
   },
   {
@@ -11807,6 +12789,7 @@ export const ROWS = [
     section: "Error Code > REST API > Block Trading and Spread Orderbook",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Couldn’t move position. Execution price cannot be determined.", "zh": "未能转移仓位，因为无法确定成交价格" },
   },
   {
@@ -11819,6 +12802,7 @@ export const ROWS = [
     section: "Error Code > REST API > Block Trading and Spread Orderbook",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Moving positions isn't supported in spot mode. Switch to any other account mode and try again.", "zh": "现货模式不支持仓位转移，请切换到其他账户模式后重试" },
   },
   {
@@ -11831,6 +12815,7 @@ export const ROWS = [
     section: "Error Code > REST API > Block Trading and Spread Orderbook",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Moving positions isn't supported in margin trading.", "zh": "杠杆交易暂不支持仓位转移" },
   },
   {
@@ -11843,6 +12828,7 @@ export const ROWS = [
     section: "Error Code > REST API > Block Trading and Spread Orderbook",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Duplicate instruments in legs array.", "zh": "组合交易中的产品ID重复" },
   },
   {
@@ -11855,6 +12841,7 @@ export const ROWS = [
     section: "Error Code > REST API > Block Trading and Spread Orderbook",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Duplicate clRfqId", "zh": "clRfqId重复" },
   },
   {
@@ -11867,6 +12854,7 @@ export const ROWS = [
     section: "Error Code > REST API > Block Trading and Spread Orderbook",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "No counterparties specified", "zh": "未指定对手方" },
   },
   {
@@ -11879,6 +12867,7 @@ export const ROWS = [
     section: "Error Code > REST API > Block Trading and Spread Orderbook",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Invalid counterparty", "zh": "无效的对手方" },
   },
   {
@@ -11891,6 +12880,7 @@ export const ROWS = [
     section: "Error Code > REST API > Block Trading and Spread Orderbook",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The total value of non all-SPOT RFQs should be greater than the min notional value {nonSpotMinNotional}", "zh": "非全现货的RFQ总价值应该大于最小名义值{nonSpotMinNotional}" },
   },
   {
@@ -11903,6 +12893,7 @@ export const ROWS = [
     section: "Error Code > REST API > Block Trading and Spread Orderbook",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The trading amount does not meet the min tradable amount requirement", "zh": "下单数量小于最小交易数量" },
   },
   {
@@ -11915,6 +12906,7 @@ export const ROWS = [
     section: "Error Code > REST API > Block Trading and Spread Orderbook",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The number of counterparties cannot exceed maximum value.", "zh": "对手方的数量不能超过最大值" },
   },
   {
@@ -11927,6 +12919,7 @@ export const ROWS = [
     section: "Error Code > REST API > Block Trading and Spread Orderbook",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The total value of all-spot RFQs should be greater than the min notional value {spotMinNotional}", "zh": "全现货的RFQ总价值应该大于最小名义值{spotMinNotional}" },
   },
   {
@@ -11939,6 +12932,7 @@ export const ROWS = [
     section: "Error Code > REST API > Block Trading and Spread Orderbook",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Counterparties for selected instruments are currently unavailable.", "zh": "所选产品无有效对手方" },
   },
   {
@@ -11951,6 +12945,7 @@ export const ROWS = [
     section: "Error Code > REST API > Block Trading and Spread Orderbook",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The RFQ with {rfqState} status cannot be canceled", "zh": "不能取消处于{rfqState}状态的询价单" },
   },
   {
@@ -11963,6 +12958,7 @@ export const ROWS = [
     section: "Error Code > REST API > Block Trading and Spread Orderbook",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Cancellation failed as rfq count exceeds the limit {rfqLimit}.", "zh": "取消失败，由于询价单数量超过限制数量{rfqLimit}" },
   },
   {
@@ -11975,6 +12971,7 @@ export const ROWS = [
     section: "Error Code > REST API > Block Trading and Spread Orderbook",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Cancellation failed as you do not have any active RFQs.", "zh": "取消失败，由于您没有询价挂单" },
   },
   {
@@ -11987,6 +12984,7 @@ export const ROWS = [
     section: "Error Code > REST API > Block Trading and Spread Orderbook",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Cancellation failed as service is unavailable now, please try again later.", "zh": "取消失败，由于服务暂时不可用，请稍后重试" },
   },
   {
@@ -11999,6 +12997,7 @@ export const ROWS = [
     section: "Error Code > REST API > Block Trading and Spread Orderbook",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Duplicate clQuoteId.", "zh": "clQuoteId重复" },
   },
   {
@@ -12011,6 +13010,7 @@ export const ROWS = [
     section: "Error Code > REST API > Block Trading and Spread Orderbook",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The RFQ with {rfqState} status cannot be quoted.", "zh": "不能对处于{rfqState}状态的询价单报价" },
   },
   {
@@ -12023,6 +13023,7 @@ export const ROWS = [
     section: "Error Code > REST API > Block Trading and Spread Orderbook",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Price should be an integer multiple of the tick size.", "zh": "价格应该是下单价格精度的整数倍" },
   },
   {
@@ -12035,6 +13036,7 @@ export const ROWS = [
     section: "Error Code > REST API > Block Trading and Spread Orderbook",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Bid price cannot be higher than offer price", "zh": "买入价格不能高于报价" },
   },
   {
@@ -12047,6 +13049,7 @@ export const ROWS = [
     section: "Error Code > REST API > Block Trading and Spread Orderbook",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The legs of quote do not match the legs of {rfqId}", "zh": "报价的组合交易没有匹配{rfqId}的组合交易" },
   },
   {
@@ -12059,6 +13062,7 @@ export const ROWS = [
     section: "Error Code > REST API > Block Trading and Spread Orderbook",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Size should be in integral multiples of the lot size.", "zh": "数量应该是下单数量精度的整数倍" },
   },
   {
@@ -12071,6 +13075,7 @@ export const ROWS = [
     section: "Error Code > REST API > Block Trading and Spread Orderbook",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Quote to your own RFQ is not allowed.", "zh": "不允许对自己的询价单报价" },
   },
   {
@@ -12083,6 +13088,7 @@ export const ROWS = [
     section: "Error Code > REST API > Block Trading and Spread Orderbook",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Quote to the same RFQ with the same side is not allowed.", "zh": "不允许对相同询价单进行同一方向的报价" },
   },
   {
@@ -12095,6 +13101,7 @@ export const ROWS = [
     section: "Error Code > REST API > Block Trading and Spread Orderbook",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Quoted price of instId {instId} cannot exceed your preset price limit.", "zh": "instId {instId} 报价不可以超过你预设的价格限制" },
   },
   {
@@ -12107,6 +13114,7 @@ export const ROWS = [
     section: "Error Code > REST API > Block Trading and Spread Orderbook",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The Quote with {quoteState} status cannot be canceled", "zh": "不能取消处于{quoteState}状态的报价单" },
   },
   {
@@ -12119,6 +13127,7 @@ export const ROWS = [
     section: "Error Code > REST API > Block Trading and Spread Orderbook",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Cancellation failed as quote count exceeds the limit {quoteLimit}.", "zh": "取消失败，由于报价单数量超过限制数量{quoteLimit}" },
   },
   {
@@ -12131,6 +13140,7 @@ export const ROWS = [
     section: "Error Code > REST API > Block Trading and Spread Orderbook",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Cancellation failed as you do not have any active Quotes.", "zh": "取消失败，由于您没有报价挂单" },
   },
   {
@@ -12143,6 +13153,7 @@ export const ROWS = [
     section: "Error Code > REST API > Block Trading and Spread Orderbook",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "RFQ {rfqId} is not quoted by {quoteId}", "zh": "询价单{rfqId}没有被{quoteId}报价" },
   },
   {
@@ -12155,6 +13166,7 @@ export const ROWS = [
     section: "Error Code > REST API > Block Trading and Spread Orderbook",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "The legs do not match the legs of {rfqId}", "zh": "组合交易没有匹配{rfqId}的组合交易" },
   },
   {
@@ -12167,6 +13179,7 @@ export const ROWS = [
     section: "Error Code > REST API > Block Trading and Spread Orderbook",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Leg sizes specified are under the minimum block size required by Jupiter.", "zh": "执行腿的价值总和小于大宗交易的最小名义值" },
   },
   {
@@ -12179,6 +13192,7 @@ export const ROWS = [
     section: "Error Code > REST API > Block Trading and Spread Orderbook",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Execution failed as the RFQ status is {rfqState}.", "zh": "执行失败，因为询价单的状态是{rfqState}" },
   },
   {
@@ -12191,6 +13205,7 @@ export const ROWS = [
     section: "Error Code > REST API > Block Trading and Spread Orderbook",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Execution failed as the Quote status is {quoteState}.", "zh": "执行失败，因为报价单的状态是{quoteState}" },
   },
   {
@@ -12203,6 +13218,7 @@ export const ROWS = [
     section: "Error Code > REST API > Block Trading and Spread Orderbook",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Leg sizes specified do not have the same ratios as the whole RFQ.", "zh": "腿的数量比例与原RFQ不一致" },
   },
   {
@@ -12215,6 +13231,7 @@ export const ROWS = [
     section: "Error Code > REST API > Block Trading and Spread Orderbook",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Partial execution was attempted but allowPartialExecution of the RFQ is not enabled.", "zh": "部分执行尝试失败。须设置allowPartialExecution为true" },
   },
   {
@@ -12227,6 +13244,7 @@ export const ROWS = [
     section: "Error Code > REST API > Block Trading and Spread Orderbook",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "No instrument settings available.", "zh": "没有可用的产品设置。" },
   },
   {
@@ -12239,6 +13257,7 @@ export const ROWS = [
     section: "Error Code > REST API > Block Trading and Spread Orderbook",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Execution failed: counterparty error", "zh": "交易执行失败：对手方相关错误" },
   },
   {
@@ -12251,6 +13270,7 @@ export const ROWS = [
     section: "Error Code > REST API > Block Trading and Spread Orderbook",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Execution is being processed", "zh": "正在执行报价" },
   },
   {
@@ -12263,6 +13283,7 @@ export const ROWS = [
     section: "Error Code > REST API > Block Trading and Spread Orderbook",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Trade ID does not exist", "zh": "交易 ID 不存在" },
   },
   {
@@ -12275,6 +13296,7 @@ export const ROWS = [
     section: "Error Code > REST API > Block Trading and Spread Orderbook",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "{sprdId} : unable to place new orders or modify existing orders at the moment", "zh": "{sprdId} : 目前无法下新订单或修改现有订单" },
   },
   {
@@ -12287,6 +13309,7 @@ export const ROWS = [
     section: "Error Code > REST API > Block Trading and Spread Orderbook",
     source: "okx-v5-en",
     deprecated: false,
+    subCode: null,
     translations: { "en": "Invalid price", "zh": "价格无效" },
   },
 ] as const satisfies readonly ErrorCode[];

@@ -25,6 +25,8 @@ export interface ErrorCode {
   readonly source: string;
   /** Struck through in the docs. */
   readonly deprecated: boolean;
+  /** `1000` of a row the docs write `51008_1000`; `code` is what the API returns. */
+  readonly subCode: string | null;
   /** The same row's message in each language of the source's group, its own included. */
   readonly translations: Readonly<Record<string, string>>;
 }

@@ -38,10 +38,17 @@ class ErrorCode:
     section: str
     source: str
     deprecated: bool = False  # struck through in the docs
+    # ``1000`` of a row the docs write ``51008_1000``; ``code`` is what the API returns.
+    sub_code: str | None = None
     # The same row's message in each language of the source's group, its own included.
     translations: Mapping[str, str] = field(
         default_factory=lambda: NO_TRANSLATIONS, compare=False, hash=False
     )
+
+    @property
+    def documented(self) -> str:
+        """The code as the docs write it: ``51008_1000`` for a sub-code row."""
+        return self.code if self.sub_code is None else f"{self.code}_{self.sub_code}"
 
     def format(self, *args: object, **kwargs: object) -> str:
         """The message with its placeholders filled.
@@ -95,16 +102,22 @@ class ResponseError:
 
 
 def first_rows(rows: tuple[ErrorCode, ...]) -> Mapping[str, ErrorCode]:
-    """Code -> its first row in page order, read-only (``variants()`` has them all)."""
+    """Code -> its first row in page order, read-only (``variants()`` has them all). A
+    sub-code row is found under its code and under the code as documented (``51008_1000``)."""
     table: dict[str, ErrorCode] = {}
     for row in rows:
         table.setdefault(row.code, row)
+        if row.sub_code is not None:
+            table.setdefault(row.documented, row)
     return MappingProxyType(table)
 
 
 def all_rows(rows: tuple[ErrorCode, ...]) -> Mapping[str, tuple[ErrorCode, ...]]:
-    """Code -> every row of that code in page order, read-only."""
+    """Code -> every row of that code in page order, read-only; sub-code rows also under
+    the code as documented."""
     table: dict[str, list[ErrorCode]] = {}
     for row in rows:
         table.setdefault(row.code, []).append(row)
+        if row.sub_code is not None:
+            table.setdefault(row.documented, []).append(row)
     return MappingProxyType({code: tuple(found) for code, found in table.items()})
