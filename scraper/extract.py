@@ -12,14 +12,14 @@ from __future__ import annotations
 import gc
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from lxml import etree, html
 
 from . import blocks, columns, plaintext
 from .columns import CODE, HTTP_STATUS, MESSAGE, TITLE
 from .model import ParseWarning, Row, Table
-from .normalize import cell_text, normalize_text
+from .normalize import cell_text, join_lines, normalize_text
 from .rows import LINE_MARK, LXML_LAST_LINE, STRUCK, Collector, line_of, section_of, struck
 from .verdict import SIBLING_BONUS, THRESHOLD, Context, Verdict, judge, out_of_reach
 
@@ -318,8 +318,15 @@ def _read_table(
     width = len(found.header)
     strikes = next(found.block.element.iter(*STRUCK), None) is not None
     parts: list[tuple[str, list[Row]]] = [(section, out.rows)]
-    for tr, cells, texts in found.body:
+    last = len(found.body) - 1
+    for k, (tr, cells, texts) in enumerate(found.body):
         line = line_of(tr, line_offset)
+        if out.rows and _continues(texts, roles.code, out.rows[-1].message, k == last):
+            # A message wrapped onto a line of its own (a pipe table's cell broken in two).
+            previous = out.rows[-1]
+            message = join_lines([previous.message, texts[roles.code]])
+            out.rows[-1] = replace(previous, message=message)
+            continue
         if len(cells) == width and all(c is cells[0] for c in cells):
             # One cell across the table: a label for the rows below it.
             label = texts[0]
@@ -342,6 +349,24 @@ def _read_table(
         out.add(line, values, deprecated=deprecated)
     tables = [Table(name, tuple(found.header), tuple(rows)) for name, rows in parts]
     return [t for t in tables if t.rows] or tables[:1], out.warnings
+
+
+_SENTENCE_END = tuple(".!?。！？…)）")
+
+
+def _continues(texts: list[str], code_column: int, previous: str, last_row: bool) -> bool:
+    """A row whose only text is prose in the code column, right below a row: the previous
+    message went on. It does when the text starts in lower case, or, but on the table's last
+    line (where a page's own note may follow a table), when the previous message ended
+    mid-sentence."""
+    if len(texts) <= code_column or any(t for i, t in enumerate(texts) if i != code_column):
+        return False
+    text = texts[code_column]
+    if not text or columns.is_code(text) or not previous:
+        return False
+    if text[0].islower():
+        return True
+    return not last_row and not previous.rstrip().endswith(_SENTENCE_END)
 
 
 def extract_html(markup: str | bytes, page: str, line_offset: int = 0) -> Extraction:

@@ -23,6 +23,12 @@ _MD_URL = re.compile(r"^\*\*URL:\*\*\s*(\S+)", re.M)
 _MD_TITLE = re.compile(r"\A#\s+(.+)$", re.M)
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n(?:---|\.\.\.)[ \t]*\r?\n", re.S)
 _FRONT_TITLE = re.compile(r"^title:[ \t]*(.+?)[ \t]*$", re.M)
+# The page's address in front matter, as docs sites and mirrors write it.
+_FRONT_URL = re.compile(
+    r"^(?:url|source_url|canonical_url|canonical|original_url)[ \t]*:[ \t]*['\"]?"
+    r"(https?://[^\s'\"]+)['\"]?[ \t]*$",
+    re.M,
+)
 _MD_HEADING = re.compile(r"^#{1,6}[ \t]+\S", re.M)
 _MD_TABLE = re.compile(
     r"^[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)+\|?[ \t]*$|^[ \t]*<table[\s>]",
@@ -147,7 +153,11 @@ def from_text(name: str, content: str) -> Page:
         name.lower().endswith((".md", ".markdown")) and _MD_HEADING.search(content)
     ):
         markup, heading = markdown_html(content)
-        return Page(name, html=markup, text=content, title=heading)
+        front = _FRONT_MATTER.match(content)
+        url = _FRONT_URL.search(front.group(1)) if front is not None else None
+        return Page(
+            name, html=markup, text=content, url=url.group(1) if url else None, title=heading
+        )
     return Page(name, text=content)
 
 
