@@ -73,7 +73,7 @@ bench: $(DEV) ## Measure extraction, memory, offline regen, package and crawl fi
 	$(BIN)/python -m scraper.bench
 
 goldens: $(DEV) ## Rewrite the expected outputs beside the test fixtures
-	$(BIN)/python -m pytest -q tests/test_golden.py --update-goldens
+	$(BIN)/python -m pytest -q tests/test_golden.py tests/test_replay.py --update-goldens
 
 # After changing the dependencies in pyproject.toml: rewrite the locks (needs the network).
 # Universal locks, for every Python from 3.11.0 on and every platform: where a release drops

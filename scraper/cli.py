@@ -381,7 +381,8 @@ def render_command(inputs: tuple[Path, ...], out: Path, sources_path: Path) -> N
         except (ValueError, KeyError, TypeError, PipelineError) as exc:
             fail(f"{path}: not an 'errtables extract --json' document ({exc})")
         tables.extend(
-            CodeTable(declared.get(t.source.id, t.source), t.tables, t.warnings) for t in found
+            CodeTable(declared.get(t.source.id, t.source), t.tables, t.warnings, t.copies)
+            for t in found
         )
     tables.sort(key=lambda t: priority.get(t.source.id, len(priority)))
     tables, _ = join.join(tables)
@@ -565,12 +566,15 @@ def capture(source_id: str, page_name: str, sources_path: Path) -> None:
         fail(str(exc))
     suffix, text = captures.reduce_page(page, source.url)
     target = declared.capture_target(source, suffix)
-    found = pages.from_text(str(target), text).extract()
-    if not found.tables:
+    table = pipeline.code_table(source, pages.from_text(str(target), text))
+    if not table.tables:
         fail(f"{page_name}: {pipeline.no_table_reason(page)}; not stored")
     write.atomic_write(target, text.encode("utf-8"))
-    rows = sum(len(t.rows) for t in found.tables)
-    click.echo(f"{target}: {len(found.tables)} tables, {rows} rows")
+    said = f"{target}: {len(table.tables)} tables, {table.row_count} rows"
+    for language, copies in table.copies:
+        rows = sum(len(t.rows) for t in copies)
+        said += f"; {len(copies)} tables ({rows} rows) in {language}, kept as translations"
+    click.echo(said)
 
 
 @main.command("ccxt")
@@ -678,7 +682,8 @@ def explain(reply: str | None, as_json: bool, sources_path: Path) -> None:
         else:
             how = f"not exact: the closest documented row, score {entry['score']:.2f}"
         status = "" if row["http_status"] is None else f" · HTTP {row['http_status']}"
-        click.echo(f"  {how}; {row['source']} · {row['section']}{status}")
+        documented = "" if row["documented"] == row["code"] else f" · {row['documented']}"
+        click.echo(f"  {how}; {row['source']}{documented} · {row['section']}{status}")
         for locale, message in row["translations"].items():
             click.echo(f"  {locale}: {render.one_line(message)}")
         for name, value in entry["values"].items():
@@ -696,6 +701,9 @@ def _explained(error: Any) -> dict[str, Any]:
         translations = dict(found.translations) or {"": found.message}
         row = {
             "code": found.code,
+            # The code as the docs write it (51008_1001); a package generated before
+            # sub-codes were split has none.
+            "documented": getattr(found, "documented", found.code),
             "source": found.source,
             "section": found.section,
             "http_status": found.http_status,

@@ -15,6 +15,7 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .extract import Extraction, extract_html, extract_text
 
@@ -193,14 +194,29 @@ def markdown_html(content: str) -> tuple[str, str | None]:
         groups[-1].append(token)
     lines = 0
     for group in groups:
-        start = group[0].map[0] if group[0].map else lines
-        if lines < start:
-            out.append("\n" * (start - lines))
-            lines = start
-        piece = md.renderer.render(group, md.options, {})
-        out.append(piece)
-        lines += piece.count("\n")
+        # A pipe table row by row, each on one line: its row's source line.
+        pieces = _rows_of(group) if group[0].type == "table_open" else [group]
+        for k, piece_tokens in enumerate(pieces):
+            start = piece_tokens[0].map[0] if piece_tokens[0].map else lines
+            if lines < start:
+                out.append("\n" * (start - lines))
+                lines = start
+            piece = md.renderer.render(piece_tokens, md.options, {})
+            if len(pieces) > 1:
+                piece = piece.replace("\n", "") + ("\n" if k == len(pieces) - 1 else "")
+            out.append(piece)
+            lines += piece.count("\n")
     return "".join(out), title
+
+
+def _rows_of(tokens: list[Any]) -> list[list[Any]]:
+    """A table's tokens cut before each row, the cut pieces in order (joined, the table)."""
+    pieces: list[list[Any]] = [[]]
+    for token in tokens:
+        if token.type == "tr_open" and pieces[-1]:
+            pieces.append([])
+        pieces[-1].append(token)
+    return pieces
 
 
 def _str_or_none(value: object) -> str | None:

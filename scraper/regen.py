@@ -346,4 +346,17 @@ def tables_from_extract(data: dict[str, Any]) -> list[CodeTable]:
     for entry in data.get("warnings", ()):
         if entry.get("source") in by_id:
             by_id[entry["source"]][2].append(ParseWarning.from_json(entry))
-    return [CodeTable(s, tuple(t), tuple(w)) for s, t, w in by_id.values()]
+    copies: dict[str, dict[str, list[Table]]] = {}
+    for entry in data.get("copies", ()):
+        if entry.get("source") in by_id:
+            languages_of = copies.setdefault(entry["source"], {})
+            languages_of.setdefault(str(entry["language"]), []).append(Table.from_json(entry))
+    return [
+        CodeTable(
+            s,
+            tuple(t),
+            tuple(w),
+            tuple((lang, tuple(c)) for lang, c in sorted(copies.get(s.id, {}).items())),
+        )
+        for s, t, w in by_id.values()
+    ]

@@ -38,7 +38,7 @@ def test_json_report(fake_ccxt: None) -> None:
     report = json.loads(out)
     en = json.loads((ROOT / "generated/json/okx-v5-en.json").read_text(encoding="utf-8"))
     documented = {r["code"] for t in en["tables"] for r in t["rows"]} - {"0"}  # 0 is success
-    assert report["documented"] == len(documented) == 940
+    assert report["documented"] == len(documented) == 1027  # the English page of 2026-08
     assert report["mapped"] == 4 and report["ccxt_codes"] == 5
     assert [s["code"] for s in report["stale"]] == ["59999999"]
     missing = {m["code"]: m for m in report["missing"]}
@@ -51,7 +51,7 @@ def test_python_block_is_valid_and_guesses_nothing_from_messages(fake_ccxt: None
     code, out, err = invoke("ccxt", "--format", "python")
     assert code == 0, err
     entries = ast.parse("{\n" + out + "\n}", mode="eval").body
-    assert isinstance(entries, ast.Dict) and len(entries.keys) == 940 - 4
+    assert isinstance(entries, ast.Dict) and len(entries.keys) == 1027 - 4
     lines = [line for line in out.splitlines() if not line.startswith("#")]
     assert all(
         ": ExchangeError,  # TODO: classify." in line
@@ -69,7 +69,7 @@ def test_python_block_is_valid_and_guesses_nothing_from_messages(fake_ccxt: None
 
 def test_text_and_markdown(fake_ccxt: None) -> None:
     code, out, _ = invoke("ccxt")
-    assert code == 0 and out.startswith("ccxt 0.0-test: maps 4 of the 940 codes okx-v5-en")
+    assert code == 0 and out.startswith("ccxt 0.0-test: maps 4 of the 1027 codes okx-v5-en")
     code, out, _ = invoke("ccxt", "--format", "markdown", "--source", "okx-v5-zh")
     assert code == 0 and "| 59999999 | ExchangeError |" in out
 

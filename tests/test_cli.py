@@ -205,7 +205,7 @@ def test_reduced_capture_extracts_like_the_full_page(path: Path) -> None:
 
 
 V5_PAGES = {
-    "okx-v5-en": "docs-v5-en-error-code.html",
+    "okx-v5-en": "docs-v5-en-zh-error-code-2026-08.md",
     "okx-v5-zh": "docs-v5-zh-error-code.md",
     "okx-v5-broker-en": "docs-v5-broker-en.html",
 }

@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -218,3 +217,13 @@ def test_a_copy_is_set_aside_only_where_the_page_has_its_own_rows() -> None:
     # A section only in another language holds codes of its own: it stays.
     other = lang_table("其他", "仅中文", codes=("7001",))
     assert languages.split("en", [en, other]).own == (en, other)
+
+
+def test_warnings_of_a_pipe_table_name_its_markdown_lines() -> None:
+    code, _, err = invoke("extract", str(NEW_PAGE), "--sources", str(ROOT / "sources.toml"))
+    assert code == 0
+    lines = NEW_PAGE.read_text(encoding="utf-8").splitlines()
+    named = [int(m) for m in re.findall(r"\.md:(\d+): ", err)]
+    assert len(named) == 4
+    assert lines[named[0] - 1].startswith("0 | 200 |")  # code 0 has no message
+    assert lines[named[1] - 1].startswith("Disclaimer: ")  # a note below the table, no row

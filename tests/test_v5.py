@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from scraper import capture, join, page
 from scraper.model import CodeTable, Row, Source, Table
 
-from .conftest import PAGES, ROOT, copy_repo, regen_args
+from .conftest import FIXTURES, PAGES, ROOT, copy_repo, regen_args
 from .test_cli import invoke
 
 GENERATED = ROOT / "generated"
@@ -40,7 +40,7 @@ def rows_in(source: str) -> int:
 
 
 def test_v5_tables_are_generated_with_every_row() -> None:
-    assert rows_in("okx-v5-en") == 1023
+    assert rows_in("okx-v5-en") == 1116  # the English page of 2026-08
     assert rows_in("okx-v5-zh") == 1101
     assert rows_in("okx-v5-broker-en") == 16
 
@@ -55,14 +55,15 @@ def test_the_whole_one_page_docs_reduce_to_the_same_capture() -> None:
     whole = broker.replace("</body>", body + "</body>", 1)
     url = "https://www.okx.com/docs-v5/en/"
     _, reduced = capture.reduce_page(page.from_text("docs-v5-en.html", whole), url)
-    committed = (ROOT / "captures/okx-v5-en.html").read_text(encoding="utf-8")
+    # The capture that page gave, committed until the 2026-08 refresh.
+    committed = (FIXTURES / "replay/okx-v5-en-2025-08.html").read_text(encoding="utf-8")
     # The broker's own table is kept too, ahead of the v5 section; past it, byte for byte.
     assert reduced.endswith(committed.split("\n", 1)[1])
 
 
 def test_variants_keep_every_row_in_page_order(codes: ModuleType) -> None:
     found = codes.variants("51008", source="okx-v5-en")
-    assert len(found) == 13
+    assert len(found) == 16  # 51008_1000 ... 51008_1020
     assert all(r.code == "51008" for r in found)
     page_order = [
         r["message"]
@@ -73,7 +74,7 @@ def test_variants_keep_every_row_in_page_order(codes: ModuleType) -> None:
     assert [r.message for r in found] == page_order
     assert codes.lookup("51008", source="okx-v5-en") is found[0]
     # Without a source: every source in priority order, v5 English first.
-    assert codes.variants("51008")[:13] == found
+    assert codes.variants("51008")[:16] == found
     assert codes.lookup("50014").source == "okx-v5-en"
     assert len(codes.variants("51024", source="okx-v5-en")) == 32
 
@@ -176,22 +177,22 @@ def test_a_change_to_one_variant_is_reported_for_that_variant(tmp_path: Path) ->
     repo = copy_repo(tmp_path / "repo")
     path = repo / "captures/okx-v5-en.html"
     text = path.read_text(encoding="utf-8")
-    old = "Order failed. Insufficient {param0} available in loan pool to borrow."
+    old = "Insufficient {param0} borrowing quota results in an insufficient amount"
     assert text.count(old) == 1
     path.write_text(
-        text.replace(old, "Order failed. Not enough {param0} in the loan pool."), "utf-8"
+        text.replace(old, "Not enough {param0} borrowing quota, so an insufficient amount"), "utf-8"
     )
     code, out, err = invoke(
         "diff", "--offline", "--format", "json", "--sources", str(repo / "sources.toml")
     )
     report = json.loads(out)
     (change,) = [c for c in report["changes"] if c["source"] == "okx-v5-en"]
-    assert change["rule"] == "message-changed" and change["code"] == "51008"
+    assert change["rule"] == "message-changed" and change["code"] == "51008_1006"
     assert change["variant"] is not None and change["variant"] > 1
     assert change["section"] == "Error Code > REST API > Public > Trade Class"
     code, out, err = invoke(*regen_args(repo, "--offline"))
     assert code == 0, err
-    assert "51008 #" in out
+    assert "51008_1006 #" in out
 
 
 # Letters and digits: a value holding a template's own separators ("{0} - {1}" filled with
@@ -217,8 +218,10 @@ def test_every_templated_row_filled_matches_back_to_itself(
         found = codes.match(row.code, row.format(**values), source="okx-v5-en")
         assert found is not None and found.exact, (row.message, values)
         assert found.row.message == row.message
-        if re.search(r"\}\{", row.message):  # placeholders side by side: one split of many
-            assert "".join(found.values.values()) == "".join(values.values())
+        # Placeholders side by side, or apart by words only ("{param0} or {param1}" filled
+        # with "0or" and "0"): one true reading of many. Elsewhere the values come back.
+        if re.search(r"\}[A-Za-z0-9 ]*\{", row.message):
+            assert row.format(**found.values) == row.format(**values)
         else:
             assert dict(found.values) == values
 
@@ -226,7 +229,7 @@ def test_every_templated_row_filled_matches_back_to_itself(
 def test_package_acceptance_with_the_standard_library_alone() -> None:
     script = """
 import okx_error_codes as c
-assert len(c.variants("51008", source="okx-v5-en")) == 13
+assert len(c.variants("51008", source="okx-v5-en")) == 16
 m = c.match("51008", "Order failed. Insufficient USDT balance in account", source="okx-v5-en")
 assert m.row.message == "Order failed. Insufficient {param0} balance in account"
 assert dict(m.values) == {"param0": "USDT"}
@@ -249,3 +252,37 @@ print("ok")
         check=False,
     )
     assert result.stdout.strip() == "ok", result.stderr
+
+
+def test_the_api_code_answers_the_sub_code_rows(codes: ModuleType) -> None:
+    """OKX replies carry sCode 51008; the docs write 51008_1000 ... 51008_1020."""
+    en = codes.variants("51008", source="okx-v5-en")
+    assert [r.sub_code for r in en][:3] == ["1000", "1001", "1002"]
+    assert all(r.code == "51008" and "zh" in r.translations for r in en)
+    assert codes.lookup("51008") is en[0]
+    (row,) = codes.variants("51008_1001", source="okx-v5-en")
+    assert codes.lookup("51008_1001") is row and row.documented == "51008_1001"
+    assert row.translations["zh"] == "委托失败，账户 {param0} 可用保证金不足"
+    zh = codes.variants("51008", source="okx-v5-zh")
+    assert codes.lookup("51008", source="okx-v5-zh") is zh[0] and zh[0].sub_code == "1000"
+    # Without a source: the English rows, then the Chinese ones.
+    assert codes.variants("51008") == en + zh
+    found = codes.match("51008", "委托失败，账户 USDT 可用保证金不足", source="okx-v5-zh")
+    assert found.exact and found.row.documented == "51008_1001"
+
+    chinese = {
+        "code": "1",
+        "msg": "",
+        "data": [{"sCode": "51008", "sMsg": "委托失败，账户 USDT 可用保证金不足"}],
+    }
+    found = codes.from_response(chinese)
+    assert (found.row.source, found.row.documented) == ("okx-v5-zh", "51008_1001")
+    assert found.exact and dict(found.values) == {"param0": "USDT"}
+    english = {
+        "code": "1",
+        "msg": "",
+        "data": [{"sCode": "51008", "sMsg": "Order failed. Insufficient USDT margin in account "}],
+    }
+    found = codes.from_response(english)
+    assert (found.row.source, found.row.documented) == ("okx-v5-en", "51008_1001")
+    assert found.exact and dict(found.values) == {"param0": "USDT"}

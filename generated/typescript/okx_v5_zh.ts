@@ -1038,7 +1038,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: null,
-    translations: { "zh": "该币种在伊斯兰子账户不可用" },
+    translations: { "en": "The token is restricted in Islamic sub-account", "zh": "该币种在伊斯兰子账户不可用" },
   },
   {
     code: "50076",
@@ -1051,7 +1051,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: null,
-    translations: { "zh": "起始日期和结束日期的时间间隔不能超过{param0}天" },
+    translations: { "en": "The time interval between the start date and end date cannot exceed {param0} days", "zh": "起始日期和结束日期的时间间隔不能超过{param0}天" },
   },
   {
     code: "50077",
@@ -1064,7 +1064,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: null,
-    translations: { "zh": "起始日期和结束日期的时间间隔不能超过{param0}月" },
+    translations: { "en": "The time interval between the start date and end date cannot exceed {param0} months", "zh": "起始日期和结束日期的时间间隔不能超过{param0}月" },
   },
   {
     code: "50100",
@@ -1376,7 +1376,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: null,
-    translations: { "en": "Instrument ID or Spread ID doesn't exist.", "zh": "Instrument ID、Instrument ID code 或 Spread ID 不存在" },
+    translations: { "en": "Instrument ID, Instrument ID code or Spread ID doesn't exist.", "zh": "Instrument ID、Instrument ID code 或 Spread ID 不存在" },
   },
   {
     code: "51002",
@@ -1415,7 +1415,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: "1101",
-    translations: { "zh": "下单失败，您在{instId} 逐仓的开平仓模式下，当前下单张数、同方向持有仓位以及同方向挂单张数之和，不能超过当前杠杆倍数允许的持仓上限{tierLimitQuantity}(张)，请调低杠杆或者使用新的子账户重新下单(当前杠杆：{leverage}×，当前下单张数：{size}张，同方向持有仓位：{posNumber}张，同方向挂单张数：{pendingNumber}张)。" },
+    translations: { "en": "Order failed. For isolated long/short mode of {param0}, the sum of current order size, position quantity in the same direction, and pending orders in the same direction can’t be more than {param1}(contracts) which is the maximum position amount under current leverage. Please lower the leverage or use a new sub-account to place the order again (current leverage: {param2}×, current order size: {param3} contracts, position quantity in the same direction: {param4} contracts, pending orders in the same direction: {param5} contracts).", "zh": "下单失败，您在{instId} 逐仓的开平仓模式下，当前下单张数、同方向持有仓位以及同方向挂单张数之和，不能超过当前杠杆倍数允许的持仓上限{tierLimitQuantity}(张)，请调低杠杆或者使用新的子账户重新下单(当前杠杆：{leverage}×，当前下单张数：{size}张，同方向持有仓位：{posNumber}张，同方向挂单张数：{pendingNumber}张)。" },
   },
   {
     code: "51004",
@@ -1428,7 +1428,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: "1102",
-    translations: { "zh": "下单失败，您在{instId}全仓的开平仓模式下，当前下单张数、多空持有仓位以及多空挂单张数之和，不能超过当前杠杆倍数允许的持仓上限{tierLimitQuantity}(张)，请调低杠杆或者使用新的子账户重新下单(当前杠杆：{leverage}×，当前下单张数：{size}张，多空持有仓位{posLongShortNumber}张，多空挂单张数：{pendingLongShortNumber}张)。" },
+    translations: { "en": "Order failed. For cross long/short mode of {param0}, the sum of current order size, position quantity in the long and short directions, and pending orders in the long and short directions can’t be more than {param1}(contracts) which is the maximum position amount under current leverage. Please lower the leverage or use a new sub-account to place the order again (current leverage: {param2}×, current order size: {param3} contracts, position quantity in the long and short directions: {param4} contracts, pending orders in the long and short directions: {param5} contracts).", "zh": "下单失败，您在{instId}全仓的开平仓模式下，当前下单张数、多空持有仓位以及多空挂单张数之和，不能超过当前杠杆倍数允许的持仓上限{tierLimitQuantity}(张)，请调低杠杆或者使用新的子账户重新下单(当前杠杆：{leverage}×，当前下单张数：{size}张，多空持有仓位{posLongShortNumber}张，多空挂单张数：{pendingLongShortNumber}张)。" },
   },
   {
     code: "51004",
@@ -1441,7 +1441,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: "1103",
-    translations: { "zh": "下单失败，您在{businessType}和交易品种{instFamily}的全仓开平仓模式下，当前下单张数、当前合约多空持有仓位、当前合约多空挂单张数以及其他合约占用额度之和，不能超过当前杠杆倍数允许的持仓上限{tierLimitQuantity}(张)，请调低杠杆或者使用新的子账户重新下单(当前杠杆：{leverage}×，当前下单张数：{size}张，当前合约多空持有仓位：{posLongShortNumber}张，当前合约多空挂单张数：{pendingLongShortNumber}张，其他合约占用额度：{otherQuote}张)。" },
+    translations: { "en": "Order failed. For cross buy/sell mode of {param0} and instFamily {param1}, the sum of current order size, current instId position quantity in the long and short directions, current instId pending orders in the long and short directions, and other contracts of the same instFamily can’t be more than {param2}(contracts) which is the maximum position amount under current leverage. Please lower the leverage or use a new sub-account to place the order again (current leverage: {param3}×, current order size: {param4} contracts, current instId position quantity in the long and short directions: {param5} contracts, current instId pending orders in the long and short directions: {param6} contracts, other contracts of the same instFamily: {param7} contracts).", "zh": "下单失败，您在{businessType}和交易品种{instFamily}的全仓开平仓模式下，当前下单张数、当前合约多空持有仓位、当前合约多空挂单张数以及其他合约占用额度之和，不能超过当前杠杆倍数允许的持仓上限{tierLimitQuantity}(张)，请调低杠杆或者使用新的子账户重新下单(当前杠杆：{leverage}×，当前下单张数：{size}张，当前合约多空持有仓位：{posLongShortNumber}张，当前合约多空挂单张数：{pendingLongShortNumber}张，其他合约占用额度：{otherQuote}张)。" },
   },
   {
     code: "51004",
@@ -1454,7 +1454,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: "1104",
-    translations: { "zh": "下单失败，您在{instId}的买卖模式下，当前买入张数、持有仓位、以及买入挂单张数之和，不能超过当前杠杆倍数允许的持仓上限{tierLimitQuantity}(张)，请调低杠杆或者使用新的子账户重新下单(当前杠杆：{leverage}×，当前买入张数：{size}张，持有仓位：{posNumber}张，买入挂单张数：{pendingNumber}张)。" },
+    translations: { "en": "Order failed. For buy/sell mode of {param0}, the sum of current buy order size, position quantity, and pending buy orders can’t be more than {param1}(contracts) which is the maximum position amount under current leverage. Please lower the leverage or use a new sub-account to place the order again (current leverage: {param2}×, current buy order size: {param3} contracts, position quantity: {param4} contracts, pending buy orders: {param5} contracts).", "zh": "下单失败，您在{instId}的买卖模式下，当前买入张数、持有仓位、以及买入挂单张数之和，不能超过当前杠杆倍数允许的持仓上限{tierLimitQuantity}(张)，请调低杠杆或者使用新的子账户重新下单(当前杠杆：{leverage}×，当前买入张数：{size}张，持有仓位：{posNumber}张，买入挂单张数：{pendingNumber}张)。" },
   },
   {
     code: "51004",
@@ -1467,7 +1467,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: "1105",
-    translations: { "zh": "下单失败，您在{instId}的买卖模式下，当前卖出张数、持有仓位以及卖出挂单张数之和，不能超过当前杠杆倍数允许的持仓上限{tierLimitQuantity}(张)，请调低杠杆或者使用新的子账户重新下单(当前杠杆：{leverage}×，当前卖出张数：{size}张，持有仓位：{posNumber}张，卖出挂单张数：{pendingNumber}张)。" },
+    translations: { "en": "Order failed. For buy/sell mode of {param0}, the sum of current sell order size, position quantity, and pending sell orders can’t be more than {param1}(contracts) which is the maximum position amount under current leverage. Please lower the leverage or use a new sub-account to place the order again (current leverage: {param2}×, current sell order size: {param3} contracts, position quantity: {param4} contracts, pending sell orders: {param5} contracts).", "zh": "下单失败，您在{instId}的买卖模式下，当前卖出张数、持有仓位以及卖出挂单张数之和，不能超过当前杠杆倍数允许的持仓上限{tierLimitQuantity}(张)，请调低杠杆或者使用新的子账户重新下单(当前杠杆：{leverage}×，当前卖出张数：{size}张，持有仓位：{posNumber}张，卖出挂单张数：{pendingNumber}张)。" },
   },
   {
     code: "51004",
@@ -1480,7 +1480,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: "1106",
-    translations: { "zh": "下单失败，您在{businessType}和交易品种{instFamily}的全仓买卖模式下，当前买入张数、当前合约持有仓位、当前合约买入挂单张数以及其他合约占用额度之和，不能超过当前杠杆倍数允许的持仓上限{tierLimitQuantity}(张)，请调低杠杆或者使用新的子账户重新下单(当前杠杆：{leverage}×，当前买入张数：{size}张，当前合约持有仓位：{posNumber}张，当前合约买入挂单张数：{pendingNumber}张，其他合约占用额度：{otherQuota}张)。" },
+    translations: { "en": "Order failed. For cross buy/sell mode of {param0} and instFamily {param1}, the sum of current buy order size, current instId position quantity, current instId pending buy orders, and other contracts of the same instFamily can’t be more than {param2}(contracts) which is the maximum position amount under current leverage. Please lower the leverage or use a new sub-account to place the order again (current leverage: {param3}×, current buy order size: {param4} contracts, current instId position quantity: {param5} contracts, current instId pending buy orders: {param6} contracts, other contracts of the same instFamily: {param7} contracts).", "zh": "下单失败，您在{businessType}和交易品种{instFamily}的全仓买卖模式下，当前买入张数、当前合约持有仓位、当前合约买入挂单张数以及其他合约占用额度之和，不能超过当前杠杆倍数允许的持仓上限{tierLimitQuantity}(张)，请调低杠杆或者使用新的子账户重新下单(当前杠杆：{leverage}×，当前买入张数：{size}张，当前合约持有仓位：{posNumber}张，当前合约买入挂单张数：{pendingNumber}张，其他合约占用额度：{otherQuota}张)。" },
   },
   {
     code: "51004",
@@ -1493,7 +1493,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: "1107",
-    translations: { "zh": "下单失败，您在{businessType}和交易品种{instFamily}的全仓买卖模式下，当前卖出张数、当前合约持有仓位、当前合约卖出挂单张数以及其他合约占用额度之和，不能超过当前杠杆倍数允许的持仓上限{tierLimitQuantity}(张)，请调低杠杆或者使用新的子账户重新下单(当前杠杆：{leverage}×，当前卖出张数：{size}张，当前合约持有仓位：{posNumber}张，当前合约卖出挂单张数：{pendingNumber}张，其他合约占用额度：{otherQuota}张)。" },
+    translations: { "en": "Order failed. For cross buy/sell mode of {param0} and instFamily {param1}, the sum of current sell order size, current instId position quantity, current instId pending sell orders, and other contracts of the same instFamily can’t be more than {param2}(contracts) which is the maximum position amount under current leverage. Please lower the leverage or use a new sub-account to place the order again (current leverage: {param3}×, current sell order size: {param4} contracts, current instId position quantity: {param5} contracts, current instId pending sell orders: {param6} contracts, other contracts of the same instFamily: {param7} contracts).", "zh": "下单失败，您在{businessType}和交易品种{instFamily}的全仓买卖模式下，当前卖出张数、当前合约持有仓位、当前合约卖出挂单张数以及其他合约占用额度之和，不能超过当前杠杆倍数允许的持仓上限{tierLimitQuantity}(张)，请调低杠杆或者使用新的子账户重新下单(当前杠杆：{leverage}×，当前卖出张数：{size}张，当前合约持有仓位：{posNumber}张，当前合约卖出挂单张数：{pendingNumber}张，其他合约占用额度：{otherQuota}张)。" },
   },
   {
     code: "51004",
@@ -1506,7 +1506,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: "1111",
-    translations: { "zh": "修改订单失败，您在{instId} 逐仓的开平仓模式下，当前改单新增张数、同方向持有仓位以及同方向挂单张数之和，不能超过当前杠杆倍数允许的持仓上限{tierLimitQuantity}(张)，请调低杠杆或者使用新的子账户重新下单(当前杠杆：{leverage}×，当前改单新增张数：{size}张，同方向持有仓位：{posNumber}张，同方向挂单张数：{pendingNumber}张)。" },
+    translations: { "en": "Order amendment failed. For isolated long/short mode of {param0}, the sum of increment order size by amendment, position quantity in the same direction, and pending orders in the same direction can’t be more than {param1}(contracts) which is the maximum position amount under current leverage. Please lower the leverage or use a new sub-account to place the order again (current leverage: {param2}×, increment order size by amendment: {param3} contracts, position quantity in the same direction: {param4} contracts, pending orders in the same direction: {param5} contracts).", "zh": "修改订单失败，您在{instId} 逐仓的开平仓模式下，当前改单新增张数、同方向持有仓位以及同方向挂单张数之和，不能超过当前杠杆倍数允许的持仓上限{tierLimitQuantity}(张)，请调低杠杆或者使用新的子账户重新下单(当前杠杆：{leverage}×，当前改单新增张数：{size}张，同方向持有仓位：{posNumber}张，同方向挂单张数：{pendingNumber}张)。" },
   },
   {
     code: "51004",
@@ -1519,7 +1519,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: "1112",
-    translations: { "zh": "修改订单失败，您在{instId}全仓的开平仓模式下，当前改单新增张数、多空持有仓位以及多空挂单张数之和，不能超过当前杠杆倍数允许的持仓上限{tierLimitQuantity}(张)，请调低杠杆或者使用新的子账户重新下单(当前杠杆：{leverage}×，当前改单新增张数：{size}张，多空持有仓位{posLongShortNumber}张，多空挂单张数：{pendingLongShortNumber}张)。" },
+    translations: { "en": "Order amendment failed. For cross long/short mode of {param0}, the sum of increment order size by amendment, position quantity in the long and short directions, and pending orders in the long and short directions can’t be more than {param1}(contracts) which is the maximum position amount under current leverage. Please lower the leverage or use a new sub-account to place the order again (current leverage: {param2}×, increment order size by amendment: {param3} contracts, position quantity in the long and short directions: {param4} contracts, pending orders in the same direction: {param5} contracts).", "zh": "修改订单失败，您在{instId}全仓的开平仓模式下，当前改单新增张数、多空持有仓位以及多空挂单张数之和，不能超过当前杠杆倍数允许的持仓上限{tierLimitQuantity}(张)，请调低杠杆或者使用新的子账户重新下单(当前杠杆：{leverage}×，当前改单新增张数：{size}张，多空持有仓位{posLongShortNumber}张，多空挂单张数：{pendingLongShortNumber}张)。" },
   },
   {
     code: "51004",
@@ -1532,7 +1532,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: "1113",
-    translations: { "zh": "修改订单失败，您在{businessType}和交易品种{instFamily}的全仓开平仓模式下，当前改单新增张数、当前合约多空持有仓位、当前合约多空挂单张数以及其他合约占用额度之和，不能超过当前杠杆倍数允许的持仓上限{tierLimitQuantity}(张)，请调低杠杆或者使用新的子账户重新下单(当前杠杆：{leverage}×，当前改单新增张数：{size}张，当前合约多空持有仓位：{posLongShortNumber}张，当前合约多空挂单张数：{pendingLongShortNumber}张，其他合约占用额度：{otherQuote}张)。" },
+    translations: { "en": "Order amendment failed. For cross buy/sell mode of {param0} and instFamily {param1}, the sum of increment order size by amendment, current instId position quantity in the long and short directions, current instId pending orders in the long and short directions, and other contracts of the same instFamily can’t be more than {param2}(contracts) which is the maximum position amount under current leverage. Please lower the leverage or use a new sub-account to place the order again (current leverage: {param3}×, increment order size by amendment: {param4} contracts, current instId position quantity in the long and short directions: {param5} contracts, current instId pending orders in the long and short directions: {param6} contracts, other contracts of the same instFamily: {param7} contracts).", "zh": "修改订单失败，您在{businessType}和交易品种{instFamily}的全仓开平仓模式下，当前改单新增张数、当前合约多空持有仓位、当前合约多空挂单张数以及其他合约占用额度之和，不能超过当前杠杆倍数允许的持仓上限{tierLimitQuantity}(张)，请调低杠杆或者使用新的子账户重新下单(当前杠杆：{leverage}×，当前改单新增张数：{size}张，当前合约多空持有仓位：{posLongShortNumber}张，当前合约多空挂单张数：{pendingLongShortNumber}张，其他合约占用额度：{otherQuote}张)。" },
   },
   {
     code: "51004",
@@ -1545,7 +1545,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: "1114",
-    translations: { "zh": "修改订单失败，您在{instId}的买卖模式下，修改当前买单新增张数、持有仓位、以及买入挂单张数之和，不能超过当前杠杆倍数允许的持仓上限{tierLimitQuantity}(张)，请调低杠杆或者使用新的子账户重新下单(当前杠杆：{leverage}×，修改当前买单新增张数：{size}张，持有仓位：{posNumber}张，买入挂单张数：{pendingNumber}张)。" },
+    translations: { "en": "Order amendment failed. For buy/sell mode of {param0}, the sum of increment order size by amending current buy order, position quantity, and pending buy orders can’t be more than {param1}(contracts) which is the maximum position amount under current leverage. Please lower the leverage or use a new sub-account to place the order again (current leverage: {param2}×, increment order size by amending current buy order: {param3} contracts, position quantity: {param4} contracts, pending buy orders: {param5} contracts).", "zh": "修改订单失败，您在{instId}的买卖模式下，修改当前买单新增张数、持有仓位、以及买入挂单张数之和，不能超过当前杠杆倍数允许的持仓上限{tierLimitQuantity}(张)，请调低杠杆或者使用新的子账户重新下单(当前杠杆：{leverage}×，修改当前买单新增张数：{size}张，持有仓位：{posNumber}张，买入挂单张数：{pendingNumber}张)。" },
   },
   {
     code: "51004",
@@ -1558,7 +1558,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: "1115",
-    translations: { "zh": "修改订单失败，您在{instId}的买卖模式下，修改当前卖单新增张数、持有仓位以及卖出挂单张数之和，不能超过当前杠杆倍数允许的持仓上限{tierLimitQuantity}(张)，请调低杠杆或者使用新的子账户重新下单(当前杠杆：{leverage}×，修改当前卖单新增张数：{size}张，持有仓位：{posNumber}张，卖出挂单张数：{pendingNumber}张)。" },
+    translations: { "en": "Order amendment failed. For buy/sell mode of {param0}, the sum of increment order size by amending current sell order, position quantity, and pending sell orders can’t be more than {param1}(contracts) which is the maximum position amount under current leverage. Please lower the leverage or use a new sub-account to place the order again (current leverage: {param2}×, increment order size by amending current sell order: {param3} contracts, position quantity: {param4} contracts, pending sell orders: {param5} contracts).", "zh": "修改订单失败，您在{instId}的买卖模式下，修改当前卖单新增张数、持有仓位以及卖出挂单张数之和，不能超过当前杠杆倍数允许的持仓上限{tierLimitQuantity}(张)，请调低杠杆或者使用新的子账户重新下单(当前杠杆：{leverage}×，修改当前卖单新增张数：{size}张，持有仓位：{posNumber}张，卖出挂单张数：{pendingNumber}张)。" },
   },
   {
     code: "51004",
@@ -1571,7 +1571,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: "1116",
-    translations: { "zh": "修改订单失败，您在{businessType}和交易品种{instFamily}的全仓买卖模式下，修改当前买单新增张数、当前合约持有仓位、当前合约买入挂单张数以及其他合约占用额度之和，不能超过当前杠杆倍数允许的持仓上限{tierLimitQuantity}(张)，请调低杠杆或者使用新的子账户重新下单(当前杠杆：{leverage}×，修改当前买单新增张数：{size}张，当前合约持有仓位：{posNumber}张，当前合约买入挂单张数：{pendingNumber}张，其他合约占用额度：{otherQuota}张)。" },
+    translations: { "en": "Order amendment failed. For cross buy/sell mode of {param0} and instFamily {param1}, the sum of increment order size by amending current buy order, current instId position quantity, current instId pending buy orders, and other contracts of the same instFamily can’t be more than {param2}(contracts) which is the maximum position amount under current leverage. Please lower the leverage or use a new sub-account to place the order again (current leverage: {param3}×, increment order size by amending current buy order: {param4} contracts, current instId position quantity: {param5} contracts, current instId pending buy orders: {param6} contracts, other contracts of the same instFamily: {param7} contracts).", "zh": "修改订单失败，您在{businessType}和交易品种{instFamily}的全仓买卖模式下，修改当前买单新增张数、当前合约持有仓位、当前合约买入挂单张数以及其他合约占用额度之和，不能超过当前杠杆倍数允许的持仓上限{tierLimitQuantity}(张)，请调低杠杆或者使用新的子账户重新下单(当前杠杆：{leverage}×，修改当前买单新增张数：{size}张，当前合约持有仓位：{posNumber}张，当前合约买入挂单张数：{pendingNumber}张，其他合约占用额度：{otherQuota}张)。" },
   },
   {
     code: "51004",
@@ -1584,7 +1584,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: "1117",
-    translations: { "zh": "修改订单失败，您在{businessType}和交易品种{instFamily}的全仓买卖模式下，修改当前卖单新增张数、当前合约持有仓位、当前合约卖出挂单张数以及其他合约占用额度之和，不能超过当前杠杆倍数允许的持仓上限{tierLimitQuantity}(张)，请调低杠杆或者使用新的子账户重新下单(当前杠杆：{leverage}×，修改当前卖单新增张数：{size}张，当前合约持有仓位：{posNumber}张，当前合约卖出挂单张数：{pendingNumber}张，其他合约占用额度：{otherQuota}张)。" },
+    translations: { "en": "Order amendment failed. For cross buy/sell mode of {param0} and instFamily {param1}, the sum of increment order size by amending current sell order, current instId position quantity, current instId pending sell orders, and other contracts of the same instFamily can’t be more than {param2}(contracts) which is the maximum position amount under current leverage. Please lower the leverage or use a new sub-account to place the order again (current leverage: {param3}×, increment order size by amending current sell order: {param4} contracts, current instId position quantity: {param5} contracts, current instId pending sell orders: {param6} contracts, other contracts of the same instFamily: {param7} contracts).", "zh": "修改订单失败，您在{businessType}和交易品种{instFamily}的全仓买卖模式下，修改当前卖单新增张数、当前合约持有仓位、当前合约卖出挂单张数以及其他合约占用额度之和，不能超过当前杠杆倍数允许的持仓上限{tierLimitQuantity}(张)，请调低杠杆或者使用新的子账户重新下单(当前杠杆：{leverage}×，修改当前卖单新增张数：{size}张，当前合约持有仓位：{posNumber}张，当前合约卖出挂单张数：{pendingNumber}张，其他合约占用额度：{otherQuota}张)。" },
   },
   {
     code: "51005",
@@ -1636,7 +1636,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: "1000",
-    translations: { "zh": "委托失败，{param0} 可用余额不足，该委托会产生借币，当前账户可用保证金过低无法借币" },
+    translations: { "en": "Order failed. Insufficient {param0} balance in account", "zh": "委托失败，{param0} 可用余额不足，该委托会产生借币，当前账户可用保证金过低无法借币" },
   },
   {
     code: "51008",
@@ -1649,7 +1649,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: "1001",
-    translations: { "zh": "委托失败，账户 {param0} 可用保证金不足" },
+    translations: { "en": "Order failed. Insufficient {param0} margin in account", "zh": "委托失败，账户 {param0} 可用保证金不足" },
   },
   {
     code: "51008",
@@ -1662,7 +1662,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: "1002",
-    translations: { "zh": "委托失败，请先增加可用保证金，再进行借币交易" },
+    translations: { "en": "Order failed. Insufficient {param0} balance in account, and Auto Borrow is not enabled", "zh": "委托失败，请先增加可用保证金，再进行借币交易" },
   },
   {
     code: "51008",
@@ -1675,7 +1675,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: "1003",
-    translations: { "zh": "委托失败，账户 {param0} 可用保证金不足，且未开启自动借币（PM模式也可以尝试IOC订单降低风险）" },
+    translations: { "en": "Order failed. Insufficient {param0} margin in account and auto-borrow is not enabled (Portfolio margin mode can try IOC orders to lower the risks)", "zh": "委托失败，账户 {param0} 可用保证金不足，且未开启自动借币（PM模式也可以尝试IOC订单降低风险）" },
   },
   {
     code: "51008",
@@ -1688,7 +1688,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: "1004",
-    translations: { "zh": "{param0} 可用不足。借币数量超过档位限制，请尝试降低杠杆倍数。限价挂单以及当前下单需借 {param1}，剩余额度 {param2}，限额 {param3}，已用额度 {param4}。" },
+    translations: { "en": "Insufficient {param0} available as your borrowing amount exceeds tier limit. Lower leverage appropriately. New and pending limit orders need borrowings {param1}, remaining quota {param2}, total limit {param3}, in use {param4}.", "zh": "{param0} 可用不足。借币数量超过档位限制，请尝试降低杠杆倍数。限价挂单以及当前下单需借 {param1}，剩余额度 {param2}，限额 {param3}，已用额度 {param4}。" },
   },
   {
     code: "51008",
@@ -1701,7 +1701,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: "1005",
-    translations: { "zh": "委托失败，因为 {param0} 剩余的限额 (主账户限额 + 当前账户锁定的尊享借币额度) 不足，导致可借不足 (限价挂单以及当前下单需借 {param1}，剩余额度 {param2}，限额 {param3}，已用额度 {param4})" },
+    translations: { "en": "Order failed. Exceeds {param0} borrow limit (Limit of master account plus the allocated VIP quota for the current account) (Existing pending orders and the new order are required to borrow {param1}, Remaining limit {param2}, Limit {param3}, Limit used {param4})", "zh": "委托失败，因为 {param0} 剩余的限额 (主账户限额 + 当前账户锁定的尊享借币额度) 不足，导致可借不足 (限价挂单以及当前下单需借 {param1}，剩余额度 {param2}，限额 {param3}，已用额度 {param4})" },
   },
   {
     code: "51008",
@@ -1714,7 +1714,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: "1006",
-    translations: { "zh": "委托失败，您的下单数量超过了 {param0} 剩余的可借额度" },
+    translations: { "en": "Order failed. Insufficient {param0} borrowing quota results in an insufficient amount available to borrow.", "zh": "委托失败，您的下单数量超过了 {param0} 剩余的可借额度" },
   },
   {
     code: "51008",
@@ -1727,7 +1727,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: "1007",
-    translations: { "zh": "委托失败，该委托需要借币 {param0}，但该币种的平台剩余借币额度已不足" },
+    translations: { "en": "Your order failed because it requires borrowing {param0}, and the platform’s loan quota is insufficient.", "zh": "委托失败，该委托需要借币 {param0}，但该币种的平台剩余借币额度已不足" },
   },
   {
     code: "51008",
@@ -1740,7 +1740,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: "1009",
-    translations: { "zh": "委托失败，账户可用保证金过低（PM模式也可以尝试IOC订单降低风险）" },
+    translations: { "en": "Order failed. Insufficient account balance, and the adjusted equity in USD is less than IMR (Portfolio margin mode can try IOC orders to lower the risks)", "zh": "委托失败，账户可用保证金过低（PM模式也可以尝试IOC订单降低风险）" },
   },
   {
     code: "51008",
@@ -1753,7 +1753,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: "1010",
-    translations: { "zh": "委托失败，Delta 校验未通过，因为若成功下单，有效保证金 (adjEq) 的变化值将小于初始保证金 (IMR) 的变化值。建议增加 adjEq 或减少 IMR 占用。（PM模式也可以尝试IOC订单降低风险）" },
+    translations: { "en": "Order failed. The order didn't pass delta verification because if the order were to succeed, the change in adjEq would be smaller than the change in IMR. Increase adjEq or reduce IMR (Portfolio margin mode can try IOC orders to lower the risks)", "zh": "委托失败，Delta 校验未通过，因为若成功下单，有效保证金 (adjEq) 的变化值将小于初始保证金 (IMR) 的变化值。建议增加 adjEq 或减少 IMR 占用。（PM模式也可以尝试IOC订单降低风险）" },
   },
   {
     code: "51008",
@@ -1766,7 +1766,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: "1015",
-    translations: { "zh": "委托失败，账户可用余额不足，其中不包含已触发平台质押限制的币种资产 {param0}" },
+    translations: { "en": "Order failed. Your available balance is insufficient. It excludes crypto ({param0}) exceeding the platform's collateral limit.", "zh": "委托失败，账户可用余额不足，其中不包含已触发平台质押限制的币种资产 {param0}" },
   },
   {
     code: "51008",
@@ -1779,7 +1779,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: "1016",
-    translations: { "zh": "委托失败，{param0} 可用余额不足，该委托会产生借币，当前账户可用保证金过低无法借币。账户可用保证金不包含已触发平台质押限制的币种资产 {param1}" },
+    translations: { "en": "Order failed. Your available {param0} balance is insufficient, and your available margin (in USD) is too low for borrowing. This margin excludes crypto ({param1}) exceeding the platform's collateral limit.", "zh": "委托失败，{param0} 可用余额不足，该委托会产生借币，当前账户可用保证金过低无法借币。账户可用保证金不包含已触发平台质押限制的币种资产 {param1}" },
   },
   {
     code: "51008",
@@ -1792,7 +1792,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: "1017",
-    translations: { "zh": "委托失败，该委托所需的借币数量已超过您的档位限制。下单后产生的总借币量为 {param1} {param0}，{param2}x 杠杆的借币上限为 {param3} {param0}。请降低杠杆倍数后再重新下单。" },
+    translations: { "en": "Your order failed because it requires a borrowing amount that exceeds your tier limit. The total borrowing required after placing your order is {param1} {param0}, and the limit for {param2}x borrowing leverage is {param3} {param0}. Try lowering your leverage before placing your order again.", "zh": "委托失败，该委托所需的借币数量已超过您的档位限制。下单后产生的总借币量为 {param1} {param0}，{param2}x 杠杆的借币上限为 {param3} {param0}。请降低杠杆倍数后再重新下单。" },
   },
   {
     code: "51008",
@@ -1805,7 +1805,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: "1018",
-    translations: { "zh": "委托失败，该委托所需的借币数量已超过您的档位限制。下单后产生的总潜在借币量为 {param1} {param0}，{param2}x 杠杆的借币上限为 {param3} {param0}。请降低杠杆倍数后再重新下单。" },
+    translations: { "en": "Your order failed because it requires a borrowing amount that exceeds your tier limit. The total potential borrowing required after placing your order is {param1} {param0}, and the limit for {param2}x borrowing leverage is {param3} {param0}. Try lowering your leverage before placing your order again.", "zh": "委托失败，该委托所需的借币数量已超过您的档位限制。下单后产生的总潜在借币量为 {param1} {param0}，{param2}x 杠杆的借币上限为 {param3} {param0}。请降低杠杆倍数后再重新下单。" },
   },
   {
     code: "51008",
@@ -1818,7 +1818,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: "1019",
-    translations: { "zh": "委托失败，您主账户的 {param0} 借币额度不足" },
+    translations: { "en": "Order failed. Your main account's {param0} borrowing quota is insufficient.", "zh": "委托失败，您主账户的 {param0} 借币额度不足" },
   },
   {
     code: "51008",
@@ -1831,7 +1831,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: "1020",
-    translations: { "zh": "委托失败，扣除计价货币手续费后，您的 {param0} 余额不足以完成该委托。请关闭使用计价货币支付现货手续费开关后重试。" },
+    translations: { "en": "Order failed. After the spot fee in quote currency is deducted, your {param0} balance is insufficient to complete the order. Please disable the spot fees in quote currency toggle and try again.", "zh": "委托失败，扣除计价货币手续费后，您的 {param0} 余额不足以完成该委托。请关闭使用计价货币支付现货手续费开关后重试。" },
   },
   {
     code: "51009",
@@ -3846,7 +3846,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: null,
-    translations: { "en": "Order timed out. Please try again.", "zh": "下单超时，请稍候重试 (不代表请求成功或失败，请检查请求结果)" },
+    translations: { "en": "Order timed out. Please try again. (does not mean that the request was successful or failed, please check the request result)", "zh": "下单超时，请稍候重试 (不代表请求成功或失败，请检查请求结果)" },
   },
   {
     code: "51150",
@@ -4431,7 +4431,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: null,
-    translations: { "zh": "下单失败。当前账户状态下，仅支持下降低 Delta 值的订单。请增加您的账户权益，或下一笔降低 Delta 值的订单，待该订单后成交后再继续操作" },
+    translations: { "en": "Order failed because your current status only allows placing delta-reducing orders. Increase your account equity or place an order that would reduce delta when filled to proceed.", "zh": "下单失败。当前账户状态下，仅支持下降低 Delta 值的订单。请增加您的账户权益，或下一笔降低 Delta 值的订单，待该订单后成交后再继续操作" },
   },
   {
     code: "51210",
@@ -4444,7 +4444,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: null,
-    translations: { "zh": "下单失败。当前账户状态下，基础货币相同的现货、永续和交割合约间仅能下一笔降低 Delta 值的订单，请撤销其他订单后再继续操作" },
+    translations: { "en": "Order failed because your current status only allows placing one order per underlying. Cancel other orders in the underlying to proceed.", "zh": "下单失败。当前账户状态下，基础货币相同的现货、永续和交割合约间仅能下一笔降低 Delta 值的订单，请撤销其他订单后再继续操作" },
   },
   {
     code: "51211",
@@ -4457,7 +4457,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: null,
-    translations: { "zh": "下单失败。当前账户状态下，仅支持下降低 Delta 值的订单。请增加您的账户权益，或下一笔降低 Delta 值的订单，待该订单后成交后再继续操作" },
+    translations: { "en": "Order failed because your current status only allows placing delta-reducing orders. Increase your account equity or place an order that would reduce delta when filled to proceed.", "zh": "下单失败。当前账户状态下，仅支持下降低 Delta 值的订单。请增加您的账户权益，或下一笔降低 Delta 值的订单，待该订单后成交后再继续操作" },
   },
   {
     code: "51212",
@@ -4470,7 +4470,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: null,
-    translations: { "zh": "下单失败。当前不支持批量下单，请分开下单" },
+    translations: { "en": "Order failed because your current status doesn’t support batch orders. Place a single order to proceed.", "zh": "下单失败。当前不支持批量下单，请分开下单" },
   },
   {
     code: "51213",
@@ -4483,7 +4483,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: null,
-    translations: { "zh": "下单失败。当前账户状态下，基础货币相同的现货、永续和交割合约间仅能下一笔降低 Delta 值的订单，请撤销其他订单后再继续操作" },
+    translations: { "en": "Order failed because your current status only allows placing one order per underlying. Cancel other orders in the underlying to proceed.", "zh": "下单失败。当前账户状态下，基础货币相同的现货、永续和交割合约间仅能下一笔降低 Delta 值的订单，请撤销其他订单后再继续操作" },
   },
   {
     code: "51214",
@@ -4496,7 +4496,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: null,
-    translations: { "zh": "改单失败。当前账户状态下，仅支持下降低 Delta 值的订单。请增加您的账户权益，或下一笔降低 Delta 值的订单，待该订单后成交后再继续操作" },
+    translations: { "en": "Failed to modify order because your current status only allows placing delta-reducing orders. Increase your account equity or place an order that would reduce delta when filled to proceed.", "zh": "改单失败。当前账户状态下，仅支持下降低 Delta 值的订单。请增加您的账户权益，或下一笔降低 Delta 值的订单，待该订单后成交后再继续操作" },
   },
   {
     code: "51220",
@@ -6394,7 +6394,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: "1030",
-    translations: { "zh": "修改失败，{param0} 可用余额不足，该委托会产生借币，当前账户可用保证金过低无法借币" },
+    translations: { "en": "Unable to edit order: insufficient balance or margin.", "zh": "修改失败，{param0} 可用余额不足，该委托会产生借币，当前账户可用保证金过低无法借币" },
   },
   {
     code: "51502",
@@ -6407,7 +6407,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: "1031",
-    translations: { "zh": "修改订单失败，账户 {param0} 可用保证金不足" },
+    translations: { "en": "Order failed. Insufficient {param0} margin in account", "zh": "修改订单失败，账户 {param0} 可用保证金不足" },
   },
   {
     code: "51502",
@@ -6420,7 +6420,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: "1032",
-    translations: { "zh": "委托失败，请先增加可用保证金，再进行借币交易" },
+    translations: { "en": "Order failed. Insufficient {param0} balance in account and Auto Borrow is not enabled", "zh": "委托失败，请先增加可用保证金，再进行借币交易" },
   },
   {
     code: "51502",
@@ -6433,7 +6433,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: "1033",
-    translations: { "zh": "修改订单失败，账户 {param0} 可用保证金不足，且未开启自动借币（PM模式也可以尝试IOC订单降低风险）" },
+    translations: { "en": "Order failed. Insufficient {param0} margin in account and Auto Borrow is not enabled (Portfolio margin mode can try IOC orders to lower the risks)", "zh": "修改订单失败，账户 {param0} 可用保证金不足，且未开启自动借币（PM模式也可以尝试IOC订单降低风险）" },
   },
   {
     code: "51502",
@@ -6446,7 +6446,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: "1034",
-    translations: { "zh": "{param0} 可用不足。借币数量超过档位限制，请尝试降低杠杆倍数。限价挂单以及当前下单需借 {param1}，剩余额度 {param2}，限额 {param3}，已用额度 {param4}。" },
+    translations: { "en": "Order failed. The requested borrowing amount is larger than the available {param0} borrowing amount of your position tier. Existing pending orders and the new order need to borrow {param1}, remaining quota {param2}, total quota {param3}, used {param4}", "zh": "{param0} 可用不足。借币数量超过档位限制，请尝试降低杠杆倍数。限价挂单以及当前下单需借 {param1}，剩余额度 {param2}，限额 {param3}，已用额度 {param4}。" },
   },
   {
     code: "51502",
@@ -6459,7 +6459,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: "1035",
-    translations: { "zh": "修改订单失败，因为 {param0} 剩余的限额 (主账户限额+当前账户锁定的尊享借币额度) 不足，导致可借不足。限价挂单以及当前下单需借 {param1}，剩余额度 {param2}，限额 {param3}，已用额度 {param4}。" },
+    translations: { "en": "Order failed. The requested borrowing amount is larger than the available {param0} borrowing amount of your main account and the allocated VIP quota. Existing pending orders and the new order need to borrow {param1}, remaining quota {param2}, total quota {param3}, used {param4}", "zh": "修改订单失败，因为 {param0} 剩余的限额 (主账户限额+当前账户锁定的尊享借币额度) 不足，导致可借不足。限价挂单以及当前下单需借 {param1}，剩余额度 {param2}，限额 {param3}，已用额度 {param4}。" },
   },
   {
     code: "51502",
@@ -6472,7 +6472,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: "1036",
-    translations: { "zh": "修改订单失败，因为 {param0} 剩余的币对限额不足，导致可借不足" },
+    translations: { "en": "Order failed. Insufficient available borrowing amount in {param0} crypto pair", "zh": "修改订单失败，因为 {param0} 剩余的币对限额不足，导致可借不足" },
   },
   {
     code: "51502",
@@ -6485,7 +6485,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: "1037",
-    translations: { "zh": "改单失败，该委托需要借币 {param0}，但该币种的平台剩余借币额度已不足" },
+    translations: { "en": "Failed to modify order because it requires borrowing {param0}, and the platform’s loan quota is insufficient.", "zh": "改单失败，该委托需要借币 {param0}，但该币种的平台剩余借币额度已不足" },
   },
   {
     code: "51502",
@@ -6498,7 +6498,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: "1039",
-    translations: { "zh": "修改订单失败，账户可用保证金过低（PM模式也可以尝试IOC订单降低风险）" },
+    translations: { "en": "Order failed. Insufficient account balance and the adjusted equity in USD is smaller than the IMR.", "zh": "修改订单失败，账户可用保证金过低（PM模式也可以尝试IOC订单降低风险）" },
   },
   {
     code: "51502",
@@ -6511,7 +6511,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: "1040",
-    translations: { "zh": "修改订单失败，Delta 校验未通过，因为若成功下单，adjEq 的变化值将小于 IMR 的变化值。建议增加 adjEq 或减少 IMR 占用。（PM模式也可以尝试IOC订单降低风险）" },
+    translations: { "en": "Order failed. The order didn't pass delta verification. If the order succeeded, the change in adjEq would be smaller than the change in IMR. Increase adjEq or reduce IMR (Portfolio margin mode can try IOC orders to lower the risks)", "zh": "修改订单失败，Delta 校验未通过，因为若成功下单，adjEq 的变化值将小于 IMR 的变化值。建议增加 adjEq 或减少 IMR 占用。（PM模式也可以尝试IOC订单降低风险）" },
   },
   {
     code: "51502",
@@ -6524,7 +6524,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: "1049",
-    translations: { "zh": "修改订单失败，您主账户的 {param0} 借币额度不足" },
+    translations: { "en": "Order modification failed. Your main account’s {param0} borrowing quota is insufficient.", "zh": "修改订单失败，您主账户的 {param0} 借币额度不足" },
   },
   {
     code: "51503",
@@ -7083,7 +7083,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: null,
-    translations: { "zh": "一键还债失败，请先开启自动借币，或通过闪兑、现货交易进行还债。" },
+    translations: { "en": "One-click repay requires auto-borrow to be enabled. Please enable auto-borrow, or repay the debt currency via Easy Convert or spot trading.", "zh": "一键还债失败，请先开启自动借币，或通过闪兑、现货交易进行还债。" },
   },
   {
     code: "51720",
@@ -7460,7 +7460,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: null,
-    translations: { "zh": "您最多可赎回 {maxRedemptionAmount} {crypto}。" },
+    translations: { "en": "You can redeem at most {maxRedemptionAmount} {crypto}.", "zh": "您最多可赎回 {maxRedemptionAmount} {crypto}。" },
   },
   {
     code: "51759",
@@ -7473,7 +7473,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: null,
-    translations: { "zh": "已超出临时限额，请稍后再试。" },
+    translations: { "en": "You've exceed the temporary limit. Try again later.", "zh": "已超出临时限额，请稍后再试。" },
   },
   {
     code: "51760",
@@ -7486,7 +7486,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: null,
-    translations: { "zh": "使用中性套利策略的账户无法开通活期借币" },
+    translations: { "en": "Flexible Loan isn’t available to accounts using delta neutral strategy.", "zh": "使用中性套利策略的账户无法开通活期借币" },
   },
   {
     code: "51761",
@@ -7499,7 +7499,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: null,
-    translations: { "zh": "无法验证子账户的策略类型" },
+    translations: { "en": "Failed to verify sub-account strategy type.", "zh": "无法验证子账户的策略类型" },
   },
   {
     code: "51762",
@@ -7512,7 +7512,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: null,
-    translations: { "zh": "已部分赎回的订单无法取消" },
+    translations: { "en": "Redemption partially processed and can't be cancelled", "zh": "已部分赎回的订单无法取消" },
   },
   {
     code: "51763",
@@ -7525,7 +7525,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: null,
-    translations: { "zh": "您的账户不满足该产品的 VIP 等级准入要求" },
+    translations: { "en": "Your account does not meet the VIP tier requirement for this product", "zh": "您的账户不满足该产品的 VIP 等级准入要求" },
   },
   {
     code: "51764",
@@ -7538,7 +7538,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: null,
-    translations: { "zh": "余额不足" },
+    translations: { "en": "Insufficient balance", "zh": "余额不足" },
   },
   {
     code: "51765",
@@ -7551,7 +7551,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: null,
-    translations: { "zh": "超出您当日剩余配额 {x} USDT" },
+    translations: { "en": "Exceed your remaining daily quota of {x} USDT", "zh": "超出您当日剩余配额 {x} USDT" },
   },
   {
     code: "51766",
@@ -7564,7 +7564,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: null,
-    translations: { "zh": "平台当日申购限额已达上限" },
+    translations: { "en": "Platform daily subscription limit reached", "zh": "平台当日申购限额已达上限" },
   },
   {
     code: "51767",
@@ -7577,7 +7577,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: null,
-    translations: { "zh": "系统维护中，请稍后重试" },
+    translations: { "en": "System maintenance, please retry", "zh": "系统维护中，请稍后重试" },
   },
   {
     code: "51768",
@@ -7590,7 +7590,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: null,
-    translations: { "zh": "超出您当日剩余即时赎回配额 {x} OKUSD" },
+    translations: { "en": "Exceed your remaining fast redemption quota of {x} OKUSD", "zh": "超出您当日剩余即时赎回配额 {x} OKUSD" },
   },
   {
     code: "51769",
@@ -7603,7 +7603,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: null,
-    translations: { "zh": "平台即时赎回限额已达上限" },
+    translations: { "en": "Platform fast redemption limit reached", "zh": "平台即时赎回限额已达上限" },
   },
   {
     code: "51770",
@@ -7616,7 +7616,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: null,
-    translations: { "zh": "超出您当日剩余标准赎回配额 {x} OKUSD" },
+    translations: { "en": "Exceed your remaining standard redemption quota of {x} OKUSD", "zh": "超出您当日剩余标准赎回配额 {x} OKUSD" },
   },
   {
     code: "51771",
@@ -7629,7 +7629,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: null,
-    translations: { "zh": "平台标准赎回限额已达上限" },
+    translations: { "en": "Platform standard redemption limit reached", "zh": "平台标准赎回限额已达上限" },
   },
   {
     code: "51772",
@@ -7642,7 +7642,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: null,
-    translations: { "zh": "即时赎回池余额不足" },
+    translations: { "en": "Instant redemption pool insufficient", "zh": "即时赎回池余额不足" },
   },
   {
     code: "51773",
@@ -7655,7 +7655,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: null,
-    translations: { "zh": "该功能在您所在地区暂不可用" },
+    translations: { "en": "Feature not available in your region", "zh": "该功能在您所在地区暂不可用" },
   },
   {
     code: "51774",
@@ -7668,7 +7668,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: null,
-    translations: { "zh": "OKUSD API 正在维护中" },
+    translations: { "en": "OKUSD API is under maintenance", "zh": "OKUSD API 正在维护中" },
   },
   {
     code: "51820",
@@ -8110,7 +8110,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: null,
-    translations: { "zh": "切换手续费支付为所得币后再闪兑" },
+    translations: { "en": "Disable Pay trading fees in quote currency, then try converting again.", "zh": "切换手续费支付为所得币后再闪兑" },
   },
   {
     code: "54000",
@@ -8357,7 +8357,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: null,
-    translations: { "en": "Order failed. The {param1} USD open position limit for {param0} has been reached.", "zh": "下单失败，{param0}的平台持仓量已达到平台持仓限额，无法开仓，只能平仓。开仓请稍后再试。" },
+    translations: { "en": "Order failed. The open interest of {param0} has reached the platform open interest limit. Positions opening orders cannot be placed. Please try again later.", "zh": "下单失败，{param0}的平台持仓量已达到平台持仓限额，无法开仓，只能平仓。开仓请稍后再试。" },
   },
   {
     code: "54035",
@@ -8383,7 +8383,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: null,
-    translations: { "en": "You can't place fill or kill orders when self-trade prevention is set to both maker and taker orders.", "zh": "STP mode 为 cancel both，不支持 FOK 订单" },
+    translations: { "zh": "STP mode 为 cancel both，不支持 FOK 订单" },
   },
   {
     code: "54039",
@@ -8396,7 +8396,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: null,
-    translations: { "zh": "ELP 订单不支持仅减仓设置" },
+    translations: { "en": "RPI orders can’t be reduce-only orders.", "zh": "ELP 订单不支持仅减仓设置" },
   },
   {
     code: "54040",
@@ -8409,7 +8409,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: null,
-    translations: { "zh": "ELP 订单无法与止盈止损设置同时使用" },
+    translations: { "en": "RPI orders can’t be used with TP/SL settings.", "zh": "ELP 订单无法与止盈止损设置同时使用" },
   },
   {
     code: "54041",
@@ -8422,7 +8422,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: null,
-    translations: { "zh": "{param0} 不支持下 ELP 订单" },
+    translations: { "en": "RPI orders aren’t supported for {param0}.", "zh": "{param0} 不支持下 ELP 订单" },
   },
   {
     code: "54042",
@@ -8435,7 +8435,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: null,
-    translations: { "zh": "您无法为 {param0} 下 ELP 订单" },
+    translations: { "en": "You don’t have permission to place RPI orders for {param0}.", "zh": "您无法为 {param0} 下 ELP 订单" },
   },
   {
     code: "54043",
@@ -8448,7 +8448,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: null,
-    translations: { "zh": "您最多只能为 {param0} 下 {param1} 个 ELP 订单，请撤销部分订单后再试" },
+    translations: { "en": "You can only place up to {param1} RPI orders for {param0}. Cancel some of your orders and try again.", "zh": "您最多只能为 {param0} 下 {param1} 个 ELP 订单，请撤销部分订单后再试" },
   },
   {
     code: "54044",
@@ -8461,7 +8461,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: null,
-    translations: { "zh": "{param0} 不支持 ELP，你不能吃单 ELP 挂单" },
+    translations: { "en": "RPI is not enabled for {param0}. You can’t place orders that take RPI liquidity of it.", "zh": "{param0} 不支持 ELP，你不能吃单 ELP 挂单" },
   },
   {
     code: "54045",
@@ -8474,7 +8474,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: null,
-    translations: { "zh": "OpenAPI 用户只能下 IOC 订单来吃单 ELP 挂单" },
+    translations: { "en": "OpenAPI users can only place IOC orders that take ELP liquidity. (Deprecated)", "zh": "OpenAPI 用户只能下 IOC 订单来吃单 ELP 挂单" },
   },
   {
     code: "54046",
@@ -8487,7 +8487,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: null,
-    translations: { "zh": "你不能吃单 ELP 挂单" },
+    translations: { "en": "You can’t place orders to take RPI liquidity.", "zh": "你不能吃单 ELP 挂单" },
   },
   {
     code: "54047",
@@ -8500,7 +8500,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: null,
-    translations: { "zh": "您无法修改此订单，因为存在订单 ID 或客户订单 ID 相同的订单处于延迟中" },
+    translations: { "en": "You can’t amend this order because an order with the same order ID or client order ID is in speed bump.", "zh": "您无法修改此订单，因为存在订单 ID 或客户订单 ID 相同的订单处于延迟中" },
   },
   {
     code: "54048",
@@ -8513,7 +8513,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: null,
-    translations: { "zh": "您无法取消此订单，因为存在订单 ID 或客户订单 ID 相同的订单处于延迟中" },
+    translations: { "en": "You can’t cancel the order because an order with the same order ID or client order ID is in speed bump.", "zh": "您无法取消此订单，因为存在订单 ID 或客户订单 ID 相同的订单处于延迟中" },
   },
   {
     code: "54049",
@@ -8526,7 +8526,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: null,
-    translations: { "zh": "由于系统繁忙，API 用户目前无法吃单 ELP 挂单。请将 isElpTakerAccess 设置为 false 以继续操作" },
+    translations: { "en": "API users can’t place orders that take RPI liquidity now because system is busy. To proceed, set rpiTakerAccess:false.", "zh": "由于系统繁忙，API 用户目前无法吃单 ELP 挂单。请将 isElpTakerAccess 设置为 false 以继续操作" },
   },
   {
     code: "54070",
@@ -8539,7 +8539,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: null,
-    translations: { "zh": "当前功能不可用。使用 App 请更新至最新版本；使用 Open API 请通过 attachAlgoOrds 数组下单。" },
+    translations: { "en": "The current function is not supported. Please update to the latest app version if using the app, or use the attachAlgoOrds array to place orders via Open API.", "zh": "当前功能不可用。使用 App 请更新至最新版本；使用 Open API 请通过 attachAlgoOrds 数组下单。" },
   },
   {
     code: "54071",
@@ -8552,7 +8552,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: null,
-    translations: { "zh": "由于平台系统已升级，此订单已不支持修改。建议撤销后再重新下单。" },
+    translations: { "en": "Due to the platform system upgrade, this order no longer supports modifications. It is recommended to cancel and place a new order.", "zh": "由于平台系统已升级，此订单已不支持修改。建议撤销后再重新下单。" },
   },
   {
     code: "54072",
@@ -8565,7 +8565,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: null,
-    translations: { "zh": "当前仅支持查看该合约，无法进行交易" },
+    translations: { "en": "This contract is currently view-only and not tradable.", "zh": "当前仅支持查看该合约，无法进行交易" },
   },
   {
     code: "54073",
@@ -8578,7 +8578,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: null,
-    translations: { "zh": "下单失败，{param0} 存在脱钩风险，请切换结算币种后重试" },
+    translations: { "en": "Couldn’t place order, as {param0} is at risk of depegging. Switch settlement currencies and try again.", "zh": "下单失败，{param0} 存在脱钩风险，请切换结算币种后重试" },
   },
   {
     code: "54074",
@@ -8591,7 +8591,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: null,
-    translations: { "zh": "设置失败，请撤销所有以 {param0} 作为结算币种的挂单、平掉相关仓位、停止策略" },
+    translations: { "en": "Your settings failed as you have positions, bot or open orders for USD contracts.", "zh": "设置失败，请撤销所有以 {param0} 作为结算币种的挂单、平掉相关仓位、停止策略" },
   },
   {
     code: "54075",
@@ -8604,7 +8604,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: null,
-    translations: { "zh": "当前账户模式暂不支持币币合约交易。" },
+    translations: { "en": "Cross-crypto contracts are currently not supported in this account mode.", "zh": "当前账户模式暂不支持币币合约交易。" },
   },
   {
     code: "54078",
@@ -8617,7 +8617,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: null,
-    translations: { "zh": "当主单为买入订单时，止盈涨跌幅应高于 0，止损涨跌幅应处于 -1 ~ 0 之间；当主单为卖出订单时，止盈涨跌幅应处于 -1 ~ 0 之间，止损涨跌幅应高于 0。请注意，涨跌幅应为 0.0001 的整倍数。" },
+    translations: { "en": "If the main order is a buy order, the TP ratio must be greater than 0, while the SL ratio must be between -1 and 0. If the main order is a sell order, the TP ratio must be between -1 and 0, and the SL ratio must be greater than 0. Additionally, the ratio must be multiples of 0.0001.", "zh": "当主单为买入订单时，止盈涨跌幅应高于 0，止损涨跌幅应处于 -1 ~ 0 之间；当主单为卖出订单时，止盈涨跌幅应处于 -1 ~ 0 之间，止损涨跌幅应高于 0。请注意，涨跌幅应为 0.0001 的整倍数。" },
   },
   {
     code: "54079",
@@ -8630,7 +8630,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: null,
-    translations: { "zh": "仅支持合约模式和跨币种保证金模式下的合约交易设置动态涨跌幅。请注意，若设置为动态涨跌幅，触发价将以最新价为参考。" },
+    translations: { "en": "Dynamic change is available only for futures trading in futures mode or multi-currency mode. Note that when selecting dynamic change, the trigger price can only be calculated using the last price.", "zh": "仅支持合约模式和跨币种保证金模式下的合约交易设置动态涨跌幅。请注意，若设置为动态涨跌幅，触发价将以最新价为参考。" },
   },
   {
     code: "54092",
@@ -8643,7 +8643,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: null,
-    translations: { "zh": "操作要求：请通过网页端或 App 前端尝试下单 TradFi 永续合约（TradFi Perps）交易，并完成免责声明确认。每个主账户及子账户都必须单独接受免责声明后，方可启用 API 交易功能。" },
+    translations: { "en": "Action Required: Please accept the TradFi Perps disclaimer on Web or App by attempting to place a TradFi Perp trade via the frontend. Each account, including sub-accounts, must separately accept the disclaimer before API trading is enabled", "zh": "操作要求：请通过网页端或 App 前端尝试下单 TradFi 永续合约（TradFi Perps）交易，并完成免责声明确认。每个主账户及子账户都必须单独接受免责声明后，方可启用 API 交易功能。" },
   },
   {
     code: "54094",
@@ -8656,7 +8656,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: null,
-    translations: { "zh": "下单失败，当前交易产品处于冷静期内，暂不支持下单。" },
+    translations: { "en": "Order rejected. The cool-off period is active for the current instId.", "zh": "下单失败，当前交易产品处于冷静期内，暂不支持下单。" },
   },
   {
     code: "55000",
@@ -10138,7 +10138,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: null,
-    translations: { "zh": "您每 24 小时最多可提取价值为 {dailyLimit} {symbol} 的稳定币，当前还可提取 {quotaRemaining} {symbol}。" },
+    translations: { "en": "You can withdraw stablecoins valued at up to {dailyLimit} {symbol} every 24 hours. You can still withdraw {quotaRemaining} {symbol}.", "zh": "您每 24 小时最多可提取价值为 {dailyLimit} {symbol} 的稳定币，当前还可提取 {quotaRemaining} {symbol}。" },
   },
   {
     code: "58257",
@@ -10151,7 +10151,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: null,
-    translations: { "zh": "您每月最多可提取价值为 {monthlyLimit} {symbol} 的稳定币，当前还可提取 {quotaRemaining} {symbol}。" },
+    translations: { "en": "You can withdraw stablecoins valued at up to {monthlyLimit} {symbol} every month. You can still withdraw {quotaRemaining} {symbol}.", "zh": "您每月最多可提取价值为 {monthlyLimit} {symbol} 的稳定币，当前还可提取 {quotaRemaining} {symbol}。" },
   },
   {
     code: "58258",
@@ -10164,7 +10164,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: null,
-    translations: { "zh": "您每 24 小时最多可提取价值为 {dailyLimit} {symbol} 的数字货币，当前还可提取 {quotaRemaining} {symbol}。" },
+    translations: { "en": "You can withdraw crypto valued at up to {dailyLimit} {symbol} every 24 hours. You can still withdraw {quotaRemaining} {symbol}.", "zh": "您每 24 小时最多可提取价值为 {dailyLimit} {symbol} 的数字货币，当前还可提取 {quotaRemaining} {symbol}。" },
   },
   {
     code: "58300",
@@ -10437,7 +10437,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: null,
-    translations: { "zh": "该功能暂不支持" },
+    translations: { "en": "This feature is not currently supported.", "zh": "该功能暂不支持" },
   },
   {
     code: "58382",
@@ -10450,7 +10450,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: null,
-    translations: { "zh": "无法处理解锁请求，请通过用户界面重试" },
+    translations: { "en": "Unable to process unlock request. Please retry via the user interface.", "zh": "无法处理解锁请求，请通过用户界面重试" },
   },
   {
     code: "58383",
@@ -10463,7 +10463,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: null,
-    translations: { "zh": "未找到充值记录，无法处理解锁请求" },
+    translations: { "en": "Deposit record not found. Unable to process unlock request.", "zh": "未找到充值记录，无法处理解锁请求" },
   },
   {
     code: "58384",
@@ -10476,7 +10476,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: null,
-    translations: { "zh": "根据当地法规，请提供准确的发送方信息。对于交易所地址，请同时提供交易所信息和发送方身份详情" },
+    translations: { "en": "Per local regulations, please provide accurate sender information. For exchange addresses, please also provide the exchange information and sender identity details.", "zh": "根据当地法规，请提供准确的发送方信息。对于交易所地址，请同时提供交易所信息和发送方身份详情" },
   },
   {
     code: "59000",
@@ -11867,7 +11867,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: null,
-    translations: { "zh": "由於利用率偏高，{TOKEN} 的手動簡單借幣已暫停，請稍後重試。" },
+    translations: { "en": "Manual Simple Borrow for {TOKEN} is temporarily disabled due to high utilization. Please retry later.", "zh": "由於利用率偏高，{TOKEN} 的手動簡單借幣已暫停，請稍後重試。" },
   },
   {
     code: "59500",
@@ -12088,7 +12088,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: null,
-    translations: { "zh": "您当前无法使用 API 创建子账户。请在网页端或 App 端创建。" },
+    translations: { "en": "You can’t create a sub-account using the API; please use the app or web.", "zh": "您当前无法使用 API 创建子账户。请在网页端或 App 端创建。" },
   },
   {
     code: "59518",
@@ -12101,7 +12101,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: null,
-    translations: { "zh": "此账户无法使用 delta 中性策略模式" },
+    translations: { "en": "This account isn’t eligible for delta neutral strategy.", "zh": "此账户无法使用 delta 中性策略模式" },
   },
   {
     code: "59519",
@@ -12114,7 +12114,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: null,
-    translations: { "zh": "此功能已冻结，暂时无法使用，冻结原因：{freezereason}" },
+    translations: { "en": "You can’t use this function/feature while it's frozen, due to: {freezereason}", "zh": "此功能已冻结，暂时无法使用，冻结原因：{freezereason}" },
   },
   {
     code: "59519",
@@ -12127,7 +12127,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: null,
-    translations: { "zh": "仅支持 VIP 1 及以上的用户使用 delta 中性策略模式" },
+    translations: { "en": "You must be VIP 1 or above to use delta netural strategy.", "zh": "仅支持 VIP 1 及以上的用户使用 delta 中性策略模式" },
   },
   {
     code: "59520",
@@ -12140,7 +12140,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: null,
-    translations: { "zh": "现货模式和合约模式不支持使用 delta 中性策略模式" },
+    translations: { "en": "You can’t use delta neutral strategy in spot or futures mode.", "zh": "现货模式和合约模式不支持使用 delta 中性策略模式" },
   },
   {
     code: "59521",
@@ -12153,7 +12153,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: null,
-    translations: { "zh": "不支持在 delta 中性策略模式模式，进行活期借币" },
+    translations: { "en": "Flexible Loan and delta neutral strategy can't be in use at the same time.", "zh": "不支持在 delta 中性策略模式模式，进行活期借币" },
   },
   {
     code: "59522",
@@ -12166,7 +12166,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: null,
-    translations: { "zh": "不支持在 delta 中性策略模式模式，进行借币划转或借币提币" },
+    translations: { "en": "You can’t borrow and transfer or withdraw when using delta neutral strategy.", "zh": "不支持在 delta 中性策略模式模式，进行借币划转或借币提币" },
   },
   {
     code: "59523",
@@ -12179,7 +12179,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: null,
-    translations: { "zh": "不支持在 delta 中性策略模式模式，进行逐仓下单或逐仓开仓" },
+    translations: { "en": "You can’t place orders or open positions in isolated mode and use delta neutral strategy at the same time.", "zh": "不支持在 delta 中性策略模式模式，进行逐仓下单或逐仓开仓" },
   },
   {
     code: "59524",
@@ -12192,7 +12192,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: null,
-    translations: { "zh": "不支持在 delta 中性策略模式模式，进行期权交易或开期权仓位" },
+    translations: { "en": "You can’t trade options or open option positions and use delta neutral strategy at the same time.", "zh": "不支持在 delta 中性策略模式模式，进行期权交易或开期权仓位" },
   },
   {
     code: "59525",
@@ -12205,7 +12205,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: null,
-    translations: { "zh": "部分策略交易和跟单交易，无法在 delta 中性策略模式模式下使用" },
+    translations: { "en": "Some bots and copy trades can’t be used at the same time as delta neutral strategy.", "zh": "部分策略交易和跟单交易，无法在 delta 中性策略模式模式下使用" },
   },
   {
     code: "59526",
@@ -12218,7 +12218,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: null,
-    translations: { "zh": "策略模式设置失败。设置后，您账户的 Delta 权益比率将超过限制，触发“账户限制转出”状态，请降低 Delta 值后重试" },
+    translations: { "en": "Failed to switch strategy because your delta-to-equity ratio will exceed the threshold and trigger the transfer-out restriction after the switch. Lower your delta and try again.", "zh": "策略模式设置失败。设置后，您账户的 Delta 权益比率将超过限制，触发“账户限制转出”状态，请降低 Delta 值后重试" },
   },
   {
     code: "59527",
@@ -12231,7 +12231,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: null,
-    translations: { "zh": "使用 delta 中性策略模式，需开启全部币种的质押" },
+    translations: { "en": "You must set all currencies as collateral when using delta neutral strategy.", "zh": "使用 delta 中性策略模式，需开启全部币种的质押" },
   },
   {
     code: "59528",
@@ -12244,7 +12244,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: null,
-    translations: { "zh": "策略模式设置失败。设置后，您账户在对应策略模式下的 {param0} 借币将超过主账户借币限额，请偿还借币后重试" },
+    translations: { "en": "Failed to switch strategy because your account’s {param0} borrowing in the targeted strategy will exceed the main account borrowing limit after the switch. Repay your liabilities and try again.", "zh": "策略模式设置失败。设置后，您账户在对应策略模式下的 {param0} 借币将超过主账户借币限额，请偿还借币后重试" },
   },
   {
     code: "59529",
@@ -12257,7 +12257,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: null,
-    translations: { "zh": "策略模式设置失败。该账户属于 Delta 中性策略风险单元，设置策略模式前，请先将该账户移出风险单元" },
+    translations: { "en": "Failed to switch strategy. This account is part of a delta neutral risk unit. Remove it from the risk unit before switching strategies.", "zh": "策略模式设置失败。该账户属于 Delta 中性策略风险单元，设置策略模式前，请先将该账户移出风险单元" },
   },
   {
     code: "59550",
@@ -12270,7 +12270,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: null,
-    translations: { "zh": "完成2级身份认证方可使用此功能。" },
+    translations: { "en": "Complete identity verification (Lv2) to access this feature.", "zh": "完成2级身份认证方可使用此功能。" },
   },
   {
     code: "59601",
@@ -12972,7 +12972,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: null,
-    translations: { "zh": "切换失败。请撤销全部现货挂单后再次尝试。" },
+    translations: { "en": "Switch failed. Please cancel all existing spot orders and try again.", "zh": "切换失败。请撤销全部现货挂单后再次尝试。" },
   },
   {
     code: "59679",
@@ -12985,7 +12985,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: null,
-    translations: { "zh": "切换失败，您当前的账户不支持切换手续费币种。" },
+    translations: { "en": "Switch failed. Your account does not currently support this fee currency.", "zh": "切换失败，您当前的账户不支持切换手续费币种。" },
   },
   {
     code: "59683",
@@ -12998,7 +12998,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: null,
-    translations: { "zh": "请先开启该币种的质押，再将其设置为结算币种" },
+    translations: { "en": "Set this crypto as your collateral crypto before selecting it as your settlement currency.", "zh": "请先开启该币种的质押，再将其设置为结算币种" },
   },
   {
     code: "59684",
@@ -13011,7 +13011,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: null,
-    translations: { "zh": "该币种不支持进行借币交易" },
+    translations: { "en": "Borrowing isn’t supported for this currency.", "zh": "该币种不支持进行借币交易" },
   },
   {
     code: "59686",
@@ -13024,7 +13024,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: null,
-    translations: { "zh": "不支持该币种作为结算币种" },
+    translations: { "en": "This crypto can’t be set as a settlement currency.", "zh": "不支持该币种作为结算币种" },
   },
   {
     code: "59689",
@@ -13037,7 +13037,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: null,
-    translations: { "zh": "兑换失败。{param0} 兑换至 {param1} 的金额过低，无法执行" },
+    translations: { "en": "Convert failed. The {param0} converted to {param1} is too small to process.", "zh": "兑换失败。{param0} 兑换至 {param1} 的金额过低，无法执行" },
   },
   {
     code: "59691",
@@ -13050,7 +13050,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: null,
-    translations: { "zh": "每日增加余额次数已达上限{param0}，请于 UTC 0:00 后重试或重置模拟盘" },
+    translations: { "en": "Daily increase limit reached {param0}. Please retry after UTC 0:00 or reset your demo account.", "zh": "每日增加余额次数已达上限{param0}，请于 UTC 0:00 后重试或重置模拟盘" },
   },
   {
     code: "59692",
@@ -13063,7 +13063,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: null,
-    translations: { "zh": "{param0} 余额不足，操作后余额不可小于零" },
+    translations: { "en": "Insufficient {param0} balance. Balance cannot go below zero after operation.", "zh": "{param0} 余额不足，操作后余额不可小于零" },
   },
   {
     code: "59693",
@@ -13076,7 +13076,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: null,
-    translations: { "zh": "{param0} 可转余额不足，部分资金被挂单或持仓占用，请取消订单或平仓后重试" },
+    translations: { "en": "{param0} transferable balance insufficient. Some funds are occupied by open orders or positions. Please cancel orders or close positions and try again.", "zh": "{param0} 可转余额不足，部分资金被挂单或持仓占用，请取消订单或平仓后重试" },
   },
   {
     code: "60004",
@@ -13336,7 +13336,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: null,
-    translations: { "zh": "{param0} 参数错误" },
+    translations: { "en": "Parameter {param0} error.", "zh": "{param0} 参数错误" },
   },
   {
     code: "63999",
@@ -14207,7 +14207,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: null,
-    translations: { "zh": "如需了解错误详情，请查看 acctAlloc 字段" },
+    translations: { "en": "For error details, refer to the acctAlloc field.", "zh": "如需了解错误详情，请查看 acctAlloc 字段" },
   },
   {
     code: "70511",
@@ -14233,7 +14233,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: null,
-    translations: { "zh": "每个交易品种的各类账户腿的数量之和，需与组合询价单总量一致" },
+    translations: { "en": "For each symbol, the total size of RFQ legs in all accounts should be equal to its combined amount in the group RFQ.", "zh": "每个交易品种的各类账户腿的数量之和，需与组合询价单总量一致" },
   },
   {
     code: "70515",
@@ -14246,7 +14246,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: null,
-    translations: { "zh": "各子账户的腿数量与组合询价单的比例需在所有交易品种中保持一致" },
+    translations: { "en": "For each sub-account, the ratio of a leg’s size to the main account RFQ must be the same across all symbols.", "zh": "各子账户的腿数量与组合询价单的比例需在所有交易品种中保持一致" },
   },
   {
     code: "70516",
@@ -14259,7 +14259,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: null,
-    translations: { "zh": "您最多可为组合询价单选择 {param0} 个子账户" },
+    translations: { "en": "You can only select up to {param0} sub-accounts for group RFQ.", "zh": "您最多可为组合询价单选择 {param0} 个子账户" },
   },
   {
     code: "70517",
@@ -14272,7 +14272,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: null,
-    translations: { "zh": "{param0} 不存在，或您暂无权限创建组合询价单" },
+    translations: { "en": "{param0} doesn't exist or you don’t have permission to create group RFQ for it.", "zh": "{param0} 不存在，或您暂无权限创建组合询价单" },
   },
   {
     code: "70518",
@@ -14285,7 +14285,7 @@ export const ROWS = [
     source: "okx-v5-zh",
     deprecated: false,
     subCode: null,
-    translations: { "zh": "请勿为组合询价单重复选择同一账户" },
+    translations: { "en": "Make sure you didn’t select the same account more than once for group RFQ.", "zh": "请勿为组合询价单重复选择同一账户" },
   },
   {
     code: "75001",

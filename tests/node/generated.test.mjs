@@ -75,7 +75,7 @@ test("every templated okx-v5-en row, filled, matches back to itself", () => {
 });
 
 test("the package's documented examples", () => {
-  assert.equal(codes.variants("51008", "okx-v5-en").length, 13);
+  assert.equal(codes.variants("51008", "okx-v5-en").length, 16);
   const m = codes.match("51008", "Order failed. Insufficient USDT balance in account", "okx-v5-en");
   assert.equal(m.row.message, "Order failed. Insufficient {param0} balance in account");
   assert.deepEqual(m.values, { param0: "USDT" });
@@ -87,6 +87,36 @@ test("the package's documented examples", () => {
   assert.equal(codes.lookup("60019").source, "okx-v5-en");
   assert.equal(codes.format(codes.lookup("60019"), [], { op: "subscribe" }), "Invalid op: subscribe");
   assert.throws(() => codes.format(codes.lookup("50014", "okx-v5-en")), RangeError);
+});
+
+test("the API's code answers the sub-code rows, as in Python", () => {
+  const en = codes.variants("51008", "okx-v5-en");
+  assert.deepEqual(en.slice(0, 3).map((r) => r.subCode), ["1000", "1001", "1002"]);
+  assert.ok(en.every((r) => r.code === "51008" && "zh" in r.translations));
+  assert.equal(codes.lookup("51008"), en[0]);
+  const [row] = codes.variants("51008_1001", "okx-v5-en");
+  assert.equal(codes.lookup("51008_1001"), row);
+  assert.equal(codes.documented(row), "51008_1001");
+  assert.equal(row.translations.zh, "委托失败，账户 {param0} 可用保证金不足");
+  const zh = codes.variants("51008", "okx-v5-zh");
+  assert.equal(codes.lookup("51008", "okx-v5-zh"), zh[0]);
+  assert.deepEqual(codes.variants("51008"), [...en, ...zh]);
+  const chinese = { code: "1", msg: "", data: [{ sCode: "51008", sMsg: "委托失败，账户 USDT 可用保证金不足" }] };
+  let found = codes.fromResponse(chinese);
+  assert.equal(found.row.source, "okx-v5-zh");
+  assert.equal(codes.documented(found.row), "51008_1001");
+  assert.ok(found.exact);
+  assert.deepEqual(found.values, { param0: "USDT" });
+  const english = {
+    code: "1",
+    msg: "",
+    data: [{ sCode: "51008", sMsg: "Order failed. Insufficient USDT margin in account " }],
+  };
+  found = codes.fromResponse(english);
+  assert.equal(found.row.source, "okx-v5-en");
+  assert.equal(codes.documented(found.row), "51008_1001");
+  assert.ok(found.exact);
+  assert.deepEqual(found.values, { param0: "USDT" });
 });
 
 // The same replies as tests/test_replies.py, with the same expected answers.

@@ -886,7 +886,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码 > REST API > 公共 > 通用类',
         source=SOURCE.id,
-        translations=MappingProxyType({'zh': '该币种在伊斯兰子账户不可用'}),
+        translations=MappingProxyType({'en': 'The token is restricted in Islamic sub-account', 'zh': '该币种在伊斯兰子账户不可用'}),
     ),
     ErrorCode(
         code='50076',
@@ -897,7 +897,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码 > REST API > 公共 > 通用类',
         source=SOURCE.id,
-        translations=MappingProxyType({'zh': '起始日期和结束日期的时间间隔不能超过{param0}天'}),
+        translations=MappingProxyType({'en': 'The time interval between the start date and end date cannot exceed {param0} days', 'zh': '起始日期和结束日期的时间间隔不能超过{param0}天'}),
     ),
     ErrorCode(
         code='50077',
@@ -908,7 +908,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码 > REST API > 公共 > 通用类',
         source=SOURCE.id,
-        translations=MappingProxyType({'zh': '起始日期和结束日期的时间间隔不能超过{param0}月'}),
+        translations=MappingProxyType({'en': 'The time interval between the start date and end date cannot exceed {param0} months', 'zh': '起始日期和结束日期的时间间隔不能超过{param0}月'}),
     ),
     ErrorCode(
         code='50100',
@@ -1172,7 +1172,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码 > REST API > 公共 > 交易类',
         source=SOURCE.id,
-        translations=MappingProxyType({'en': "Instrument ID or Spread ID doesn't exist.", 'zh': 'Instrument ID、Instrument ID code 或 Spread ID 不存在'}),
+        translations=MappingProxyType({'en': "Instrument ID, Instrument ID code or Spread ID doesn't exist.", 'zh': 'Instrument ID、Instrument ID code 或 Spread ID 不存在'}),
     ),
     ErrorCode(
         code='51002',
@@ -1206,7 +1206,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         section='错误码 > REST API > 公共 > 交易类',
         source=SOURCE.id,
         sub_code='1101',
-        translations=MappingProxyType({'zh': '下单失败，您在{instId} 逐仓的开平仓模式下，当前下单张数、同方向持有仓位以及同方向挂单张数之和，不能超过当前杠杆倍数允许的持仓上限{tierLimitQuantity}(张)，请调低杠杆或者使用新的子账户重新下单(当前杠杆：{leverage}×，当前下单张数：{size}张，同方向持有仓位：{posNumber}张，同方向挂单张数：{pendingNumber}张)。'}),
+        translations=MappingProxyType({'en': 'Order failed. For isolated long/short mode of {param0}, the sum of current order size, position quantity in the same direction, and pending orders in the same direction can’t be more than {param1}(contracts) which is the maximum position amount under current leverage. Please lower the leverage or use a new sub-account to place the order again (current leverage: {param2}×, current order size: {param3} contracts, position quantity in the same direction: {param4} contracts, pending orders in the same direction: {param5} contracts).', 'zh': '下单失败，您在{instId} 逐仓的开平仓模式下，当前下单张数、同方向持有仓位以及同方向挂单张数之和，不能超过当前杠杆倍数允许的持仓上限{tierLimitQuantity}(张)，请调低杠杆或者使用新的子账户重新下单(当前杠杆：{leverage}×，当前下单张数：{size}张，同方向持有仓位：{posNumber}张，同方向挂单张数：{pendingNumber}张)。'}),
     ),
     ErrorCode(
         code='51004',
@@ -1218,7 +1218,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         section='错误码 > REST API > 公共 > 交易类',
         source=SOURCE.id,
         sub_code='1102',
-        translations=MappingProxyType({'zh': '下单失败，您在{instId}全仓的开平仓模式下，当前下单张数、多空持有仓位以及多空挂单张数之和，不能超过当前杠杆倍数允许的持仓上限{tierLimitQuantity}(张)，请调低杠杆或者使用新的子账户重新下单(当前杠杆：{leverage}×，当前下单张数：{size}张，多空持有仓位{posLongShortNumber}张，多空挂单张数：{pendingLongShortNumber}张)。'}),
+        translations=MappingProxyType({'en': 'Order failed. For cross long/short mode of {param0}, the sum of current order size, position quantity in the long and short directions, and pending orders in the long and short directions can’t be more than {param1}(contracts) which is the maximum position amount under current leverage. Please lower the leverage or use a new sub-account to place the order again (current leverage: {param2}×, current order size: {param3} contracts, position quantity in the long and short directions: {param4} contracts, pending orders in the long and short directions: {param5} contracts).', 'zh': '下单失败，您在{instId}全仓的开平仓模式下，当前下单张数、多空持有仓位以及多空挂单张数之和，不能超过当前杠杆倍数允许的持仓上限{tierLimitQuantity}(张)，请调低杠杆或者使用新的子账户重新下单(当前杠杆：{leverage}×，当前下单张数：{size}张，多空持有仓位{posLongShortNumber}张，多空挂单张数：{pendingLongShortNumber}张)。'}),
     ),
     ErrorCode(
         code='51004',
@@ -1230,7 +1230,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         section='错误码 > REST API > 公共 > 交易类',
         source=SOURCE.id,
         sub_code='1103',
-        translations=MappingProxyType({'zh': '下单失败，您在{businessType}和交易品种{instFamily}的全仓开平仓模式下，当前下单张数、当前合约多空持有仓位、当前合约多空挂单张数以及其他合约占用额度之和，不能超过当前杠杆倍数允许的持仓上限{tierLimitQuantity}(张)，请调低杠杆或者使用新的子账户重新下单(当前杠杆：{leverage}×，当前下单张数：{size}张，当前合约多空持有仓位：{posLongShortNumber}张，当前合约多空挂单张数：{pendingLongShortNumber}张，其他合约占用额度：{otherQuote}张)。'}),
+        translations=MappingProxyType({'en': 'Order failed. For cross buy/sell mode of {param0} and instFamily {param1}, the sum of current order size, current instId position quantity in the long and short directions, current instId pending orders in the long and short directions, and other contracts of the same instFamily can’t be more than {param2}(contracts) which is the maximum position amount under current leverage. Please lower the leverage or use a new sub-account to place the order again (current leverage: {param3}×, current order size: {param4} contracts, current instId position quantity in the long and short directions: {param5} contracts, current instId pending orders in the long and short directions: {param6} contracts, other contracts of the same instFamily: {param7} contracts).', 'zh': '下单失败，您在{businessType}和交易品种{instFamily}的全仓开平仓模式下，当前下单张数、当前合约多空持有仓位、当前合约多空挂单张数以及其他合约占用额度之和，不能超过当前杠杆倍数允许的持仓上限{tierLimitQuantity}(张)，请调低杠杆或者使用新的子账户重新下单(当前杠杆：{leverage}×，当前下单张数：{size}张，当前合约多空持有仓位：{posLongShortNumber}张，当前合约多空挂单张数：{pendingLongShortNumber}张，其他合约占用额度：{otherQuote}张)。'}),
     ),
     ErrorCode(
         code='51004',
@@ -1242,7 +1242,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         section='错误码 > REST API > 公共 > 交易类',
         source=SOURCE.id,
         sub_code='1104',
-        translations=MappingProxyType({'zh': '下单失败，您在{instId}的买卖模式下，当前买入张数、持有仓位、以及买入挂单张数之和，不能超过当前杠杆倍数允许的持仓上限{tierLimitQuantity}(张)，请调低杠杆或者使用新的子账户重新下单(当前杠杆：{leverage}×，当前买入张数：{size}张，持有仓位：{posNumber}张，买入挂单张数：{pendingNumber}张)。'}),
+        translations=MappingProxyType({'en': 'Order failed. For buy/sell mode of {param0}, the sum of current buy order size, position quantity, and pending buy orders can’t be more than {param1}(contracts) which is the maximum position amount under current leverage. Please lower the leverage or use a new sub-account to place the order again (current leverage: {param2}×, current buy order size: {param3} contracts, position quantity: {param4} contracts, pending buy orders: {param5} contracts).', 'zh': '下单失败，您在{instId}的买卖模式下，当前买入张数、持有仓位、以及买入挂单张数之和，不能超过当前杠杆倍数允许的持仓上限{tierLimitQuantity}(张)，请调低杠杆或者使用新的子账户重新下单(当前杠杆：{leverage}×，当前买入张数：{size}张，持有仓位：{posNumber}张，买入挂单张数：{pendingNumber}张)。'}),
     ),
     ErrorCode(
         code='51004',
@@ -1254,7 +1254,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         section='错误码 > REST API > 公共 > 交易类',
         source=SOURCE.id,
         sub_code='1105',
-        translations=MappingProxyType({'zh': '下单失败，您在{instId}的买卖模式下，当前卖出张数、持有仓位以及卖出挂单张数之和，不能超过当前杠杆倍数允许的持仓上限{tierLimitQuantity}(张)，请调低杠杆或者使用新的子账户重新下单(当前杠杆：{leverage}×，当前卖出张数：{size}张，持有仓位：{posNumber}张，卖出挂单张数：{pendingNumber}张)。'}),
+        translations=MappingProxyType({'en': 'Order failed. For buy/sell mode of {param0}, the sum of current sell order size, position quantity, and pending sell orders can’t be more than {param1}(contracts) which is the maximum position amount under current leverage. Please lower the leverage or use a new sub-account to place the order again (current leverage: {param2}×, current sell order size: {param3} contracts, position quantity: {param4} contracts, pending sell orders: {param5} contracts).', 'zh': '下单失败，您在{instId}的买卖模式下，当前卖出张数、持有仓位以及卖出挂单张数之和，不能超过当前杠杆倍数允许的持仓上限{tierLimitQuantity}(张)，请调低杠杆或者使用新的子账户重新下单(当前杠杆：{leverage}×，当前卖出张数：{size}张，持有仓位：{posNumber}张，卖出挂单张数：{pendingNumber}张)。'}),
     ),
     ErrorCode(
         code='51004',
@@ -1266,7 +1266,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         section='错误码 > REST API > 公共 > 交易类',
         source=SOURCE.id,
         sub_code='1106',
-        translations=MappingProxyType({'zh': '下单失败，您在{businessType}和交易品种{instFamily}的全仓买卖模式下，当前买入张数、当前合约持有仓位、当前合约买入挂单张数以及其他合约占用额度之和，不能超过当前杠杆倍数允许的持仓上限{tierLimitQuantity}(张)，请调低杠杆或者使用新的子账户重新下单(当前杠杆：{leverage}×，当前买入张数：{size}张，当前合约持有仓位：{posNumber}张，当前合约买入挂单张数：{pendingNumber}张，其他合约占用额度：{otherQuota}张)。'}),
+        translations=MappingProxyType({'en': 'Order failed. For cross buy/sell mode of {param0} and instFamily {param1}, the sum of current buy order size, current instId position quantity, current instId pending buy orders, and other contracts of the same instFamily can’t be more than {param2}(contracts) which is the maximum position amount under current leverage. Please lower the leverage or use a new sub-account to place the order again (current leverage: {param3}×, current buy order size: {param4} contracts, current instId position quantity: {param5} contracts, current instId pending buy orders: {param6} contracts, other contracts of the same instFamily: {param7} contracts).', 'zh': '下单失败，您在{businessType}和交易品种{instFamily}的全仓买卖模式下，当前买入张数、当前合约持有仓位、当前合约买入挂单张数以及其他合约占用额度之和，不能超过当前杠杆倍数允许的持仓上限{tierLimitQuantity}(张)，请调低杠杆或者使用新的子账户重新下单(当前杠杆：{leverage}×，当前买入张数：{size}张，当前合约持有仓位：{posNumber}张，当前合约买入挂单张数：{pendingNumber}张，其他合约占用额度：{otherQuota}张)。'}),
     ),
     ErrorCode(
         code='51004',
@@ -1278,7 +1278,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         section='错误码 > REST API > 公共 > 交易类',
         source=SOURCE.id,
         sub_code='1107',
-        translations=MappingProxyType({'zh': '下单失败，您在{businessType}和交易品种{instFamily}的全仓买卖模式下，当前卖出张数、当前合约持有仓位、当前合约卖出挂单张数以及其他合约占用额度之和，不能超过当前杠杆倍数允许的持仓上限{tierLimitQuantity}(张)，请调低杠杆或者使用新的子账户重新下单(当前杠杆：{leverage}×，当前卖出张数：{size}张，当前合约持有仓位：{posNumber}张，当前合约卖出挂单张数：{pendingNumber}张，其他合约占用额度：{otherQuota}张)。'}),
+        translations=MappingProxyType({'en': 'Order failed. For cross buy/sell mode of {param0} and instFamily {param1}, the sum of current sell order size, current instId position quantity, current instId pending sell orders, and other contracts of the same instFamily can’t be more than {param2}(contracts) which is the maximum position amount under current leverage. Please lower the leverage or use a new sub-account to place the order again (current leverage: {param3}×, current sell order size: {param4} contracts, current instId position quantity: {param5} contracts, current instId pending sell orders: {param6} contracts, other contracts of the same instFamily: {param7} contracts).', 'zh': '下单失败，您在{businessType}和交易品种{instFamily}的全仓买卖模式下，当前卖出张数、当前合约持有仓位、当前合约卖出挂单张数以及其他合约占用额度之和，不能超过当前杠杆倍数允许的持仓上限{tierLimitQuantity}(张)，请调低杠杆或者使用新的子账户重新下单(当前杠杆：{leverage}×，当前卖出张数：{size}张，当前合约持有仓位：{posNumber}张，当前合约卖出挂单张数：{pendingNumber}张，其他合约占用额度：{otherQuota}张)。'}),
     ),
     ErrorCode(
         code='51004',
@@ -1290,7 +1290,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         section='错误码 > REST API > 公共 > 交易类',
         source=SOURCE.id,
         sub_code='1111',
-        translations=MappingProxyType({'zh': '修改订单失败，您在{instId} 逐仓的开平仓模式下，当前改单新增张数、同方向持有仓位以及同方向挂单张数之和，不能超过当前杠杆倍数允许的持仓上限{tierLimitQuantity}(张)，请调低杠杆或者使用新的子账户重新下单(当前杠杆：{leverage}×，当前改单新增张数：{size}张，同方向持有仓位：{posNumber}张，同方向挂单张数：{pendingNumber}张)。'}),
+        translations=MappingProxyType({'en': 'Order amendment failed. For isolated long/short mode of {param0}, the sum of increment order size by amendment, position quantity in the same direction, and pending orders in the same direction can’t be more than {param1}(contracts) which is the maximum position amount under current leverage. Please lower the leverage or use a new sub-account to place the order again (current leverage: {param2}×, increment order size by amendment: {param3} contracts, position quantity in the same direction: {param4} contracts, pending orders in the same direction: {param5} contracts).', 'zh': '修改订单失败，您在{instId} 逐仓的开平仓模式下，当前改单新增张数、同方向持有仓位以及同方向挂单张数之和，不能超过当前杠杆倍数允许的持仓上限{tierLimitQuantity}(张)，请调低杠杆或者使用新的子账户重新下单(当前杠杆：{leverage}×，当前改单新增张数：{size}张，同方向持有仓位：{posNumber}张，同方向挂单张数：{pendingNumber}张)。'}),
     ),
     ErrorCode(
         code='51004',
@@ -1302,7 +1302,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         section='错误码 > REST API > 公共 > 交易类',
         source=SOURCE.id,
         sub_code='1112',
-        translations=MappingProxyType({'zh': '修改订单失败，您在{instId}全仓的开平仓模式下，当前改单新增张数、多空持有仓位以及多空挂单张数之和，不能超过当前杠杆倍数允许的持仓上限{tierLimitQuantity}(张)，请调低杠杆或者使用新的子账户重新下单(当前杠杆：{leverage}×，当前改单新增张数：{size}张，多空持有仓位{posLongShortNumber}张，多空挂单张数：{pendingLongShortNumber}张)。'}),
+        translations=MappingProxyType({'en': 'Order amendment failed. For cross long/short mode of {param0}, the sum of increment order size by amendment, position quantity in the long and short directions, and pending orders in the long and short directions can’t be more than {param1}(contracts) which is the maximum position amount under current leverage. Please lower the leverage or use a new sub-account to place the order again (current leverage: {param2}×, increment order size by amendment: {param3} contracts, position quantity in the long and short directions: {param4} contracts, pending orders in the same direction: {param5} contracts).', 'zh': '修改订单失败，您在{instId}全仓的开平仓模式下，当前改单新增张数、多空持有仓位以及多空挂单张数之和，不能超过当前杠杆倍数允许的持仓上限{tierLimitQuantity}(张)，请调低杠杆或者使用新的子账户重新下单(当前杠杆：{leverage}×，当前改单新增张数：{size}张，多空持有仓位{posLongShortNumber}张，多空挂单张数：{pendingLongShortNumber}张)。'}),
     ),
     ErrorCode(
         code='51004',
@@ -1314,7 +1314,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         section='错误码 > REST API > 公共 > 交易类',
         source=SOURCE.id,
         sub_code='1113',
-        translations=MappingProxyType({'zh': '修改订单失败，您在{businessType}和交易品种{instFamily}的全仓开平仓模式下，当前改单新增张数、当前合约多空持有仓位、当前合约多空挂单张数以及其他合约占用额度之和，不能超过当前杠杆倍数允许的持仓上限{tierLimitQuantity}(张)，请调低杠杆或者使用新的子账户重新下单(当前杠杆：{leverage}×，当前改单新增张数：{size}张，当前合约多空持有仓位：{posLongShortNumber}张，当前合约多空挂单张数：{pendingLongShortNumber}张，其他合约占用额度：{otherQuote}张)。'}),
+        translations=MappingProxyType({'en': 'Order amendment failed. For cross buy/sell mode of {param0} and instFamily {param1}, the sum of increment order size by amendment, current instId position quantity in the long and short directions, current instId pending orders in the long and short directions, and other contracts of the same instFamily can’t be more than {param2}(contracts) which is the maximum position amount under current leverage. Please lower the leverage or use a new sub-account to place the order again (current leverage: {param3}×, increment order size by amendment: {param4} contracts, current instId position quantity in the long and short directions: {param5} contracts, current instId pending orders in the long and short directions: {param6} contracts, other contracts of the same instFamily: {param7} contracts).', 'zh': '修改订单失败，您在{businessType}和交易品种{instFamily}的全仓开平仓模式下，当前改单新增张数、当前合约多空持有仓位、当前合约多空挂单张数以及其他合约占用额度之和，不能超过当前杠杆倍数允许的持仓上限{tierLimitQuantity}(张)，请调低杠杆或者使用新的子账户重新下单(当前杠杆：{leverage}×，当前改单新增张数：{size}张，当前合约多空持有仓位：{posLongShortNumber}张，当前合约多空挂单张数：{pendingLongShortNumber}张，其他合约占用额度：{otherQuote}张)。'}),
     ),
     ErrorCode(
         code='51004',
@@ -1326,7 +1326,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         section='错误码 > REST API > 公共 > 交易类',
         source=SOURCE.id,
         sub_code='1114',
-        translations=MappingProxyType({'zh': '修改订单失败，您在{instId}的买卖模式下，修改当前买单新增张数、持有仓位、以及买入挂单张数之和，不能超过当前杠杆倍数允许的持仓上限{tierLimitQuantity}(张)，请调低杠杆或者使用新的子账户重新下单(当前杠杆：{leverage}×，修改当前买单新增张数：{size}张，持有仓位：{posNumber}张，买入挂单张数：{pendingNumber}张)。'}),
+        translations=MappingProxyType({'en': 'Order amendment failed. For buy/sell mode of {param0}, the sum of increment order size by amending current buy order, position quantity, and pending buy orders can’t be more than {param1}(contracts) which is the maximum position amount under current leverage. Please lower the leverage or use a new sub-account to place the order again (current leverage: {param2}×, increment order size by amending current buy order: {param3} contracts, position quantity: {param4} contracts, pending buy orders: {param5} contracts).', 'zh': '修改订单失败，您在{instId}的买卖模式下，修改当前买单新增张数、持有仓位、以及买入挂单张数之和，不能超过当前杠杆倍数允许的持仓上限{tierLimitQuantity}(张)，请调低杠杆或者使用新的子账户重新下单(当前杠杆：{leverage}×，修改当前买单新增张数：{size}张，持有仓位：{posNumber}张，买入挂单张数：{pendingNumber}张)。'}),
     ),
     ErrorCode(
         code='51004',
@@ -1338,7 +1338,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         section='错误码 > REST API > 公共 > 交易类',
         source=SOURCE.id,
         sub_code='1115',
-        translations=MappingProxyType({'zh': '修改订单失败，您在{instId}的买卖模式下，修改当前卖单新增张数、持有仓位以及卖出挂单张数之和，不能超过当前杠杆倍数允许的持仓上限{tierLimitQuantity}(张)，请调低杠杆或者使用新的子账户重新下单(当前杠杆：{leverage}×，修改当前卖单新增张数：{size}张，持有仓位：{posNumber}张，卖出挂单张数：{pendingNumber}张)。'}),
+        translations=MappingProxyType({'en': 'Order amendment failed. For buy/sell mode of {param0}, the sum of increment order size by amending current sell order, position quantity, and pending sell orders can’t be more than {param1}(contracts) which is the maximum position amount under current leverage. Please lower the leverage or use a new sub-account to place the order again (current leverage: {param2}×, increment order size by amending current sell order: {param3} contracts, position quantity: {param4} contracts, pending sell orders: {param5} contracts).', 'zh': '修改订单失败，您在{instId}的买卖模式下，修改当前卖单新增张数、持有仓位以及卖出挂单张数之和，不能超过当前杠杆倍数允许的持仓上限{tierLimitQuantity}(张)，请调低杠杆或者使用新的子账户重新下单(当前杠杆：{leverage}×，修改当前卖单新增张数：{size}张，持有仓位：{posNumber}张，卖出挂单张数：{pendingNumber}张)。'}),
     ),
     ErrorCode(
         code='51004',
@@ -1350,7 +1350,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         section='错误码 > REST API > 公共 > 交易类',
         source=SOURCE.id,
         sub_code='1116',
-        translations=MappingProxyType({'zh': '修改订单失败，您在{businessType}和交易品种{instFamily}的全仓买卖模式下，修改当前买单新增张数、当前合约持有仓位、当前合约买入挂单张数以及其他合约占用额度之和，不能超过当前杠杆倍数允许的持仓上限{tierLimitQuantity}(张)，请调低杠杆或者使用新的子账户重新下单(当前杠杆：{leverage}×，修改当前买单新增张数：{size}张，当前合约持有仓位：{posNumber}张，当前合约买入挂单张数：{pendingNumber}张，其他合约占用额度：{otherQuota}张)。'}),
+        translations=MappingProxyType({'en': 'Order amendment failed. For cross buy/sell mode of {param0} and instFamily {param1}, the sum of increment order size by amending current buy order, current instId position quantity, current instId pending buy orders, and other contracts of the same instFamily can’t be more than {param2}(contracts) which is the maximum position amount under current leverage. Please lower the leverage or use a new sub-account to place the order again (current leverage: {param3}×, increment order size by amending current buy order: {param4} contracts, current instId position quantity: {param5} contracts, current instId pending buy orders: {param6} contracts, other contracts of the same instFamily: {param7} contracts).', 'zh': '修改订单失败，您在{businessType}和交易品种{instFamily}的全仓买卖模式下，修改当前买单新增张数、当前合约持有仓位、当前合约买入挂单张数以及其他合约占用额度之和，不能超过当前杠杆倍数允许的持仓上限{tierLimitQuantity}(张)，请调低杠杆或者使用新的子账户重新下单(当前杠杆：{leverage}×，修改当前买单新增张数：{size}张，当前合约持有仓位：{posNumber}张，当前合约买入挂单张数：{pendingNumber}张，其他合约占用额度：{otherQuota}张)。'}),
     ),
     ErrorCode(
         code='51004',
@@ -1362,7 +1362,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         section='错误码 > REST API > 公共 > 交易类',
         source=SOURCE.id,
         sub_code='1117',
-        translations=MappingProxyType({'zh': '修改订单失败，您在{businessType}和交易品种{instFamily}的全仓买卖模式下，修改当前卖单新增张数、当前合约持有仓位、当前合约卖出挂单张数以及其他合约占用额度之和，不能超过当前杠杆倍数允许的持仓上限{tierLimitQuantity}(张)，请调低杠杆或者使用新的子账户重新下单(当前杠杆：{leverage}×，修改当前卖单新增张数：{size}张，当前合约持有仓位：{posNumber}张，当前合约卖出挂单张数：{pendingNumber}张，其他合约占用额度：{otherQuota}张)。'}),
+        translations=MappingProxyType({'en': 'Order amendment failed. For cross buy/sell mode of {param0} and instFamily {param1}, the sum of increment order size by amending current sell order, current instId position quantity, current instId pending sell orders, and other contracts of the same instFamily can’t be more than {param2}(contracts) which is the maximum position amount under current leverage. Please lower the leverage or use a new sub-account to place the order again (current leverage: {param3}×, increment order size by amending current sell order: {param4} contracts, current instId position quantity: {param5} contracts, current instId pending sell orders: {param6} contracts, other contracts of the same instFamily: {param7} contracts).', 'zh': '修改订单失败，您在{businessType}和交易品种{instFamily}的全仓买卖模式下，修改当前卖单新增张数、当前合约持有仓位、当前合约卖出挂单张数以及其他合约占用额度之和，不能超过当前杠杆倍数允许的持仓上限{tierLimitQuantity}(张)，请调低杠杆或者使用新的子账户重新下单(当前杠杆：{leverage}×，修改当前卖单新增张数：{size}张，当前合约持有仓位：{posNumber}张，当前合约卖出挂单张数：{pendingNumber}张，其他合约占用额度：{otherQuota}张)。'}),
     ),
     ErrorCode(
         code='51005',
@@ -1407,7 +1407,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         section='错误码 > REST API > 公共 > 交易类',
         source=SOURCE.id,
         sub_code='1000',
-        translations=MappingProxyType({'zh': '委托失败，{param0} 可用余额不足，该委托会产生借币，当前账户可用保证金过低无法借币'}),
+        translations=MappingProxyType({'en': 'Order failed. Insufficient {param0} balance in account', 'zh': '委托失败，{param0} 可用余额不足，该委托会产生借币，当前账户可用保证金过低无法借币'}),
     ),
     ErrorCode(
         code='51008',
@@ -1419,7 +1419,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         section='错误码 > REST API > 公共 > 交易类',
         source=SOURCE.id,
         sub_code='1001',
-        translations=MappingProxyType({'zh': '委托失败，账户 {param0} 可用保证金不足'}),
+        translations=MappingProxyType({'en': 'Order failed. Insufficient {param0} margin in account', 'zh': '委托失败，账户 {param0} 可用保证金不足'}),
     ),
     ErrorCode(
         code='51008',
@@ -1431,7 +1431,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         section='错误码 > REST API > 公共 > 交易类',
         source=SOURCE.id,
         sub_code='1002',
-        translations=MappingProxyType({'zh': '委托失败，请先增加可用保证金，再进行借币交易'}),
+        translations=MappingProxyType({'en': 'Order failed. Insufficient {param0} balance in account, and Auto Borrow is not enabled', 'zh': '委托失败，请先增加可用保证金，再进行借币交易'}),
     ),
     ErrorCode(
         code='51008',
@@ -1443,7 +1443,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         section='错误码 > REST API > 公共 > 交易类',
         source=SOURCE.id,
         sub_code='1003',
-        translations=MappingProxyType({'zh': '委托失败，账户 {param0} 可用保证金不足，且未开启自动借币（PM模式也可以尝试IOC订单降低风险）'}),
+        translations=MappingProxyType({'en': 'Order failed. Insufficient {param0} margin in account and auto-borrow is not enabled (Portfolio margin mode can try IOC orders to lower the risks)', 'zh': '委托失败，账户 {param0} 可用保证金不足，且未开启自动借币（PM模式也可以尝试IOC订单降低风险）'}),
     ),
     ErrorCode(
         code='51008',
@@ -1455,7 +1455,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         section='错误码 > REST API > 公共 > 交易类',
         source=SOURCE.id,
         sub_code='1004',
-        translations=MappingProxyType({'zh': '{param0} 可用不足。借币数量超过档位限制，请尝试降低杠杆倍数。限价挂单以及当前下单需借 {param1}，剩余额度 {param2}，限额 {param3}，已用额度 {param4}。'}),
+        translations=MappingProxyType({'en': 'Insufficient {param0} available as your borrowing amount exceeds tier limit. Lower leverage appropriately. New and pending limit orders need borrowings {param1}, remaining quota {param2}, total limit {param3}, in use {param4}.', 'zh': '{param0} 可用不足。借币数量超过档位限制，请尝试降低杠杆倍数。限价挂单以及当前下单需借 {param1}，剩余额度 {param2}，限额 {param3}，已用额度 {param4}。'}),
     ),
     ErrorCode(
         code='51008',
@@ -1467,7 +1467,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         section='错误码 > REST API > 公共 > 交易类',
         source=SOURCE.id,
         sub_code='1005',
-        translations=MappingProxyType({'zh': '委托失败，因为 {param0} 剩余的限额 (主账户限额 + 当前账户锁定的尊享借币额度) 不足，导致可借不足 (限价挂单以及当前下单需借 {param1}，剩余额度 {param2}，限额 {param3}，已用额度 {param4})'}),
+        translations=MappingProxyType({'en': 'Order failed. Exceeds {param0} borrow limit (Limit of master account plus the allocated VIP quota for the current account) (Existing pending orders and the new order are required to borrow {param1}, Remaining limit {param2}, Limit {param3}, Limit used {param4})', 'zh': '委托失败，因为 {param0} 剩余的限额 (主账户限额 + 当前账户锁定的尊享借币额度) 不足，导致可借不足 (限价挂单以及当前下单需借 {param1}，剩余额度 {param2}，限额 {param3}，已用额度 {param4})'}),
     ),
     ErrorCode(
         code='51008',
@@ -1479,7 +1479,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         section='错误码 > REST API > 公共 > 交易类',
         source=SOURCE.id,
         sub_code='1006',
-        translations=MappingProxyType({'zh': '委托失败，您的下单数量超过了 {param0} 剩余的可借额度'}),
+        translations=MappingProxyType({'en': 'Order failed. Insufficient {param0} borrowing quota results in an insufficient amount available to borrow.', 'zh': '委托失败，您的下单数量超过了 {param0} 剩余的可借额度'}),
     ),
     ErrorCode(
         code='51008',
@@ -1491,7 +1491,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         section='错误码 > REST API > 公共 > 交易类',
         source=SOURCE.id,
         sub_code='1007',
-        translations=MappingProxyType({'zh': '委托失败，该委托需要借币 {param0}，但该币种的平台剩余借币额度已不足'}),
+        translations=MappingProxyType({'en': 'Your order failed because it requires borrowing {param0}, and the platform’s loan quota is insufficient.', 'zh': '委托失败，该委托需要借币 {param0}，但该币种的平台剩余借币额度已不足'}),
     ),
     ErrorCode(
         code='51008',
@@ -1503,7 +1503,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         section='错误码 > REST API > 公共 > 交易类',
         source=SOURCE.id,
         sub_code='1009',
-        translations=MappingProxyType({'zh': '委托失败，账户可用保证金过低（PM模式也可以尝试IOC订单降低风险）'}),
+        translations=MappingProxyType({'en': 'Order failed. Insufficient account balance, and the adjusted equity in USD is less than IMR (Portfolio margin mode can try IOC orders to lower the risks)', 'zh': '委托失败，账户可用保证金过低（PM模式也可以尝试IOC订单降低风险）'}),
     ),
     ErrorCode(
         code='51008',
@@ -1515,7 +1515,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         section='错误码 > REST API > 公共 > 交易类',
         source=SOURCE.id,
         sub_code='1010',
-        translations=MappingProxyType({'zh': '委托失败，Delta 校验未通过，因为若成功下单，有效保证金 (adjEq) 的变化值将小于初始保证金 (IMR) 的变化值。建议增加 adjEq 或减少 IMR 占用。（PM模式也可以尝试IOC订单降低风险）'}),
+        translations=MappingProxyType({'en': "Order failed. The order didn't pass delta verification because if the order were to succeed, the change in adjEq would be smaller than the change in IMR. Increase adjEq or reduce IMR (Portfolio margin mode can try IOC orders to lower the risks)", 'zh': '委托失败，Delta 校验未通过，因为若成功下单，有效保证金 (adjEq) 的变化值将小于初始保证金 (IMR) 的变化值。建议增加 adjEq 或减少 IMR 占用。（PM模式也可以尝试IOC订单降低风险）'}),
     ),
     ErrorCode(
         code='51008',
@@ -1527,7 +1527,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         section='错误码 > REST API > 公共 > 交易类',
         source=SOURCE.id,
         sub_code='1015',
-        translations=MappingProxyType({'zh': '委托失败，账户可用余额不足，其中不包含已触发平台质押限制的币种资产 {param0}'}),
+        translations=MappingProxyType({'en': "Order failed. Your available balance is insufficient. It excludes crypto ({param0}) exceeding the platform's collateral limit.", 'zh': '委托失败，账户可用余额不足，其中不包含已触发平台质押限制的币种资产 {param0}'}),
     ),
     ErrorCode(
         code='51008',
@@ -1539,7 +1539,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         section='错误码 > REST API > 公共 > 交易类',
         source=SOURCE.id,
         sub_code='1016',
-        translations=MappingProxyType({'zh': '委托失败，{param0} 可用余额不足，该委托会产生借币，当前账户可用保证金过低无法借币。账户可用保证金不包含已触发平台质押限制的币种资产 {param1}'}),
+        translations=MappingProxyType({'en': "Order failed. Your available {param0} balance is insufficient, and your available margin (in USD) is too low for borrowing. This margin excludes crypto ({param1}) exceeding the platform's collateral limit.", 'zh': '委托失败，{param0} 可用余额不足，该委托会产生借币，当前账户可用保证金过低无法借币。账户可用保证金不包含已触发平台质押限制的币种资产 {param1}'}),
     ),
     ErrorCode(
         code='51008',
@@ -1551,7 +1551,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         section='错误码 > REST API > 公共 > 交易类',
         source=SOURCE.id,
         sub_code='1017',
-        translations=MappingProxyType({'zh': '委托失败，该委托所需的借币数量已超过您的档位限制。下单后产生的总借币量为 {param1} {param0}，{param2}x 杠杆的借币上限为 {param3} {param0}。请降低杠杆倍数后再重新下单。'}),
+        translations=MappingProxyType({'en': 'Your order failed because it requires a borrowing amount that exceeds your tier limit. The total borrowing required after placing your order is {param1} {param0}, and the limit for {param2}x borrowing leverage is {param3} {param0}. Try lowering your leverage before placing your order again.', 'zh': '委托失败，该委托所需的借币数量已超过您的档位限制。下单后产生的总借币量为 {param1} {param0}，{param2}x 杠杆的借币上限为 {param3} {param0}。请降低杠杆倍数后再重新下单。'}),
     ),
     ErrorCode(
         code='51008',
@@ -1563,7 +1563,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         section='错误码 > REST API > 公共 > 交易类',
         source=SOURCE.id,
         sub_code='1018',
-        translations=MappingProxyType({'zh': '委托失败，该委托所需的借币数量已超过您的档位限制。下单后产生的总潜在借币量为 {param1} {param0}，{param2}x 杠杆的借币上限为 {param3} {param0}。请降低杠杆倍数后再重新下单。'}),
+        translations=MappingProxyType({'en': 'Your order failed because it requires a borrowing amount that exceeds your tier limit. The total potential borrowing required after placing your order is {param1} {param0}, and the limit for {param2}x borrowing leverage is {param3} {param0}. Try lowering your leverage before placing your order again.', 'zh': '委托失败，该委托所需的借币数量已超过您的档位限制。下单后产生的总潜在借币量为 {param1} {param0}，{param2}x 杠杆的借币上限为 {param3} {param0}。请降低杠杆倍数后再重新下单。'}),
     ),
     ErrorCode(
         code='51008',
@@ -1575,7 +1575,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         section='错误码 > REST API > 公共 > 交易类',
         source=SOURCE.id,
         sub_code='1019',
-        translations=MappingProxyType({'zh': '委托失败，您主账户的 {param0} 借币额度不足'}),
+        translations=MappingProxyType({'en': "Order failed. Your main account's {param0} borrowing quota is insufficient.", 'zh': '委托失败，您主账户的 {param0} 借币额度不足'}),
     ),
     ErrorCode(
         code='51008',
@@ -1587,7 +1587,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         section='错误码 > REST API > 公共 > 交易类',
         source=SOURCE.id,
         sub_code='1020',
-        translations=MappingProxyType({'zh': '委托失败，扣除计价货币手续费后，您的 {param0} 余额不足以完成该委托。请关闭使用计价货币支付现货手续费开关后重试。'}),
+        translations=MappingProxyType({'en': 'Order failed. After the spot fee in quote currency is deducted, your {param0} balance is insufficient to complete the order. Please disable the spot fees in quote currency toggle and try again.', 'zh': '委托失败，扣除计价货币手续费后，您的 {param0} 余额不足以完成该委托。请关闭使用计价货币支付现货手续费开关后重试。'}),
     ),
     ErrorCode(
         code='51009',
@@ -3292,7 +3292,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码 > REST API > 公共 > 交易类',
         source=SOURCE.id,
-        translations=MappingProxyType({'en': 'Order timed out. Please try again.', 'zh': '下单超时，请稍候重试 (不代表请求成功或失败，请检查请求结果)'}),
+        translations=MappingProxyType({'en': 'Order timed out. Please try again. (does not mean that the request was successful or failed, please check the request result)', 'zh': '下单超时，请稍候重试 (不代表请求成功或失败，请检查请求结果)'}),
     ),
     ErrorCode(
         code='51150',
@@ -3787,7 +3787,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码 > REST API > 公共 > 交易类',
         source=SOURCE.id,
-        translations=MappingProxyType({'zh': '下单失败。当前账户状态下，仅支持下降低 Delta 值的订单。请增加您的账户权益，或下一笔降低 Delta 值的订单，待该订单后成交后再继续操作'}),
+        translations=MappingProxyType({'en': 'Order failed because your current status only allows placing delta-reducing orders. Increase your account equity or place an order that would reduce delta when filled to proceed.', 'zh': '下单失败。当前账户状态下，仅支持下降低 Delta 值的订单。请增加您的账户权益，或下一笔降低 Delta 值的订单，待该订单后成交后再继续操作'}),
     ),
     ErrorCode(
         code='51210',
@@ -3798,7 +3798,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码 > REST API > 公共 > 交易类',
         source=SOURCE.id,
-        translations=MappingProxyType({'zh': '下单失败。当前账户状态下，基础货币相同的现货、永续和交割合约间仅能下一笔降低 Delta 值的订单，请撤销其他订单后再继续操作'}),
+        translations=MappingProxyType({'en': 'Order failed because your current status only allows placing one order per underlying. Cancel other orders in the underlying to proceed.', 'zh': '下单失败。当前账户状态下，基础货币相同的现货、永续和交割合约间仅能下一笔降低 Delta 值的订单，请撤销其他订单后再继续操作'}),
     ),
     ErrorCode(
         code='51211',
@@ -3809,7 +3809,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码 > REST API > 公共 > 交易类',
         source=SOURCE.id,
-        translations=MappingProxyType({'zh': '下单失败。当前账户状态下，仅支持下降低 Delta 值的订单。请增加您的账户权益，或下一笔降低 Delta 值的订单，待该订单后成交后再继续操作'}),
+        translations=MappingProxyType({'en': 'Order failed because your current status only allows placing delta-reducing orders. Increase your account equity or place an order that would reduce delta when filled to proceed.', 'zh': '下单失败。当前账户状态下，仅支持下降低 Delta 值的订单。请增加您的账户权益，或下一笔降低 Delta 值的订单，待该订单后成交后再继续操作'}),
     ),
     ErrorCode(
         code='51212',
@@ -3820,7 +3820,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码 > REST API > 公共 > 交易类',
         source=SOURCE.id,
-        translations=MappingProxyType({'zh': '下单失败。当前不支持批量下单，请分开下单'}),
+        translations=MappingProxyType({'en': 'Order failed because your current status doesn’t support batch orders. Place a single order to proceed.', 'zh': '下单失败。当前不支持批量下单，请分开下单'}),
     ),
     ErrorCode(
         code='51213',
@@ -3831,7 +3831,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码 > REST API > 公共 > 交易类',
         source=SOURCE.id,
-        translations=MappingProxyType({'zh': '下单失败。当前账户状态下，基础货币相同的现货、永续和交割合约间仅能下一笔降低 Delta 值的订单，请撤销其他订单后再继续操作'}),
+        translations=MappingProxyType({'en': 'Order failed because your current status only allows placing one order per underlying. Cancel other orders in the underlying to proceed.', 'zh': '下单失败。当前账户状态下，基础货币相同的现货、永续和交割合约间仅能下一笔降低 Delta 值的订单，请撤销其他订单后再继续操作'}),
     ),
     ErrorCode(
         code='51214',
@@ -3842,7 +3842,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码 > REST API > 公共 > 交易类',
         source=SOURCE.id,
-        translations=MappingProxyType({'zh': '改单失败。当前账户状态下，仅支持下降低 Delta 值的订单。请增加您的账户权益，或下一笔降低 Delta 值的订单，待该订单后成交后再继续操作'}),
+        translations=MappingProxyType({'en': 'Failed to modify order because your current status only allows placing delta-reducing orders. Increase your account equity or place an order that would reduce delta when filled to proceed.', 'zh': '改单失败。当前账户状态下，仅支持下降低 Delta 值的订单。请增加您的账户权益，或下一笔降低 Delta 值的订单，待该订单后成交后再继续操作'}),
     ),
     ErrorCode(
         code='51220',
@@ -5449,7 +5449,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         section='错误码 > REST API > 公共 > 交易类',
         source=SOURCE.id,
         sub_code='1030',
-        translations=MappingProxyType({'zh': '修改失败，{param0} 可用余额不足，该委托会产生借币，当前账户可用保证金过低无法借币'}),
+        translations=MappingProxyType({'en': 'Unable to edit order: insufficient balance or margin.', 'zh': '修改失败，{param0} 可用余额不足，该委托会产生借币，当前账户可用保证金过低无法借币'}),
     ),
     ErrorCode(
         code='51502',
@@ -5461,7 +5461,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         section='错误码 > REST API > 公共 > 交易类',
         source=SOURCE.id,
         sub_code='1031',
-        translations=MappingProxyType({'zh': '修改订单失败，账户 {param0} 可用保证金不足'}),
+        translations=MappingProxyType({'en': 'Order failed. Insufficient {param0} margin in account', 'zh': '修改订单失败，账户 {param0} 可用保证金不足'}),
     ),
     ErrorCode(
         code='51502',
@@ -5473,7 +5473,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         section='错误码 > REST API > 公共 > 交易类',
         source=SOURCE.id,
         sub_code='1032',
-        translations=MappingProxyType({'zh': '委托失败，请先增加可用保证金，再进行借币交易'}),
+        translations=MappingProxyType({'en': 'Order failed. Insufficient {param0} balance in account and Auto Borrow is not enabled', 'zh': '委托失败，请先增加可用保证金，再进行借币交易'}),
     ),
     ErrorCode(
         code='51502',
@@ -5485,7 +5485,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         section='错误码 > REST API > 公共 > 交易类',
         source=SOURCE.id,
         sub_code='1033',
-        translations=MappingProxyType({'zh': '修改订单失败，账户 {param0} 可用保证金不足，且未开启自动借币（PM模式也可以尝试IOC订单降低风险）'}),
+        translations=MappingProxyType({'en': 'Order failed. Insufficient {param0} margin in account and Auto Borrow is not enabled (Portfolio margin mode can try IOC orders to lower the risks)', 'zh': '修改订单失败，账户 {param0} 可用保证金不足，且未开启自动借币（PM模式也可以尝试IOC订单降低风险）'}),
     ),
     ErrorCode(
         code='51502',
@@ -5497,7 +5497,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         section='错误码 > REST API > 公共 > 交易类',
         source=SOURCE.id,
         sub_code='1034',
-        translations=MappingProxyType({'zh': '{param0} 可用不足。借币数量超过档位限制，请尝试降低杠杆倍数。限价挂单以及当前下单需借 {param1}，剩余额度 {param2}，限额 {param3}，已用额度 {param4}。'}),
+        translations=MappingProxyType({'en': 'Order failed. The requested borrowing amount is larger than the available {param0} borrowing amount of your position tier. Existing pending orders and the new order need to borrow {param1}, remaining quota {param2}, total quota {param3}, used {param4}', 'zh': '{param0} 可用不足。借币数量超过档位限制，请尝试降低杠杆倍数。限价挂单以及当前下单需借 {param1}，剩余额度 {param2}，限额 {param3}，已用额度 {param4}。'}),
     ),
     ErrorCode(
         code='51502',
@@ -5509,7 +5509,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         section='错误码 > REST API > 公共 > 交易类',
         source=SOURCE.id,
         sub_code='1035',
-        translations=MappingProxyType({'zh': '修改订单失败，因为 {param0} 剩余的限额 (主账户限额+当前账户锁定的尊享借币额度) 不足，导致可借不足。限价挂单以及当前下单需借 {param1}，剩余额度 {param2}，限额 {param3}，已用额度 {param4}。'}),
+        translations=MappingProxyType({'en': 'Order failed. The requested borrowing amount is larger than the available {param0} borrowing amount of your main account and the allocated VIP quota. Existing pending orders and the new order need to borrow {param1}, remaining quota {param2}, total quota {param3}, used {param4}', 'zh': '修改订单失败，因为 {param0} 剩余的限额 (主账户限额+当前账户锁定的尊享借币额度) 不足，导致可借不足。限价挂单以及当前下单需借 {param1}，剩余额度 {param2}，限额 {param3}，已用额度 {param4}。'}),
     ),
     ErrorCode(
         code='51502',
@@ -5521,7 +5521,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         section='错误码 > REST API > 公共 > 交易类',
         source=SOURCE.id,
         sub_code='1036',
-        translations=MappingProxyType({'zh': '修改订单失败，因为 {param0} 剩余的币对限额不足，导致可借不足'}),
+        translations=MappingProxyType({'en': 'Order failed. Insufficient available borrowing amount in {param0} crypto pair', 'zh': '修改订单失败，因为 {param0} 剩余的币对限额不足，导致可借不足'}),
     ),
     ErrorCode(
         code='51502',
@@ -5533,7 +5533,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         section='错误码 > REST API > 公共 > 交易类',
         source=SOURCE.id,
         sub_code='1037',
-        translations=MappingProxyType({'zh': '改单失败，该委托需要借币 {param0}，但该币种的平台剩余借币额度已不足'}),
+        translations=MappingProxyType({'en': 'Failed to modify order because it requires borrowing {param0}, and the platform’s loan quota is insufficient.', 'zh': '改单失败，该委托需要借币 {param0}，但该币种的平台剩余借币额度已不足'}),
     ),
     ErrorCode(
         code='51502',
@@ -5545,7 +5545,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         section='错误码 > REST API > 公共 > 交易类',
         source=SOURCE.id,
         sub_code='1039',
-        translations=MappingProxyType({'zh': '修改订单失败，账户可用保证金过低（PM模式也可以尝试IOC订单降低风险）'}),
+        translations=MappingProxyType({'en': 'Order failed. Insufficient account balance and the adjusted equity in USD is smaller than the IMR.', 'zh': '修改订单失败，账户可用保证金过低（PM模式也可以尝试IOC订单降低风险）'}),
     ),
     ErrorCode(
         code='51502',
@@ -5557,7 +5557,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         section='错误码 > REST API > 公共 > 交易类',
         source=SOURCE.id,
         sub_code='1040',
-        translations=MappingProxyType({'zh': '修改订单失败，Delta 校验未通过，因为若成功下单，adjEq 的变化值将小于 IMR 的变化值。建议增加 adjEq 或减少 IMR 占用。（PM模式也可以尝试IOC订单降低风险）'}),
+        translations=MappingProxyType({'en': "Order failed. The order didn't pass delta verification. If the order succeeded, the change in adjEq would be smaller than the change in IMR. Increase adjEq or reduce IMR (Portfolio margin mode can try IOC orders to lower the risks)", 'zh': '修改订单失败，Delta 校验未通过，因为若成功下单，adjEq 的变化值将小于 IMR 的变化值。建议增加 adjEq 或减少 IMR 占用。（PM模式也可以尝试IOC订单降低风险）'}),
     ),
     ErrorCode(
         code='51502',
@@ -5569,7 +5569,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         section='错误码 > REST API > 公共 > 交易类',
         source=SOURCE.id,
         sub_code='1049',
-        translations=MappingProxyType({'zh': '修改订单失败，您主账户的 {param0} 借币额度不足'}),
+        translations=MappingProxyType({'en': 'Order modification failed. Your main account’s {param0} borrowing quota is insufficient.', 'zh': '修改订单失败，您主账户的 {param0} 借币额度不足'}),
     ),
     ErrorCode(
         code='51503',
@@ -6042,7 +6042,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码 > REST API > 公共 > 交易类',
         source=SOURCE.id,
-        translations=MappingProxyType({'zh': '一键还债失败，请先开启自动借币，或通过闪兑、现货交易进行还债。'}),
+        translations=MappingProxyType({'en': 'One-click repay requires auto-borrow to be enabled. Please enable auto-borrow, or repay the debt currency via Easy Convert or spot trading.', 'zh': '一键还债失败，请先开启自动借币，或通过闪兑、现货交易进行还债。'}),
     ),
     ErrorCode(
         code='51720',
@@ -6361,7 +6361,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码 > REST API > 金融',
         source=SOURCE.id,
-        translations=MappingProxyType({'zh': '您最多可赎回 {maxRedemptionAmount} {crypto}。'}),
+        translations=MappingProxyType({'en': 'You can redeem at most {maxRedemptionAmount} {crypto}.', 'zh': '您最多可赎回 {maxRedemptionAmount} {crypto}。'}),
     ),
     ErrorCode(
         code='51759',
@@ -6372,7 +6372,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码 > REST API > 金融',
         source=SOURCE.id,
-        translations=MappingProxyType({'zh': '已超出临时限额，请稍后再试。'}),
+        translations=MappingProxyType({'en': "You've exceed the temporary limit. Try again later.", 'zh': '已超出临时限额，请稍后再试。'}),
     ),
     ErrorCode(
         code='51760',
@@ -6383,7 +6383,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码 > REST API > 金融',
         source=SOURCE.id,
-        translations=MappingProxyType({'zh': '使用中性套利策略的账户无法开通活期借币'}),
+        translations=MappingProxyType({'en': 'Flexible Loan isn’t available to accounts using delta neutral strategy.', 'zh': '使用中性套利策略的账户无法开通活期借币'}),
     ),
     ErrorCode(
         code='51761',
@@ -6394,7 +6394,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码 > REST API > 金融',
         source=SOURCE.id,
-        translations=MappingProxyType({'zh': '无法验证子账户的策略类型'}),
+        translations=MappingProxyType({'en': 'Failed to verify sub-account strategy type.', 'zh': '无法验证子账户的策略类型'}),
     ),
     ErrorCode(
         code='51762',
@@ -6405,7 +6405,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码 > REST API > 金融',
         source=SOURCE.id,
-        translations=MappingProxyType({'zh': '已部分赎回的订单无法取消'}),
+        translations=MappingProxyType({'en': "Redemption partially processed and can't be cancelled", 'zh': '已部分赎回的订单无法取消'}),
     ),
     ErrorCode(
         code='51763',
@@ -6416,7 +6416,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码 > REST API > 金融',
         source=SOURCE.id,
-        translations=MappingProxyType({'zh': '您的账户不满足该产品的 VIP 等级准入要求'}),
+        translations=MappingProxyType({'en': 'Your account does not meet the VIP tier requirement for this product', 'zh': '您的账户不满足该产品的 VIP 等级准入要求'}),
     ),
     ErrorCode(
         code='51764',
@@ -6427,7 +6427,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码 > REST API > 金融',
         source=SOURCE.id,
-        translations=MappingProxyType({'zh': '余额不足'}),
+        translations=MappingProxyType({'en': 'Insufficient balance', 'zh': '余额不足'}),
     ),
     ErrorCode(
         code='51765',
@@ -6438,7 +6438,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码 > REST API > 金融',
         source=SOURCE.id,
-        translations=MappingProxyType({'zh': '超出您当日剩余配额 {x} USDT'}),
+        translations=MappingProxyType({'en': 'Exceed your remaining daily quota of {x} USDT', 'zh': '超出您当日剩余配额 {x} USDT'}),
     ),
     ErrorCode(
         code='51766',
@@ -6449,7 +6449,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码 > REST API > 金融',
         source=SOURCE.id,
-        translations=MappingProxyType({'zh': '平台当日申购限额已达上限'}),
+        translations=MappingProxyType({'en': 'Platform daily subscription limit reached', 'zh': '平台当日申购限额已达上限'}),
     ),
     ErrorCode(
         code='51767',
@@ -6460,7 +6460,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码 > REST API > 金融',
         source=SOURCE.id,
-        translations=MappingProxyType({'zh': '系统维护中，请稍后重试'}),
+        translations=MappingProxyType({'en': 'System maintenance, please retry', 'zh': '系统维护中，请稍后重试'}),
     ),
     ErrorCode(
         code='51768',
@@ -6471,7 +6471,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码 > REST API > 金融',
         source=SOURCE.id,
-        translations=MappingProxyType({'zh': '超出您当日剩余即时赎回配额 {x} OKUSD'}),
+        translations=MappingProxyType({'en': 'Exceed your remaining fast redemption quota of {x} OKUSD', 'zh': '超出您当日剩余即时赎回配额 {x} OKUSD'}),
     ),
     ErrorCode(
         code='51769',
@@ -6482,7 +6482,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码 > REST API > 金融',
         source=SOURCE.id,
-        translations=MappingProxyType({'zh': '平台即时赎回限额已达上限'}),
+        translations=MappingProxyType({'en': 'Platform fast redemption limit reached', 'zh': '平台即时赎回限额已达上限'}),
     ),
     ErrorCode(
         code='51770',
@@ -6493,7 +6493,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码 > REST API > 金融',
         source=SOURCE.id,
-        translations=MappingProxyType({'zh': '超出您当日剩余标准赎回配额 {x} OKUSD'}),
+        translations=MappingProxyType({'en': 'Exceed your remaining standard redemption quota of {x} OKUSD', 'zh': '超出您当日剩余标准赎回配额 {x} OKUSD'}),
     ),
     ErrorCode(
         code='51771',
@@ -6504,7 +6504,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码 > REST API > 金融',
         source=SOURCE.id,
-        translations=MappingProxyType({'zh': '平台标准赎回限额已达上限'}),
+        translations=MappingProxyType({'en': 'Platform standard redemption limit reached', 'zh': '平台标准赎回限额已达上限'}),
     ),
     ErrorCode(
         code='51772',
@@ -6515,7 +6515,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码 > REST API > 金融',
         source=SOURCE.id,
-        translations=MappingProxyType({'zh': '即时赎回池余额不足'}),
+        translations=MappingProxyType({'en': 'Instant redemption pool insufficient', 'zh': '即时赎回池余额不足'}),
     ),
     ErrorCode(
         code='51773',
@@ -6526,7 +6526,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码 > REST API > 金融',
         source=SOURCE.id,
-        translations=MappingProxyType({'zh': '该功能在您所在地区暂不可用'}),
+        translations=MappingProxyType({'en': 'Feature not available in your region', 'zh': '该功能在您所在地区暂不可用'}),
     ),
     ErrorCode(
         code='51774',
@@ -6537,7 +6537,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码 > REST API > 金融',
         source=SOURCE.id,
-        translations=MappingProxyType({'zh': 'OKUSD API 正在维护中'}),
+        translations=MappingProxyType({'en': 'OKUSD API is under maintenance', 'zh': 'OKUSD API 正在维护中'}),
     ),
     ErrorCode(
         code='51820',
@@ -6911,7 +6911,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码 > REST API > 闪兑',
         source=SOURCE.id,
-        translations=MappingProxyType({'zh': '切换手续费支付为所得币后再闪兑'}),
+        translations=MappingProxyType({'en': 'Disable Pay trading fees in quote currency, then try converting again.', 'zh': '切换手续费支付为所得币后再闪兑'}),
     ),
     ErrorCode(
         code='54000',
@@ -7120,7 +7120,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码 > REST API > 公共 > 交易类',
         source=SOURCE.id,
-        translations=MappingProxyType({'en': 'Order failed. The {param1} USD open position limit for {param0} has been reached.', 'zh': '下单失败，{param0}的平台持仓量已达到平台持仓限额，无法开仓，只能平仓。开仓请稍后再试。'}),
+        translations=MappingProxyType({'en': 'Order failed. The open interest of {param0} has reached the platform open interest limit. Positions opening orders cannot be placed. Please try again later.', 'zh': '下单失败，{param0}的平台持仓量已达到平台持仓限额，无法开仓，只能平仓。开仓请稍后再试。'}),
     ),
     ErrorCode(
         code='54035',
@@ -7142,7 +7142,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码 > REST API > 公共 > 交易类',
         source=SOURCE.id,
-        translations=MappingProxyType({'en': "You can't place fill or kill orders when self-trade prevention is set to both maker and taker orders.", 'zh': 'STP mode 为 cancel both，不支持 FOK 订单'}),
+        translations=MappingProxyType({'zh': 'STP mode 为 cancel both，不支持 FOK 订单'}),
     ),
     ErrorCode(
         code='54039',
@@ -7153,7 +7153,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码 > REST API > 公共 > 交易类',
         source=SOURCE.id,
-        translations=MappingProxyType({'zh': 'ELP 订单不支持仅减仓设置'}),
+        translations=MappingProxyType({'en': 'RPI orders can’t be reduce-only orders.', 'zh': 'ELP 订单不支持仅减仓设置'}),
     ),
     ErrorCode(
         code='54040',
@@ -7164,7 +7164,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码 > REST API > 公共 > 交易类',
         source=SOURCE.id,
-        translations=MappingProxyType({'zh': 'ELP 订单无法与止盈止损设置同时使用'}),
+        translations=MappingProxyType({'en': 'RPI orders can’t be used with TP/SL settings.', 'zh': 'ELP 订单无法与止盈止损设置同时使用'}),
     ),
     ErrorCode(
         code='54041',
@@ -7175,7 +7175,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码 > REST API > 公共 > 交易类',
         source=SOURCE.id,
-        translations=MappingProxyType({'zh': '{param0} 不支持下 ELP 订单'}),
+        translations=MappingProxyType({'en': 'RPI orders aren’t supported for {param0}.', 'zh': '{param0} 不支持下 ELP 订单'}),
     ),
     ErrorCode(
         code='54042',
@@ -7186,7 +7186,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码 > REST API > 公共 > 交易类',
         source=SOURCE.id,
-        translations=MappingProxyType({'zh': '您无法为 {param0} 下 ELP 订单'}),
+        translations=MappingProxyType({'en': 'You don’t have permission to place RPI orders for {param0}.', 'zh': '您无法为 {param0} 下 ELP 订单'}),
     ),
     ErrorCode(
         code='54043',
@@ -7197,7 +7197,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码 > REST API > 公共 > 交易类',
         source=SOURCE.id,
-        translations=MappingProxyType({'zh': '您最多只能为 {param0} 下 {param1} 个 ELP 订单，请撤销部分订单后再试'}),
+        translations=MappingProxyType({'en': 'You can only place up to {param1} RPI orders for {param0}. Cancel some of your orders and try again.', 'zh': '您最多只能为 {param0} 下 {param1} 个 ELP 订单，请撤销部分订单后再试'}),
     ),
     ErrorCode(
         code='54044',
@@ -7208,7 +7208,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码 > REST API > 公共 > 交易类',
         source=SOURCE.id,
-        translations=MappingProxyType({'zh': '{param0} 不支持 ELP，你不能吃单 ELP 挂单'}),
+        translations=MappingProxyType({'en': 'RPI is not enabled for {param0}. You can’t place orders that take RPI liquidity of it.', 'zh': '{param0} 不支持 ELP，你不能吃单 ELP 挂单'}),
     ),
     ErrorCode(
         code='54045',
@@ -7219,7 +7219,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码 > REST API > 公共 > 交易类',
         source=SOURCE.id,
-        translations=MappingProxyType({'zh': 'OpenAPI 用户只能下 IOC 订单来吃单 ELP 挂单'}),
+        translations=MappingProxyType({'en': 'OpenAPI users can only place IOC orders that take ELP liquidity. (Deprecated)', 'zh': 'OpenAPI 用户只能下 IOC 订单来吃单 ELP 挂单'}),
     ),
     ErrorCode(
         code='54046',
@@ -7230,7 +7230,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码 > REST API > 公共 > 交易类',
         source=SOURCE.id,
-        translations=MappingProxyType({'zh': '你不能吃单 ELP 挂单'}),
+        translations=MappingProxyType({'en': 'You can’t place orders to take RPI liquidity.', 'zh': '你不能吃单 ELP 挂单'}),
     ),
     ErrorCode(
         code='54047',
@@ -7241,7 +7241,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码 > REST API > 公共 > 交易类',
         source=SOURCE.id,
-        translations=MappingProxyType({'zh': '您无法修改此订单，因为存在订单 ID 或客户订单 ID 相同的订单处于延迟中'}),
+        translations=MappingProxyType({'en': 'You can’t amend this order because an order with the same order ID or client order ID is in speed bump.', 'zh': '您无法修改此订单，因为存在订单 ID 或客户订单 ID 相同的订单处于延迟中'}),
     ),
     ErrorCode(
         code='54048',
@@ -7252,7 +7252,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码 > REST API > 公共 > 交易类',
         source=SOURCE.id,
-        translations=MappingProxyType({'zh': '您无法取消此订单，因为存在订单 ID 或客户订单 ID 相同的订单处于延迟中'}),
+        translations=MappingProxyType({'en': 'You can’t cancel the order because an order with the same order ID or client order ID is in speed bump.', 'zh': '您无法取消此订单，因为存在订单 ID 或客户订单 ID 相同的订单处于延迟中'}),
     ),
     ErrorCode(
         code='54049',
@@ -7263,7 +7263,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码 > REST API > 公共 > 交易类',
         source=SOURCE.id,
-        translations=MappingProxyType({'zh': '由于系统繁忙，API 用户目前无法吃单 ELP 挂单。请将 isElpTakerAccess 设置为 false 以继续操作'}),
+        translations=MappingProxyType({'en': 'API users can’t place orders that take RPI liquidity now because system is busy. To proceed, set rpiTakerAccess:false.', 'zh': '由于系统繁忙，API 用户目前无法吃单 ELP 挂单。请将 isElpTakerAccess 设置为 false 以继续操作'}),
     ),
     ErrorCode(
         code='54070',
@@ -7274,7 +7274,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码 > REST API > 公共 > 交易类',
         source=SOURCE.id,
-        translations=MappingProxyType({'zh': '当前功能不可用。使用 App 请更新至最新版本；使用 Open API 请通过 attachAlgoOrds 数组下单。'}),
+        translations=MappingProxyType({'en': 'The current function is not supported. Please update to the latest app version if using the app, or use the attachAlgoOrds array to place orders via Open API.', 'zh': '当前功能不可用。使用 App 请更新至最新版本；使用 Open API 请通过 attachAlgoOrds 数组下单。'}),
     ),
     ErrorCode(
         code='54071',
@@ -7285,7 +7285,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码 > REST API > 公共 > 交易类',
         source=SOURCE.id,
-        translations=MappingProxyType({'zh': '由于平台系统已升级，此订单已不支持修改。建议撤销后再重新下单。'}),
+        translations=MappingProxyType({'en': 'Due to the platform system upgrade, this order no longer supports modifications. It is recommended to cancel and place a new order.', 'zh': '由于平台系统已升级，此订单已不支持修改。建议撤销后再重新下单。'}),
     ),
     ErrorCode(
         code='54072',
@@ -7296,7 +7296,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码 > REST API > 公共 > 交易类',
         source=SOURCE.id,
-        translations=MappingProxyType({'zh': '当前仅支持查看该合约，无法进行交易'}),
+        translations=MappingProxyType({'en': 'This contract is currently view-only and not tradable.', 'zh': '当前仅支持查看该合约，无法进行交易'}),
     ),
     ErrorCode(
         code='54073',
@@ -7307,7 +7307,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码 > REST API > 公共 > 交易类',
         source=SOURCE.id,
-        translations=MappingProxyType({'zh': '下单失败，{param0} 存在脱钩风险，请切换结算币种后重试'}),
+        translations=MappingProxyType({'en': 'Couldn’t place order, as {param0} is at risk of depegging. Switch settlement currencies and try again.', 'zh': '下单失败，{param0} 存在脱钩风险，请切换结算币种后重试'}),
     ),
     ErrorCode(
         code='54074',
@@ -7318,7 +7318,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码 > REST API > 公共 > 交易类',
         source=SOURCE.id,
-        translations=MappingProxyType({'zh': '设置失败，请撤销所有以 {param0} 作为结算币种的挂单、平掉相关仓位、停止策略'}),
+        translations=MappingProxyType({'en': 'Your settings failed as you have positions, bot or open orders for USD contracts.', 'zh': '设置失败，请撤销所有以 {param0} 作为结算币种的挂单、平掉相关仓位、停止策略'}),
     ),
     ErrorCode(
         code='54075',
@@ -7329,7 +7329,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码 > REST API > 公共 > 交易类',
         source=SOURCE.id,
-        translations=MappingProxyType({'zh': '当前账户模式暂不支持币币合约交易。'}),
+        translations=MappingProxyType({'en': 'Cross-crypto contracts are currently not supported in this account mode.', 'zh': '当前账户模式暂不支持币币合约交易。'}),
     ),
     ErrorCode(
         code='54078',
@@ -7340,7 +7340,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码 > REST API > 公共 > 交易类',
         source=SOURCE.id,
-        translations=MappingProxyType({'zh': '当主单为买入订单时，止盈涨跌幅应高于 0，止损涨跌幅应处于 -1 ~ 0 之间；当主单为卖出订单时，止盈涨跌幅应处于 -1 ~ 0 之间，止损涨跌幅应高于 0。请注意，涨跌幅应为 0.0001 的整倍数。'}),
+        translations=MappingProxyType({'en': 'If the main order is a buy order, the TP ratio must be greater than 0, while the SL ratio must be between -1 and 0. If the main order is a sell order, the TP ratio must be between -1 and 0, and the SL ratio must be greater than 0. Additionally, the ratio must be multiples of 0.0001.', 'zh': '当主单为买入订单时，止盈涨跌幅应高于 0，止损涨跌幅应处于 -1 ~ 0 之间；当主单为卖出订单时，止盈涨跌幅应处于 -1 ~ 0 之间，止损涨跌幅应高于 0。请注意，涨跌幅应为 0.0001 的整倍数。'}),
     ),
     ErrorCode(
         code='54079',
@@ -7351,7 +7351,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码 > REST API > 公共 > 交易类',
         source=SOURCE.id,
-        translations=MappingProxyType({'zh': '仅支持合约模式和跨币种保证金模式下的合约交易设置动态涨跌幅。请注意，若设置为动态涨跌幅，触发价将以最新价为参考。'}),
+        translations=MappingProxyType({'en': 'Dynamic change is available only for futures trading in futures mode or multi-currency mode. Note that when selecting dynamic change, the trigger price can only be calculated using the last price.', 'zh': '仅支持合约模式和跨币种保证金模式下的合约交易设置动态涨跌幅。请注意，若设置为动态涨跌幅，触发价将以最新价为参考。'}),
     ),
     ErrorCode(
         code='54092',
@@ -7362,7 +7362,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码 > REST API > 公共 > 交易类',
         source=SOURCE.id,
-        translations=MappingProxyType({'zh': '操作要求：请通过网页端或 App 前端尝试下单 TradFi 永续合约（TradFi Perps）交易，并完成免责声明确认。每个主账户及子账户都必须单独接受免责声明后，方可启用 API 交易功能。'}),
+        translations=MappingProxyType({'en': 'Action Required: Please accept the TradFi Perps disclaimer on Web or App by attempting to place a TradFi Perp trade via the frontend. Each account, including sub-accounts, must separately accept the disclaimer before API trading is enabled', 'zh': '操作要求：请通过网页端或 App 前端尝试下单 TradFi 永续合约（TradFi Perps）交易，并完成免责声明确认。每个主账户及子账户都必须单独接受免责声明后，方可启用 API 交易功能。'}),
     ),
     ErrorCode(
         code='54094',
@@ -7373,7 +7373,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码 > REST API > 公共 > 交易类',
         source=SOURCE.id,
-        translations=MappingProxyType({'zh': '下单失败，当前交易产品处于冷静期内，暂不支持下单。'}),
+        translations=MappingProxyType({'en': 'Order rejected. The cool-off period is active for the current instId.', 'zh': '下单失败，当前交易产品处于冷静期内，暂不支持下单。'}),
     ),
     ErrorCode(
         code='55000',
@@ -8627,7 +8627,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码 > REST API > 资金类',
         source=SOURCE.id,
-        translations=MappingProxyType({'zh': '您每 24 小时最多可提取价值为 {dailyLimit} {symbol} 的稳定币，当前还可提取 {quotaRemaining} {symbol}。'}),
+        translations=MappingProxyType({'en': 'You can withdraw stablecoins valued at up to {dailyLimit} {symbol} every 24 hours. You can still withdraw {quotaRemaining} {symbol}.', 'zh': '您每 24 小时最多可提取价值为 {dailyLimit} {symbol} 的稳定币，当前还可提取 {quotaRemaining} {symbol}。'}),
     ),
     ErrorCode(
         code='58257',
@@ -8638,7 +8638,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码 > REST API > 资金类',
         source=SOURCE.id,
-        translations=MappingProxyType({'zh': '您每月最多可提取价值为 {monthlyLimit} {symbol} 的稳定币，当前还可提取 {quotaRemaining} {symbol}。'}),
+        translations=MappingProxyType({'en': 'You can withdraw stablecoins valued at up to {monthlyLimit} {symbol} every month. You can still withdraw {quotaRemaining} {symbol}.', 'zh': '您每月最多可提取价值为 {monthlyLimit} {symbol} 的稳定币，当前还可提取 {quotaRemaining} {symbol}。'}),
     ),
     ErrorCode(
         code='58258',
@@ -8649,7 +8649,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码 > REST API > 资金类',
         source=SOURCE.id,
-        translations=MappingProxyType({'zh': '您每 24 小时最多可提取价值为 {dailyLimit} {symbol} 的数字货币，当前还可提取 {quotaRemaining} {symbol}。'}),
+        translations=MappingProxyType({'en': 'You can withdraw crypto valued at up to {dailyLimit} {symbol} every 24 hours. You can still withdraw {quotaRemaining} {symbol}.', 'zh': '您每 24 小时最多可提取价值为 {dailyLimit} {symbol} 的数字货币，当前还可提取 {quotaRemaining} {symbol}。'}),
     ),
     ErrorCode(
         code='58300',
@@ -8880,7 +8880,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码 > REST API > 资金类',
         source=SOURCE.id,
-        translations=MappingProxyType({'zh': '该功能暂不支持'}),
+        translations=MappingProxyType({'en': 'This feature is not currently supported.', 'zh': '该功能暂不支持'}),
     ),
     ErrorCode(
         code='58382',
@@ -8891,7 +8891,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码 > REST API > 资金类',
         source=SOURCE.id,
-        translations=MappingProxyType({'zh': '无法处理解锁请求，请通过用户界面重试'}),
+        translations=MappingProxyType({'en': 'Unable to process unlock request. Please retry via the user interface.', 'zh': '无法处理解锁请求，请通过用户界面重试'}),
     ),
     ErrorCode(
         code='58383',
@@ -8902,7 +8902,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码 > REST API > 资金类',
         source=SOURCE.id,
-        translations=MappingProxyType({'zh': '未找到充值记录，无法处理解锁请求'}),
+        translations=MappingProxyType({'en': 'Deposit record not found. Unable to process unlock request.', 'zh': '未找到充值记录，无法处理解锁请求'}),
     ),
     ErrorCode(
         code='58384',
@@ -8913,7 +8913,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码 > REST API > 资金类',
         source=SOURCE.id,
-        translations=MappingProxyType({'zh': '根据当地法规，请提供准确的发送方信息。对于交易所地址，请同时提供交易所信息和发送方身份详情'}),
+        translations=MappingProxyType({'en': 'Per local regulations, please provide accurate sender information. For exchange addresses, please also provide the exchange information and sender identity details.', 'zh': '根据当地法规，请提供准确的发送方信息。对于交易所地址，请同时提供交易所信息和发送方身份详情'}),
     ),
     ErrorCode(
         code='59000',
@@ -10090,7 +10090,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码 > REST API > 账户类',
         source=SOURCE.id,
-        translations=MappingProxyType({'zh': '由於利用率偏高，{TOKEN} 的手動簡單借幣已暫停，請稍後重試。'}),
+        translations=MappingProxyType({'en': 'Manual Simple Borrow for {TOKEN} is temporarily disabled due to high utilization. Please retry later.', 'zh': '由於利用率偏高，{TOKEN} 的手動簡單借幣已暫停，請稍後重試。'}),
     ),
     ErrorCode(
         code='59500',
@@ -10277,7 +10277,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码 > REST API > 账户类',
         source=SOURCE.id,
-        translations=MappingProxyType({'zh': '您当前无法使用 API 创建子账户。请在网页端或 App 端创建。'}),
+        translations=MappingProxyType({'en': 'You can’t create a sub-account using the API; please use the app or web.', 'zh': '您当前无法使用 API 创建子账户。请在网页端或 App 端创建。'}),
     ),
     ErrorCode(
         code='59518',
@@ -10288,7 +10288,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码 > REST API > 账户类',
         source=SOURCE.id,
-        translations=MappingProxyType({'zh': '此账户无法使用 delta 中性策略模式'}),
+        translations=MappingProxyType({'en': 'This account isn’t eligible for delta neutral strategy.', 'zh': '此账户无法使用 delta 中性策略模式'}),
     ),
     ErrorCode(
         code='59519',
@@ -10299,7 +10299,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码 > REST API > 账户类',
         source=SOURCE.id,
-        translations=MappingProxyType({'zh': '此功能已冻结，暂时无法使用，冻结原因：{freezereason}'}),
+        translations=MappingProxyType({'en': "You can’t use this function/feature while it's frozen, due to: {freezereason}", 'zh': '此功能已冻结，暂时无法使用，冻结原因：{freezereason}'}),
     ),
     ErrorCode(
         code='59519',
@@ -10310,7 +10310,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码 > REST API > 账户类',
         source=SOURCE.id,
-        translations=MappingProxyType({'zh': '仅支持 VIP 1 及以上的用户使用 delta 中性策略模式'}),
+        translations=MappingProxyType({'en': 'You must be VIP 1 or above to use delta netural strategy.', 'zh': '仅支持 VIP 1 及以上的用户使用 delta 中性策略模式'}),
     ),
     ErrorCode(
         code='59520',
@@ -10321,7 +10321,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码 > REST API > 账户类',
         source=SOURCE.id,
-        translations=MappingProxyType({'zh': '现货模式和合约模式不支持使用 delta 中性策略模式'}),
+        translations=MappingProxyType({'en': 'You can’t use delta neutral strategy in spot or futures mode.', 'zh': '现货模式和合约模式不支持使用 delta 中性策略模式'}),
     ),
     ErrorCode(
         code='59521',
@@ -10332,7 +10332,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码 > REST API > 账户类',
         source=SOURCE.id,
-        translations=MappingProxyType({'zh': '不支持在 delta 中性策略模式模式，进行活期借币'}),
+        translations=MappingProxyType({'en': "Flexible Loan and delta neutral strategy can't be in use at the same time.", 'zh': '不支持在 delta 中性策略模式模式，进行活期借币'}),
     ),
     ErrorCode(
         code='59522',
@@ -10343,7 +10343,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码 > REST API > 账户类',
         source=SOURCE.id,
-        translations=MappingProxyType({'zh': '不支持在 delta 中性策略模式模式，进行借币划转或借币提币'}),
+        translations=MappingProxyType({'en': 'You can’t borrow and transfer or withdraw when using delta neutral strategy.', 'zh': '不支持在 delta 中性策略模式模式，进行借币划转或借币提币'}),
     ),
     ErrorCode(
         code='59523',
@@ -10354,7 +10354,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码 > REST API > 账户类',
         source=SOURCE.id,
-        translations=MappingProxyType({'zh': '不支持在 delta 中性策略模式模式，进行逐仓下单或逐仓开仓'}),
+        translations=MappingProxyType({'en': 'You can’t place orders or open positions in isolated mode and use delta neutral strategy at the same time.', 'zh': '不支持在 delta 中性策略模式模式，进行逐仓下单或逐仓开仓'}),
     ),
     ErrorCode(
         code='59524',
@@ -10365,7 +10365,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码 > REST API > 账户类',
         source=SOURCE.id,
-        translations=MappingProxyType({'zh': '不支持在 delta 中性策略模式模式，进行期权交易或开期权仓位'}),
+        translations=MappingProxyType({'en': 'You can’t trade options or open option positions and use delta neutral strategy at the same time.', 'zh': '不支持在 delta 中性策略模式模式，进行期权交易或开期权仓位'}),
     ),
     ErrorCode(
         code='59525',
@@ -10376,7 +10376,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码 > REST API > 账户类',
         source=SOURCE.id,
-        translations=MappingProxyType({'zh': '部分策略交易和跟单交易，无法在 delta 中性策略模式模式下使用'}),
+        translations=MappingProxyType({'en': 'Some bots and copy trades can’t be used at the same time as delta neutral strategy.', 'zh': '部分策略交易和跟单交易，无法在 delta 中性策略模式模式下使用'}),
     ),
     ErrorCode(
         code='59526',
@@ -10387,7 +10387,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码 > REST API > 账户类',
         source=SOURCE.id,
-        translations=MappingProxyType({'zh': '策略模式设置失败。设置后，您账户的 Delta 权益比率将超过限制，触发“账户限制转出”状态，请降低 Delta 值后重试'}),
+        translations=MappingProxyType({'en': 'Failed to switch strategy because your delta-to-equity ratio will exceed the threshold and trigger the transfer-out restriction after the switch. Lower your delta and try again.', 'zh': '策略模式设置失败。设置后，您账户的 Delta 权益比率将超过限制，触发“账户限制转出”状态，请降低 Delta 值后重试'}),
     ),
     ErrorCode(
         code='59527',
@@ -10398,7 +10398,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码 > REST API > 账户类',
         source=SOURCE.id,
-        translations=MappingProxyType({'zh': '使用 delta 中性策略模式，需开启全部币种的质押'}),
+        translations=MappingProxyType({'en': 'You must set all currencies as collateral when using delta neutral strategy.', 'zh': '使用 delta 中性策略模式，需开启全部币种的质押'}),
     ),
     ErrorCode(
         code='59528',
@@ -10409,7 +10409,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码 > REST API > 账户类',
         source=SOURCE.id,
-        translations=MappingProxyType({'zh': '策略模式设置失败。设置后，您账户在对应策略模式下的 {param0} 借币将超过主账户借币限额，请偿还借币后重试'}),
+        translations=MappingProxyType({'en': 'Failed to switch strategy because your account’s {param0} borrowing in the targeted strategy will exceed the main account borrowing limit after the switch. Repay your liabilities and try again.', 'zh': '策略模式设置失败。设置后，您账户在对应策略模式下的 {param0} 借币将超过主账户借币限额，请偿还借币后重试'}),
     ),
     ErrorCode(
         code='59529',
@@ -10420,7 +10420,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码 > REST API > 账户类',
         source=SOURCE.id,
-        translations=MappingProxyType({'zh': '策略模式设置失败。该账户属于 Delta 中性策略风险单元，设置策略模式前，请先将该账户移出风险单元'}),
+        translations=MappingProxyType({'en': 'Failed to switch strategy. This account is part of a delta neutral risk unit. Remove it from the risk unit before switching strategies.', 'zh': '策略模式设置失败。该账户属于 Delta 中性策略风险单元，设置策略模式前，请先将该账户移出风险单元'}),
     ),
     ErrorCode(
         code='59550',
@@ -10431,7 +10431,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码 > REST API > 账户类',
         source=SOURCE.id,
-        translations=MappingProxyType({'zh': '完成2级身份认证方可使用此功能。'}),
+        translations=MappingProxyType({'en': 'Complete identity verification (Lv2) to access this feature.', 'zh': '完成2级身份认证方可使用此功能。'}),
     ),
     ErrorCode(
         code='59601',
@@ -11025,7 +11025,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码 > REST API > 账户类',
         source=SOURCE.id,
-        translations=MappingProxyType({'zh': '切换失败。请撤销全部现货挂单后再次尝试。'}),
+        translations=MappingProxyType({'en': 'Switch failed. Please cancel all existing spot orders and try again.', 'zh': '切换失败。请撤销全部现货挂单后再次尝试。'}),
     ),
     ErrorCode(
         code='59679',
@@ -11036,7 +11036,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码 > REST API > 账户类',
         source=SOURCE.id,
-        translations=MappingProxyType({'zh': '切换失败，您当前的账户不支持切换手续费币种。'}),
+        translations=MappingProxyType({'en': 'Switch failed. Your account does not currently support this fee currency.', 'zh': '切换失败，您当前的账户不支持切换手续费币种。'}),
     ),
     ErrorCode(
         code='59683',
@@ -11047,7 +11047,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码 > REST API > 账户类',
         source=SOURCE.id,
-        translations=MappingProxyType({'zh': '请先开启该币种的质押，再将其设置为结算币种'}),
+        translations=MappingProxyType({'en': 'Set this crypto as your collateral crypto before selecting it as your settlement currency.', 'zh': '请先开启该币种的质押，再将其设置为结算币种'}),
     ),
     ErrorCode(
         code='59684',
@@ -11058,7 +11058,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码 > REST API > 账户类',
         source=SOURCE.id,
-        translations=MappingProxyType({'zh': '该币种不支持进行借币交易'}),
+        translations=MappingProxyType({'en': 'Borrowing isn’t supported for this currency.', 'zh': '该币种不支持进行借币交易'}),
     ),
     ErrorCode(
         code='59686',
@@ -11069,7 +11069,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码 > REST API > 账户类',
         source=SOURCE.id,
-        translations=MappingProxyType({'zh': '不支持该币种作为结算币种'}),
+        translations=MappingProxyType({'en': 'This crypto can’t be set as a settlement currency.', 'zh': '不支持该币种作为结算币种'}),
     ),
     ErrorCode(
         code='59689',
@@ -11080,7 +11080,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码 > REST API > 账户类',
         source=SOURCE.id,
-        translations=MappingProxyType({'zh': '兑换失败。{param0} 兑换至 {param1} 的金额过低，无法执行'}),
+        translations=MappingProxyType({'en': 'Convert failed. The {param0} converted to {param1} is too small to process.', 'zh': '兑换失败。{param0} 兑换至 {param1} 的金额过低，无法执行'}),
     ),
     ErrorCode(
         code='59691',
@@ -11091,7 +11091,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码 > REST API > 账户类',
         source=SOURCE.id,
-        translations=MappingProxyType({'zh': '每日增加余额次数已达上限{param0}，请于 UTC 0:00 后重试或重置模拟盘'}),
+        translations=MappingProxyType({'en': 'Daily increase limit reached {param0}. Please retry after UTC 0:00 or reset your demo account.', 'zh': '每日增加余额次数已达上限{param0}，请于 UTC 0:00 后重试或重置模拟盘'}),
     ),
     ErrorCode(
         code='59692',
@@ -11102,7 +11102,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码 > REST API > 账户类',
         source=SOURCE.id,
-        translations=MappingProxyType({'zh': '{param0} 余额不足，操作后余额不可小于零'}),
+        translations=MappingProxyType({'en': 'Insufficient {param0} balance. Balance cannot go below zero after operation.', 'zh': '{param0} 余额不足，操作后余额不可小于零'}),
     ),
     ErrorCode(
         code='59693',
@@ -11113,7 +11113,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码 > REST API > 账户类',
         source=SOURCE.id,
-        translations=MappingProxyType({'zh': '{param0} 可转余额不足，部分资金被挂单或持仓占用，请取消订单或平仓后重试'}),
+        translations=MappingProxyType({'en': '{param0} transferable balance insufficient. Some funds are occupied by open orders or positions. Please cancel orders or close positions and try again.', 'zh': '{param0} 可转余额不足，部分资金被挂单或持仓占用，请取消订单或平仓后重试'}),
     ),
     ErrorCode(
         code='60004',
@@ -11333,7 +11333,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码 > WebSocket > 公共 > 通用类',
         source=SOURCE.id,
-        translations=MappingProxyType({'zh': '{param0} 参数错误'}),
+        translations=MappingProxyType({'en': 'Parameter {param0} error.', 'zh': '{param0} 参数错误'}),
     ),
     ErrorCode(
         code='63999',
@@ -12070,7 +12070,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码 > REST API > 大宗交易',
         source=SOURCE.id,
-        translations=MappingProxyType({'zh': '如需了解错误详情，请查看 acctAlloc 字段'}),
+        translations=MappingProxyType({'en': 'For error details, refer to the acctAlloc field.', 'zh': '如需了解错误详情，请查看 acctAlloc 字段'}),
     ),
     ErrorCode(
         code='70511',
@@ -12092,7 +12092,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码 > REST API > 大宗交易',
         source=SOURCE.id,
-        translations=MappingProxyType({'zh': '每个交易品种的各类账户腿的数量之和，需与组合询价单总量一致'}),
+        translations=MappingProxyType({'en': 'For each symbol, the total size of RFQ legs in all accounts should be equal to its combined amount in the group RFQ.', 'zh': '每个交易品种的各类账户腿的数量之和，需与组合询价单总量一致'}),
     ),
     ErrorCode(
         code='70515',
@@ -12103,7 +12103,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码 > REST API > 大宗交易',
         source=SOURCE.id,
-        translations=MappingProxyType({'zh': '各子账户的腿数量与组合询价单的比例需在所有交易品种中保持一致'}),
+        translations=MappingProxyType({'en': 'For each sub-account, the ratio of a leg’s size to the main account RFQ must be the same across all symbols.', 'zh': '各子账户的腿数量与组合询价单的比例需在所有交易品种中保持一致'}),
     ),
     ErrorCode(
         code='70516',
@@ -12114,7 +12114,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码 > REST API > 大宗交易',
         source=SOURCE.id,
-        translations=MappingProxyType({'zh': '您最多可为组合询价单选择 {param0} 个子账户'}),
+        translations=MappingProxyType({'en': 'You can only select up to {param0} sub-accounts for group RFQ.', 'zh': '您最多可为组合询价单选择 {param0} 个子账户'}),
     ),
     ErrorCode(
         code='70517',
@@ -12125,7 +12125,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码 > REST API > 大宗交易',
         source=SOURCE.id,
-        translations=MappingProxyType({'zh': '{param0} 不存在，或您暂无权限创建组合询价单'}),
+        translations=MappingProxyType({'en': "{param0} doesn't exist or you don’t have permission to create group RFQ for it.", 'zh': '{param0} 不存在，或您暂无权限创建组合询价单'}),
     ),
     ErrorCode(
         code='70518',
@@ -12136,7 +12136,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
         kind='code',
         section='错误码 > REST API > 大宗交易',
         source=SOURCE.id,
-        translations=MappingProxyType({'zh': '请勿为组合询价单重复选择同一账户'}),
+        translations=MappingProxyType({'en': 'Make sure you didn’t select the same account more than once for group RFQ.', 'zh': '请勿为组合询价单重复选择同一账户'}),
     ),
     ErrorCode(
         code='75001',
