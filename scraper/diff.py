@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -339,7 +339,7 @@ def _pair_by(
     """Rows with the same ``key`` on both sides, paired in page order; rows already in
     ``taken`` and rows whose key is None are left alone."""
     used_old, used_new = {i for i, _ in taken}, {j for _, j in taken}
-    waiting: dict[str, list[int]] = defaultdict(list)
+    waiting: dict[str, deque[int]] = defaultdict(deque)
     for j, (_, row) in enumerate(new):
         value = key(row)
         if value is not None and j not in used_new:
@@ -348,15 +348,16 @@ def _pair_by(
     for i, (_, row) in enumerate(old):
         value = key(row)
         if value is not None and i not in used_old and waiting.get(value):
-            pairs.append((i, waiting[value].pop(0)))
+            pairs.append((i, waiting[value].popleft()))
     return pairs
 
 
 # Rewording keeps at least this share of a message's words (difflib's ratio); less is a row
-# removed and another added. Past REWORD_PAIRS candidate pairs, rows are not compared.
+# removed and another added. Each message is compared by its first _REWORD_TOKENS words, and
+# a code whose unpaired rows would cost more than REWORD_WORK word pairs is not compared.
 REWORDED = 0.5
-REWORD_PAIRS = 2_500
-_REWORD_TOKENS = 200
+REWORD_WORK = 4_000_000
+_REWORD_TOKENS = 64
 
 
 def _pair_reworded(a: list[str], b: list[str]) -> list[tuple[int, int]]:
@@ -364,23 +365,22 @@ def _pair_reworded(a: list[str], b: list[str]) -> list[tuple[int, int]]:
     of the other: the most alike first. One left on each side is the same row reworded."""
     if len(a) == 1 and len(b) == 1:
         return [(0, 0)]
-    if not a or not b or len(a) * len(b) > REWORD_PAIRS:
-        return []
     ta = [_TOKEN.findall(m.lower())[:_REWORD_TOKENS] for m in a]
     tb = [_TOKEN.findall(m.lower())[:_REWORD_TOKENS] for m in b]
-    scored = sorted(
-        (
-            (-difflib.SequenceMatcher(None, x, y, autojunk=False).ratio(), i, j)
-            for i, x in enumerate(ta)
-            for j, y in enumerate(tb)
-        ),
-    )
+    if not a or not b or sum(map(len, ta)) * sum(map(len, tb)) > REWORD_WORK:
+        return []
+    scored: list[tuple[float, int, int]] = []
+    for i, x in enumerate(ta):
+        for j, y in enumerate(tb):
+            matcher = difflib.SequenceMatcher(None, x, y, autojunk=False)
+            if matcher.quick_ratio() >= REWORDED:  # an upper bound, cheap
+                ratio = matcher.ratio()
+                if ratio >= REWORDED:
+                    scored.append((-ratio, i, j))
     pairs: list[tuple[int, int]] = []
     used_a: set[int] = set()
     used_b: set[int] = set()
-    for score, i, j in scored:
-        if -score < REWORDED:
-            break
+    for _, i, j in sorted(scored):
         if i not in used_a and j not in used_b:
             pairs.append((i, j))
             used_a.add(i)

@@ -41,24 +41,7 @@ def test_make_regen_rebuilds_a_half_made_environment_and_installs_runtime_only(
     (venv / "bin" / "python").write_text("#!/bin/sh\nexit 1\n", encoding="utf-8")
     (venv / "bin" / "python").chmod(0o755)
     repo = copy_repo(tmp_path / "repo")
-    result = subprocess.run(
-        [
-            "make",
-            "--no-print-directory",
-            "-C",
-            str(ROOT),
-            "regen",
-            "OFFLINE=1",
-            f"VENV={venv}",
-            f"SOURCES={repo / 'sources.toml'}",
-            f"REPORT={tmp_path / 'report.md'}",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-        env={k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV"},
-    )
+    result = _make_regen(venv, repo)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "0 files written" in result.stdout
     assert (venv / ".runtime-installed").is_file()
@@ -145,7 +128,11 @@ def oldest_python() -> tuple[str, tuple[int, ...]]:
     return admitted[0][1], admitted[0][0]
 
 
-def _make_regen(venv: Path, repo: Path, python: str) -> subprocess.CompletedProcess[str]:
+def _make_regen(
+    venv: Path, repo: Path, python: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``make regen OFFLINE=1`` into ``venv``, on a repository copy, with ``python`` (else
+    make's default)."""
     return subprocess.run(
         [
             "make",
@@ -154,7 +141,7 @@ def _make_regen(venv: Path, repo: Path, python: str) -> subprocess.CompletedProc
             str(ROOT),
             "regen",
             "OFFLINE=1",
-            f"PYTHON={python}",
+            *([f"PYTHON={python}"] if python else []),
             f"VENV={venv}",
             f"SOURCES={repo / 'sources.toml'}",
             f"REPORT={repo.parent / 'report.md'}",

@@ -270,19 +270,12 @@ def test_the_api_code_answers_the_sub_code_rows(codes: ModuleType) -> None:
     found = codes.match("51008", "委托失败，账户 USDT 可用保证金不足", source="okx-v5-zh")
     assert found.exact and found.row.documented == "51008_1001"
 
-    chinese = {
-        "code": "1",
-        "msg": "",
-        "data": [{"sCode": "51008", "sMsg": "委托失败，账户 USDT 可用保证金不足"}],
-    }
-    found = codes.from_response(chinese)
-    assert (found.row.source, found.row.documented) == ("okx-v5-zh", "51008_1001")
-    assert found.exact and dict(found.values) == {"param0": "USDT"}
-    english = {
-        "code": "1",
-        "msg": "",
-        "data": [{"sCode": "51008", "sMsg": "Order failed. Insufficient USDT margin in account "}],
-    }
-    found = codes.from_response(english)
-    assert (found.row.source, found.row.documented) == ("okx-v5-en", "51008_1001")
-    assert found.exact and dict(found.values) == {"param0": "USDT"}
+    # The API's wording, trailing space and all, reaches the row of its language.
+    for source, message in (
+        ("okx-v5-zh", "委托失败，账户 USDT 可用保证金不足"),
+        ("okx-v5-en", "Order failed. Insufficient USDT margin in account "),
+    ):
+        reply = {"code": "1", "msg": "", "data": [{"sCode": "51008", "sMsg": message}]}
+        found = codes.from_response(reply)
+        assert (found.row.source, found.row.documented) == (source, "51008_1001")
+        assert found.exact and dict(found.values) == {"param0": "USDT"}
