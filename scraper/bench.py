@@ -30,6 +30,7 @@ from pathlib import Path
 from lxml import html
 
 from . import fetch, page
+from .extract import extract_page
 from .model import Source
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -66,7 +67,7 @@ def best_of(runs: int, action: Callable[[], object]) -> float:
 
 
 def extract_bytes(data: bytes) -> int:
-    found = page.from_text("bench.html", page.decode(data)).extract()
+    found = extract_page(page.from_text("bench.html", page.decode(data)))
     return sum(len(t.rows) for t in found.tables)
 
 

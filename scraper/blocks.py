@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import TYPE_CHECKING
 
 from lxml import html
 
@@ -20,24 +18,7 @@ from .columns import CODE, MESSAGE, TITLE
 from .model import ParseWarning, Table
 from .normalize import cell_text, normalize_text
 from .rows import Collector, line_of, section_of, split_code, struck
-
-if TYPE_CHECKING:
-    from .extract import Block, Path
-
-_MAX_HEADING = 100
-
-
-@lru_cache(maxsize=1024)
-def in_error_section(path: Path) -> bool:
-    return any(columns.is_error_word(text) for _, text in path)
-
-
-def code_heading(text: str) -> bool:
-    """A heading that is a code, with an optional name: ``-1013 INVALID_MESSAGE``."""
-    if len(text) > _MAX_HEADING:
-        return False
-    split = split_code(text, numeric_only=True)
-    return split is not None and (not split[1] or len(split[1].split()) <= 8)
+from .walk import Block, Path, in_error_section
 
 
 @dataclass(frozen=True)

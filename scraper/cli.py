@@ -19,14 +19,14 @@ from typing import Any, NoReturn
 import click
 
 from . import capture as captures
-from . import coverage, fetch, join, languages, render, report, write
+from . import coverage, escape, fetch, join, languages, render, report, write
 from . import page as pages
 from . import regen as pipeline
 from . import sources as sources_mod
-from .extract import Extraction
+from .escape import RenderError
+from .extract import Extraction, extract_page
 from .model import CodeTable, Source
 from .regen import PipelineError
-from .render import RenderError
 from .sources import SourcesError
 
 EXIT_OK, EXIT_DIFFERS, EXIT_ERROR = 0, 1, 2
@@ -254,7 +254,7 @@ def print_notes(outcome: pipeline.Outcome) -> None:
     for table in outcome.tables:
         for warning in table.warnings:
             click.echo(
-                f"{label('warning', 'yellow')} {table.source.id}: {render.one_line(warning)}",
+                f"{label('warning', 'yellow')} {table.source.id}: {escape.one_line(warning)}",
                 err=True,
             )
     for source_id in outcome.skipped:
@@ -288,7 +288,7 @@ def extract(page_names: tuple[str, ...], as_json: bool, explain: bool, sources_p
     for name in page_names:
         try:
             page = read_page(name)
-            found = page.extract()
+            found = extract_page(page)
             table = pipeline.code_table(pipeline.source_for(page, declared), page, found)
         except (pages.PageError, ValueError) as exc:
             message = str(exc)
@@ -301,7 +301,7 @@ def extract(page_names: tuple[str, ...], as_json: bool, explain: bool, sources_p
             print_explanation(name, found, table)
     if as_json and not explain:
         doc = pipeline.extract_document(tables)
-        click.echo(render.json_text(doc, sort_keys=False), nl=False)
+        click.echo(escape.json_text(doc, sort_keys=False), nl=False)
     elif not explain:
         for table in tables:
             for t in table.tables:
@@ -312,7 +312,7 @@ def extract(page_names: tuple[str, ...], as_json: bool, explain: bool, sources_p
                 )
                 for row in t.rows:
                     status = "" if row.http_status is None else f" [{row.http_status}]"
-                    click.echo(f"{row.documented}{status}\t{render.one_line(row.message)}")
+                    click.echo(f"{row.documented}{status}\t{escape.one_line(row.message)}")
             for language, copies in table.copies:
                 rows = sum(len(t.rows) for t in copies)
                 click.echo(
@@ -321,7 +321,7 @@ def extract(page_names: tuple[str, ...], as_json: bool, explain: bool, sources_p
                 )
     for table in tables:
         for warning in table.warnings:
-            click.echo(f"{label('warning', 'yellow')} {render.one_line(warning)}", err=True)
+            click.echo(f"{label('warning', 'yellow')} {escape.one_line(warning)}", err=True)
     for name in empty:
         click.echo(f"errtables: no error-code table found in {name}", err=True)
     for message in broken:
@@ -406,7 +406,7 @@ def fetch_command(as_json: bool, sources_path: Path, **flags: Any) -> None:
     alone; 'regen' does both)."""
     outcome = run_pipeline(sources_path, None, make_options(generate=False, **flags), quiet=as_json)
     if as_json:
-        click.echo(render.json_text(summary(outcome, flags["offline"])), nl=False)
+        click.echo(escape.json_text(summary(outcome, flags["offline"])), nl=False)
     else:
         changed = [p.name for p in outcome.capture_writes]
         click.echo(
@@ -470,7 +470,7 @@ def regen(
             "removed": list(outcome.plan.delete),
             "report": outcome.report.to_json(),
         }
-        click.echo(render.json_text(data), nl=False)
+        click.echo(escape.json_text(data), nl=False)
         return
     where = str(report_path.with_suffix(".json"))
     click.echo(report.text(outcome.report, colour_wanted(), where=where), nl=False)
@@ -534,7 +534,7 @@ def check(as_json: bool, sources_path: Path) -> None:
             "removed": list(outcome.plan.delete),
             "fix": None if outcome.plan.empty else "make regen OFFLINE=1, then commit",
         }
-        click.echo(render.json_text(data, sort_keys=False), nl=False)
+        click.echo(escape.json_text(data, sort_keys=False), nl=False)
         sys.exit(EXIT_OK if outcome.plan.empty else EXIT_DIFFERS)
     if outcome.plan.empty:
         click.echo("generated/ is up to date")
@@ -608,7 +608,7 @@ def ccxt_command(fmt: str, source_ids: tuple[str, ...], sources_path: Path) -> N
     except (coverage.CoverageError, PipelineError) as exc:
         fail(str(exc))
     if fmt == "json":
-        click.echo(render.json_text(found.to_json(), sort_keys=False), nl=False)
+        click.echo(escape.json_text(found.to_json(), sort_keys=False), nl=False)
     elif fmt == "markdown":
         click.echo(coverage.markdown(found), nl=False)
     elif fmt == "python":
@@ -663,14 +663,14 @@ def explain(reply: str | None, as_json: bool, sources_path: Path) -> None:
     found = codes.errors(_reply_of(text))
     entries = [_explained(e) for e in found]
     if as_json:
-        click.echo(render.json_text({"errors": entries}, sort_keys=False), nl=False)
+        click.echo(escape.json_text({"errors": entries}, sort_keys=False), nl=False)
     elif not entries:
         click.echo("no error in this reply")
     for entry in [] if as_json else entries:
         where = "" if entry["index"] is None else f" (item {entry['index']}"
         ids = ", ".join(f"{k} {v}" for k, v in entry["ids"].items())
         where += f", {ids})" if ids else (")" if where else "")
-        click.echo(f"{entry['code']}{where}: {render.one_line(entry['message']) or '(no message)'}")
+        click.echo(f"{entry['code']}{where}: {escape.one_line(entry['message']) or '(no message)'}")
         row = entry["row"]
         if row is None:
             click.echo("  not documented by any source")
@@ -685,11 +685,11 @@ def explain(reply: str | None, as_json: bool, sources_path: Path) -> None:
         documented = "" if row["documented"] == row["code"] else f" · {row['documented']}"
         click.echo(f"  {how}; {row['source']}{documented} · {row['section']}{status}")
         for locale, message in row["translations"].items():
-            click.echo(f"  {locale}: {render.one_line(message)}")
+            click.echo(f"  {locale}: {escape.one_line(message)}")
         for name, value in entry["values"].items():
-            click.echo(f"  {{{name}}} = {render.one_line(value)}")
+            click.echo(f"  {{{name}}} = {escape.one_line(value)}")
         if entry["detail"]:
-            click.echo(f"  detail: {render.one_line(entry['detail'])}")
+            click.echo(f"  detail: {escape.one_line(entry['detail'])}")
     sys.exit(EXIT_DIFFERS if any(e["row"] is None for e in entries) else EXIT_OK)
 
 

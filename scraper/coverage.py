@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from . import render
+from . import escape
 from .model import CodeTable, code_sort_key
 
 CLASS_OF_STATUS = {
@@ -128,7 +128,7 @@ def text(c: Coverage) -> str:
         "",
         f"missing ({len(c.missing)}):",
     ]
-    lines += [f"  {m.code}\t{render.one_line(m.message)}" for m in c.missing]
+    lines += [f"  {m.code}\t{escape.one_line(m.message)}" for m in c.missing]
     lines += ["", f"stale ({len(c.stale)}):"]
     lines += [f"  {code}\t{cls}" for code, cls in c.stale]
     return "\n".join(lines) + "\n"
@@ -136,10 +136,10 @@ def text(c: Coverage) -> str:
 
 def markdown(c: Coverage) -> str:
     out = [
-        f"## ccxt {render.md_text(c.ccxt_version)}: OKX error-code coverage",
+        f"## ccxt {escape.md_text(c.ccxt_version)}: OKX error-code coverage",
         "",
         f"ccxt maps **{c.mapped}** of the **{c.documented}** codes that "
-        f"{render.md_text(', '.join(c.sources))} documents ({c.share:.1%}).",
+        f"{escape.md_text(', '.join(c.sources))} documents ({c.share:.1%}).",
         "",
         f"### Documented, not mapped ({len(c.missing)})",
         "",
@@ -147,13 +147,13 @@ def markdown(c: Coverage) -> str:
         "| --- | --- | --- |",
     ]
     out += [
-        f"| {render.md_cell(m.code)} | {render.md_cell(', '.join(map(str, m.http_statuses)))} "
-        f"| {render.md_cell(m.message)} |"
+        f"| {escape.md_cell(m.code)} | {escape.md_cell(', '.join(map(str, m.http_statuses)))} "
+        f"| {escape.md_cell(m.message)} |"
         for m in c.missing
     ]
     out += ["", f"### Mapped, documented by no source ({len(c.stale)})", ""]
     out += ["| Code | ccxt class |", "| --- | --- |"]
-    out += [f"| {render.md_cell(code)} | {render.md_cell(cls)} |" for code, cls in c.stale]
+    out += [f"| {escape.md_cell(code)} | {escape.md_cell(cls)} |" for code, cls in c.stale]
     return "\n".join(out) + "\n"
 
 
@@ -161,14 +161,14 @@ def python(c: Coverage) -> str:
     """Entries for ccxt's ``exact`` map, ready to paste, one per missing code."""
     out = [
         f"# errtables: the {len(c.missing)} codes {', '.join(c.sources)} documents and "
-        f"ccxt {render.one_line(c.ccxt_version)} does not map.",
+        f"ccxt {escape.one_line(c.ccxt_version)} does not map.",
         "# A class is given only where the HTTP status decides it; review every TODO.",
     ]
     for m in c.missing:
-        comment = render.one_line(m.message) or "(no message in the docs)"
+        comment = escape.one_line(m.message) or "(no message in the docs)"
         if m.suggestion is not None:
             status = m.http_statuses[0]
-            out.append(f"{render.pyrepr(m.code)}: {m.suggestion},  # HTTP {status}: {comment}")
+            out.append(f"{escape.pyrepr(m.code)}: {m.suggestion},  # HTTP {status}: {comment}")
         else:
-            out.append(f"{render.pyrepr(m.code)}: {FALLBACK},  # TODO: classify. {comment}")
+            out.append(f"{escape.pyrepr(m.code)}: {FALLBACK},  # TODO: classify. {comment}")
     return "\n".join(out) + "\n"

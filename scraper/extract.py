@@ -10,27 +10,21 @@ line, never dropped quietly.
 from __future__ import annotations
 
 import gc
-import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
-from lxml import etree, html
+from lxml import html
 
 from . import blocks, columns, plaintext
 from .columns import CODE, HTTP_STATUS, MESSAGE, TITLE
 from .model import ParseWarning, Row, Table
 from .normalize import cell_text, join_lines, normalize_text
-from .rows import LINE_MARK, LXML_LAST_LINE, STRUCK, Collector, line_of, section_of, struck
+from .page import Page
+from .rows import STRUCK, Collector, line_of, section_of, struck
 from .verdict import SIBLING_BONUS, THRESHOLD, Context, Verdict, judge, out_of_reach
+from .walk import Block, Path, parse_html, walk
 
-HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
-BLOCKS = ("table", "dl", "ul", "ol", "p")
-_ANCHORS = re.compile(r"^(?:[#¶§]\s+)+|(?:\s*[#¶§])+$")
-_XML_DECL = re.compile(r"^\s*<\?xml[^>]*>")
 _LEAD_TAGS = frozenset({"p", "ul", "ol", "div", "blockquote", "strong", "b", "em", "span"})
 _MAX_LEAD = 300
-
-Path = tuple[tuple[int, str], ...]  # the headings above a block: (level, text)
 
 
 @dataclass(frozen=True)
@@ -59,100 +53,6 @@ class Extraction:
     warnings: tuple[ParseWarning, ...]
     explained: tuple[Explained, ...] = field(default=(), compare=False)
     found: tuple[Found, ...] = field(default=(), compare=False)
-
-
-def parse_html(markup: str | bytes) -> html.HtmlElement:
-    """Parse a document or a fragment; comments are kept (they mark React placeholders)."""
-    if isinstance(markup, str):
-        markup = _mark_big_lines(_XML_DECL.sub("", markup, count=1))
-        # libxml2 reads UTF-8 bytes faster than a Python string.
-        markup = markup.encode("utf-8", "replace")
-    parser = html.HTMLParser(huge_tree=True, remove_comments=False, encoding="utf-8")
-    try:
-        return html.fromstring(markup, parser=parser)
-    except etree.ParserError:  # nothing but white space or comments
-        return html.fromstring("<div></div>", parser=parser)
-
-
-_ROW_START = re.compile(r"^[ \t]*(?=<(?:tr|li|dt|dd|p|h[1-6]|table)[\s>])", re.M | re.I)
-
-
-def _mark_big_lines(markup: str) -> str:
-    """Past libxml2's last line number, a comment naming the line before each row-like
-    element that starts a line (warnings then name the right line; see rows.line_of)."""
-    if markup.count("\n") < LXML_LAST_LINE - 1:
-        return markup  # a page that libxml2 numbers right
-    first = 0
-    for _ in range(LXML_LAST_LINE - 2):
-        first = markup.find("\n", first) + 1
-    out = [markup[:first]]
-    line, position = LXML_LAST_LINE - 1, first
-    for found in _ROW_START.finditer(markup, first):
-        line += markup.count("\n", position, found.start())
-        out.append(markup[position : found.end()])
-        out.append(f"<!--{LINE_MARK}{line}-->")
-        position = found.end()
-    out.append(markup[position:])
-    return "".join(out)
-
-
-def heading_text(element: html.HtmlElement) -> str:
-    return _ANCHORS.sub("", normalize_text(element.text_content())).strip()
-
-
-@dataclass(frozen=True)
-class Block:
-    """A table, list, paragraph or heading, in page order, with the headings above it."""
-
-    path: Path
-    element: html.HtmlElement
-    owner: html.HtmlElement | None = None  # the code heading this block belongs to
-    code: bool = False  # a heading that is a code
-
-
-def walk(root: html.HtmlElement) -> Iterator[Block]:
-    """Every heading and every top-level table, list and paragraph, in page order.
-
-    A heading that is itself a code (``-1013 INVALID_MESSAGE``) in an error section does not
-    open a section: the blocks after it belong to it until the next heading."""
-    stack: list[tuple[int, str]] = []
-    owner: html.HtmlElement | None = None
-    for element in root.iter(*HEADINGS, *BLOCKS):
-        tag = element.tag
-        if tag in HEADINGS:
-            level = int(tag[1])
-            while stack and stack[-1][0] >= level:
-                stack.pop()
-            text = heading_text(element)
-            path = tuple(stack)
-            if blocks.code_heading(text) and blocks.in_error_section(path):
-                owner = element
-                yield Block(path, element, code=True)
-                continue
-            owner = None
-            yield Block(path, element)
-            stack.append((level, text))
-            continue
-        path = tuple(stack)
-        # Lists and paragraphs matter only where codes outside tables may be.
-        if tag != "table" and owner is None and not blocks.in_error_section(path):
-            continue
-        if _nested(element):
-            continue
-        yield Block(path, element, owner)
-
-
-_CONTAINERS = frozenset({"table", "li", "dd", "dt", "p", "dl"})
-
-
-def _nested(element: html.HtmlElement) -> bool:
-    """Inside a table, a list or a paragraph that is itself walked."""
-    lists = element.tag in ("ul", "ol")
-    for ancestor in element.iterancestors():
-        tag = ancestor.tag
-        if tag in _CONTAINERS or (lists and tag in ("ul", "ol")):
-            return True
-    return False
 
 
 def _cells(tr: html.HtmlElement) -> list[html.HtmlElement]:
@@ -444,6 +344,13 @@ def _extract_html(markup: str | bytes, page: str, line_offset: int) -> Extractio
     every = tuple(t for r in results for t in r[0])
     found = tuple(r[2] for r in results)
     return Extraction(every, tuple(w for r in results for w in r[1]), tuple(explained), found)
+
+
+def extract_page(page: Page) -> Extraction:
+    """Every error-code table of a page read by ``page``: its HTML, else its text."""
+    if page.html is not None and page.html.strip():
+        return extract_html(page.html, page.name, page.html_line)
+    return extract_text(page.text or "", page.name)
 
 
 def extract_text(text: str, page: str, line0: int = 0) -> Extraction:

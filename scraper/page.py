@@ -17,8 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .extract import Extraction, extract_html, extract_text
-
 _HTML_BLOCK = re.compile(r"^```html[ \t]*\r?\n(.*?)\r?\n```[ \t]*\r?$", re.S | re.M)
 _MD_URL = re.compile(r"^\*\*URL:\*\*\s*(\S+)", re.M)
 _MD_TITLE = re.compile(r"\A#\s+(.+)$", re.M)
@@ -50,11 +48,6 @@ class Page:
     url: str | None = None  # the page's own URL when the file records it
     title: str | None = None
     html_line: int = 0  # lines in the file before the HTML starts
-
-    def extract(self) -> Extraction:
-        if self.html is not None and self.html.strip():
-            return extract_html(self.html, self.name, self.html_line)
-        return extract_text(self.text or "", self.name)
 
 
 _SINGLE_BYTE = re.compile(

@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from . import capture as captures
-from . import diff, fetch, join, languages, render, report, write
+from . import diff, escape, fetch, join, languages, render, report, write
 from . import page as pages
-from .extract import Extraction
+from .extract import Extraction, extract_page
 from .model import CodeTable, ParseWarning, Source, Table
 from .sources import Sources, locale_of, slug
 
@@ -39,7 +39,7 @@ class PipelineError(Exception):
 
 def code_table(source: Source, page: pages.Page, found: Extraction | None = None) -> CodeTable:
     """A page's tables in the source's language; copies in other languages set aside."""
-    found = page.extract() if found is None else found
+    found = extract_page(page) if found is None else found
     split = languages.split(source.locale, found.tables)
     return CodeTable(source, split.own, found.warnings, split.copies)
 
@@ -227,7 +227,7 @@ def _crawl(
     data = {k: v.to_json() for k, v in sorted(updated.items()) if v.to_json()}
     known = {k: v.to_json() for k, v in sorted(validators.items()) if v.to_json()}
     if data != known:
-        outcome.capture_writes[sources.root / VALIDATORS] = render.json_text(data)
+        outcome.capture_writes[sources.root / VALIDATORS] = escape.json_text(data)
     return fresh
 
 

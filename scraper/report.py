@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from . import render
+from . import escape
 from .diff import ERR, INFO, LEVELS, RANK, WARN, Change, Report, summary
 
 MAX_MARKDOWN = 60_000
@@ -37,7 +37,7 @@ class Group:
         where = f" in {len(sections)} sections" if len(sections) > 1 else ""
         codes = [c.code for c in self.changes if c.code is not None]
         named = f": {codes[0]}, {codes[1]}, … {codes[-1]}" if len(codes) > 2 else ""
-        return render.one_line(f"{len(self.changes)} {self.rule}{where}{named}")
+        return escape.one_line(f"{len(self.changes)} {self.rule}{where}{named}")
 
 
 def ordered(changes: list[Change]) -> list[Group]:
@@ -65,7 +65,7 @@ def _line(change: Change) -> str:
     else:
         what = change.new or change.old or ""
     extra = f"({change.detail})" if change.detail and change.detail not in what else ""
-    return render.one_line(f"{where}: " + " ".join(part for part in (what, extra) if part))
+    return escape.one_line(f"{where}: " + " ".join(part for part in (what, extra) if part))
 
 
 def text(
@@ -76,7 +76,7 @@ def text(
     not changes, they never fail a run."""
     lines: list[str] = []
     for source, why in sorted(report.failed.items()):
-        lines.append(f"FAILED {source}: {render.one_line(why)} (committed table kept)")
+        lines.append(f"FAILED {source}: {escape.one_line(why)} (committed table kept)")
 
     def show(level_name: str, rule: str, line: str) -> str:
         level = f"{level_name:<4}"
@@ -118,7 +118,7 @@ def text(
 
 
 def as_json(report: Report) -> str:
-    return render.json_text(report.to_json())
+    return escape.json_text(report.to_json())
 
 
 def _view(change: Change) -> dict[str, Any]:
@@ -151,7 +151,7 @@ def _listing(groups: list[Group], cap: int | None) -> dict[str, Any]:
 def markdown(report: Report, json_path: str | None = None, limit: int | None = None) -> str:
     """The pull-request body: counts first, then changes; long lists folded; under 60,000
     characters (past that, fewer changes are listed and the JSON report is named)."""
-    env = render.environment()
+    env = escape.environment()
     template = env.get_template("report.md.jinja")
     by_source: dict[str, list[Change]] = {}
     for change in report.real:

@@ -12,7 +12,7 @@ from .model import KIND_CODE, KIND_HTTP, ParseWarning, Row, split_sub_code
 
 STRUCK = ("del", "s", "strike")
 # libxml2 counts lines up to 65535 only: past that, a comment before each row-like element
-# (put there by extract.parse_html) holds the true line.
+# (put there by walk.parse_html) holds the true line.
 LXML_LAST_LINE = 65535
 LINE_MARK = "errtables-line:"
 

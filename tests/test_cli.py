@@ -13,6 +13,7 @@ from click.testing import CliRunner
 
 from scraper import capture, page, sources
 from scraper.cli import main
+from scraper.extract import extract_page
 
 from .conftest import PAGES, ROOT, SEED_OKCOIN, copy_repo, digest, regen_args
 
@@ -188,8 +189,8 @@ def test_reduced_capture_extracts_like_the_full_page(path: Path) -> None:
     full = page.read(path)
     suffix, text = capture.reduce_page(full, full.url or "https://example.com/")
     reduced = page.from_text("capture" + suffix, text)
-    assert [t.to_json() for t in reduced.extract().tables] == [
-        t.to_json() for t in full.extract().tables
+    assert [t.to_json() for t in extract_page(reduced).tables] == [
+        t.to_json() for t in extract_page(full).tables
     ]
     body = text.split("\n", 1)[1]  # after the header comment
     original = path.read_text(encoding="utf-8")

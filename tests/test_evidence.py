@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from scraper import columns, extract, page
+from scraper.extract import extract_page
 from scraper.model import KIND_HTTP, Row
 
 from .conftest import PAGES
@@ -21,7 +22,7 @@ def rows_of(found: extract.Extraction) -> list[Row]:
 
 
 def read(path: Path) -> extract.Extraction:
-    return page.read(path).extract()
+    return extract_page(page.read(path))
 
 
 def html_rows(markup: str) -> list[Row]:
@@ -275,7 +276,7 @@ def test_markdown_pipe_table_page() -> None:
         "| 1002 | Too many requests |\n"
     )
     loaded = page.from_text("errors.md", text)
-    found = loaded.extract()
+    found = extract_page(loaded)
     assert loaded.title == "API errors"
     assert [(r.code, r.message) for r in rows_of(found)] == [
         ("1001", "Invalid | odd {param0}"),
@@ -389,7 +390,7 @@ but messages can vary. Here is the error JSON payload:
 def test_a_markdown_page_with_a_heading_per_code(tmp_path: Path) -> None:
     path = tmp_path / "errors.md"
     path.write_text(BINANCE_LIKE, encoding="utf-8")
-    found = page.read(path).extract()
+    found = extract_page(page.read(path))
     rows = rows_of(found)
     assert [(r.code, r.title) for r in rows] == [
         ("-1000", "UNKNOWN"),

@@ -7,6 +7,7 @@ import re
 import pytest
 
 from scraper import extract, page
+from scraper.extract import extract_page
 from scraper.model import KIND_HTTP, Row
 
 from .conftest import PAGES, SEED_OKCOIN, SEED_WS
@@ -24,7 +25,7 @@ WS_EXPECTED = {
 
 
 def rows_of(path: page.Path) -> list[Row]:
-    found = page.read(path).extract()
+    found = extract_page(page.read(path))
     return [row for table in found.tables for row in table.rows]
 
 
@@ -59,7 +60,7 @@ def test_visible_text_alone_gives_the_same_rows() -> None:
     from_text = page.from_text("seed-000-text", text_only)
     assert from_text.html is None
     assert as_json(rows_of(SEED_WS)) == as_json(
-        [r for t in from_text.extract().tables for r in t.rows]
+        [r for t in extract_page(from_text).tables for r in t.rows]
     )
 
 
@@ -68,12 +69,12 @@ def test_every_dex_page_reads_the_same_from_html_and_from_text(name: str) -> Non
     md = page.read(PAGES / "okx-dex" / f"{name}.md")
     assert md.html is not None and md.text is not None
     from_text = extract.extract_text(md.text, name)
-    assert [t.to_json() for t in from_text.tables] == [t.to_json() for t in md.extract().tables]
+    assert [t.to_json() for t in from_text.tables] == [t.to_json() for t in extract_page(md).tables]
     assert from_text.warnings == ()
 
 
 def test_okcoin_plain_text_page() -> None:
-    found = page.read(SEED_OKCOIN).extract()
+    found = extract_page(page.read(SEED_OKCOIN))
     assert len(found.tables) == 1
     rows = found.tables[0].rows
     numeric = [r for r in rows if re.fullmatch(r"[0-9]+", r.code)]
@@ -109,7 +110,7 @@ def test_okcoin_plain_text_page() -> None:
 )
 @pytest.mark.parametrize("suffix", [".json", ".md"])
 def test_dex_pages_row_counts_and_http_status(name: str, count: int, suffix: str) -> None:
-    found = page.read(PAGES / "okx-dex" / f"{name}{suffix}").extract()
+    found = extract_page(page.read(PAGES / "okx-dex" / f"{name}{suffix}"))
     assert [t.columns for t in found.tables] == [("错误码", "HTTP 状态", "提示信息")]
     rows = found.tables[0].rows
     assert len(rows) == count
@@ -131,7 +132,7 @@ def test_dex_error_code_keeps_page_order_and_source_text() -> None:
 
 @pytest.mark.parametrize("name", ["app-connect-evm-sdk", "app-connect-ton-sdk"])
 def test_sdk_pages_give_only_their_error_table(name: str) -> None:
-    found = page.read(PAGES / "okx-dex-sdk" / f"{name}.json").extract()
+    found = extract_page(page.read(PAGES / "okx-dex-sdk" / f"{name}.json"))
     assert [(t.section, t.columns) for t in found.tables] == [("SDK > 错误码", ("错误码", "描述"))]
     rows = found.tables[0].rows
     assert len(rows) == 8
@@ -141,7 +142,7 @@ def test_sdk_pages_give_only_their_error_table(name: str) -> None:
 
 
 def test_sui_provider_has_code_title_description_and_negative_codes() -> None:
-    found = page.read(PAGES / "okx-dex-sdk/sui-provider.json").extract()
+    found = extract_page(page.read(PAGES / "okx-dex-sdk/sui-provider.json"))
     assert len(found.tables) == 1
     table = found.tables[0]
     assert table.columns == ("错误码", "标题", "描述")
@@ -160,7 +161,7 @@ def test_sui_provider_has_code_title_description_and_negative_codes() -> None:
     ids=lambda p: p.name,
 )
 def test_pages_without_error_tables_report_none(path: page.Path) -> None:
-    found = page.read(path).extract()
+    found = extract_page(page.read(path))
     assert found.tables == ()
     assert found.warnings == ()
 

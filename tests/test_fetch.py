@@ -20,6 +20,7 @@ from werkzeug import Request, Response
 
 from scraper import fetch, regen, sources
 from scraper.cli import main
+from scraper.extract import extract_page
 from scraper.model import Source
 
 from .conftest import (
@@ -361,7 +362,7 @@ def test_same_host_redirect_is_followed(httpserver: HTTPServer) -> None:
     httpserver.expect_request("/new").respond_with_data(WS_BODY, content_type=WS_TYPE)
     result, _ = crawl_one(httpserver.url_for("/old"))
     assert result.outcome == fetch.OK and result.page is not None
-    assert len(result.page.extract().tables[0].rows) == 25
+    assert len(extract_page(result.page).tables[0].rows) == 25
 
 
 GBK_PAGE = (
@@ -388,7 +389,7 @@ def test_gbk_page(httpserver: HTTPServer, meta: str, content_type: str) -> None:
     httpserver.expect_request("/gbk").respond_with_data(body, content_type=content_type)
     result, _ = crawl_one(httpserver.url_for("/gbk"))
     assert result.page is not None
-    rows = result.page.extract().tables[0].rows
+    rows = extract_page(result.page).tables[0].rows
     assert [(r.code, r.message) for r in rows] == [
         ("10000", "必选参数不能为空"),
         ("10001", "用户请求频率过快，超过该接口允许的限额"),
@@ -402,7 +403,7 @@ def test_gzip_is_asked_for_and_decoded(httpserver: HTTPServer) -> None:
         gzip.compress(WS_BODY), content_type=WS_TYPE, headers={"Content-Encoding": "gzip"}
     )
     result, _ = crawl_one(httpserver.url_for("/z"))
-    assert result.page is not None and len(result.page.extract().tables[0].rows) == 25
+    assert result.page is not None and len(extract_page(result.page).tables[0].rows) == 25
     request, _ = httpserver.log[0]
     assert "gzip" in request.headers["Accept-Encoding"]
     assert result.body_bytes < len(WS_BODY)  # bytes on the wire, compressed

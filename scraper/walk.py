@@ -1,0 +1,130 @@
+"""The page walked once, in page order: every heading, table, list and paragraph with the
+headings above it. Extraction (tables and codes outside tables) and the capture read it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+from lxml import etree, html
+
+from . import columns
+from .normalize import normalize_text
+from .rows import LINE_MARK, LXML_LAST_LINE, split_code
+
+HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+BLOCKS = ("table", "dl", "ul", "ol", "p")
+_ANCHORS = re.compile(r"^(?:[#¶§]\s+)+|(?:\s*[#¶§])+$")
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*>")
+_MAX_HEADING = 100
+
+Path = tuple[tuple[int, str], ...]  # the headings above a block: (level, text)
+
+
+def parse_html(markup: str | bytes) -> html.HtmlElement:
+    """Parse a document or a fragment; comments are kept (they mark React placeholders)."""
+    if isinstance(markup, str):
+        markup = _mark_big_lines(_XML_DECL.sub("", markup, count=1))
+        # libxml2 reads UTF-8 bytes faster than a Python string.
+        markup = markup.encode("utf-8", "replace")
+    parser = html.HTMLParser(huge_tree=True, remove_comments=False, encoding="utf-8")
+    try:
+        return html.fromstring(markup, parser=parser)
+    except etree.ParserError:  # nothing but white space or comments
+        return html.fromstring("<div></div>", parser=parser)
+
+
+_ROW_START = re.compile(r"^[ \t]*(?=<(?:tr|li|dt|dd|p|h[1-6]|table)[\s>])", re.M | re.I)
+
+
+def _mark_big_lines(markup: str) -> str:
+    """Past libxml2's last line number, a comment naming the line before each row-like
+    element that starts a line (warnings then name the right line; see rows.line_of)."""
+    if markup.count("\n") < LXML_LAST_LINE - 1:
+        return markup  # a page that libxml2 numbers right
+    first = 0
+    for _ in range(LXML_LAST_LINE - 2):
+        first = markup.find("\n", first) + 1
+    out = [markup[:first]]
+    line, position = LXML_LAST_LINE - 1, first
+    for found in _ROW_START.finditer(markup, first):
+        line += markup.count("\n", position, found.start())
+        out.append(markup[position : found.end()])
+        out.append(f"<!--{LINE_MARK}{line}-->")
+        position = found.end()
+    out.append(markup[position:])
+    return "".join(out)
+
+
+@lru_cache(maxsize=1024)
+def in_error_section(path: Path) -> bool:
+    return any(columns.is_error_word(text) for _, text in path)
+
+
+def code_heading(text: str) -> bool:
+    """A heading that is a code, with an optional name: ``-1013 INVALID_MESSAGE``."""
+    if len(text) > _MAX_HEADING:
+        return False
+    split = split_code(text, numeric_only=True)
+    return split is not None and (not split[1] or len(split[1].split()) <= 8)
+
+
+def heading_text(element: html.HtmlElement) -> str:
+    return _ANCHORS.sub("", normalize_text(element.text_content())).strip()
+
+
+@dataclass(frozen=True)
+class Block:
+    """A table, list, paragraph or heading, in page order, with the headings above it."""
+
+    path: Path
+    element: html.HtmlElement
+    owner: html.HtmlElement | None = None  # the code heading this block belongs to
+    code: bool = False  # a heading that is a code
+
+
+def walk(root: html.HtmlElement) -> Iterator[Block]:
+    """Every heading and every top-level table, list and paragraph, in page order.
+
+    A heading that is itself a code (``-1013 INVALID_MESSAGE``) in an error section does not
+    open a section: the blocks after it belong to it until the next heading."""
+    stack: list[tuple[int, str]] = []
+    owner: html.HtmlElement | None = None
+    for element in root.iter(*HEADINGS, *BLOCKS):
+        tag = element.tag
+        if tag in HEADINGS:
+            level = int(tag[1])
+            while stack and stack[-1][0] >= level:
+                stack.pop()
+            text = heading_text(element)
+            path = tuple(stack)
+            if code_heading(text) and in_error_section(path):
+                owner = element
+                yield Block(path, element, code=True)
+                continue
+            owner = None
+            yield Block(path, element)
+            stack.append((level, text))
+            continue
+        path = tuple(stack)
+        # Lists and paragraphs matter only where codes outside tables may be.
+        if tag != "table" and owner is None and not in_error_section(path):
+            continue
+        if _nested(element):
+            continue
+        yield Block(path, element, owner)
+
+
+_CONTAINERS = frozenset({"table", "li", "dd", "dt", "p", "dl"})
+
+
+def _nested(element: html.HtmlElement) -> bool:
+    """Inside a table, a list or a paragraph that is itself walked."""
+    lists = element.tag in ("ul", "ol")
+    for ancestor in element.iterancestors():
+        tag = ancestor.tag
+        if tag in _CONTAINERS or (lists and tag in ("ul", "ol")):
+            return True
+    return False
