@@ -11,16 +11,24 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from functools import lru_cache
 
-CODE = "code"
-MESSAGE = "message"
-HTTP_STATUS = "http_status"
-TITLE = "title"
+
+class Role(StrEnum):
+    """What a column holds."""
+
+    CODE = "code"
+    MESSAGE = "message"
+    HTTP_STATUS = "http_status"
+    TITLE = "title"
+
+
+CODE, MESSAGE, HTTP_STATUS, TITLE = Role.CODE, Role.MESSAGE, Role.HTTP_STATUS, Role.TITLE
 
 # Words that give a header cell its role. English words match whole words (camelCase and
 # snake_case are split first); CJK words match inside the label.
-_WORDS: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {
+_WORDS: dict[Role, tuple[frozenset[str], tuple[str, ...]]] = {
     HTTP_STATUS: (frozenset({"http"}), ("HTTP",)),
     CODE: (
         frozenset({"code", "codes", "label", "errno", "errcode", "retcode", "id", "number"}),
@@ -153,7 +161,7 @@ def is_parameter_header(text: str) -> bool:
 
 
 @lru_cache(maxsize=4096)
-def role_of(header: str, *, loose: bool = True) -> str | None:
+def role_of(header: str, *, loose: bool = True) -> Role | None:
     """The role a header cell's words suggest: code, message, http_status, title or None.
     ``loose``: a label that only says "Error" names the code column."""
     text = " ".join(header.split())
@@ -167,7 +175,7 @@ def role_of(header: str, *, loose: bool = True) -> str | None:
     return None
 
 
-def roles_of(headers: Sequence[str]) -> list[str | None] | None:
+def roles_of(headers: Sequence[str]) -> list[Role | None] | None:
     """Roles by header words alone, when they name a code and a message column."""
     roles = [role_of(h) for h in headers]
     if CODE in roles and MESSAGE in roles:

@@ -97,11 +97,10 @@ def compare(
         if source not in tables:
             known = ", ".join(sorted(tables))
             raise CoverageError(f"no generated table for {source!r} (known: {known})")
-        for table in tables[source].tables:
-            for row in table.rows:
-                if row.code != SUCCESS:
-                    rows.setdefault(row.code, []).append((row.message, row.http_status))
-    everywhere = {row.code for t in tables.values() for part in t.tables for row in part.rows}
+        for code, found in tables[source].by_code().items():
+            if code != SUCCESS:
+                rows.setdefault(code, []).extend((r.message, r.http_status) for _, r in found)
+    everywhere = {code for t in tables.values() for code in t.by_code()}
     missing = tuple(
         Missing(
             code,

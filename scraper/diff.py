@@ -12,12 +12,22 @@ import re
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from .join import Gap
 from .model import CodeTable, Row, code_sort_key
 
-INFO, WARN, ERR = "INFO", "WARN", "ERR"
+
+class Level(StrEnum):
+    """How much a change matters to a reviewer, least first."""
+
+    INFO = "INFO"
+    WARN = "WARN"
+    ERR = "ERR"
+
+
+INFO, WARN, ERR = Level.INFO, Level.WARN, Level.ERR
 LEVELS = (INFO, WARN, ERR)
 RANK = {level: i for i, level in enumerate(LEVELS)}
 
@@ -70,7 +80,7 @@ class Change:
     section: str | None = None  # the row's section, when a variant is meant
 
     @property
-    def level(self) -> str:
+    def level(self) -> Level:
         return RULES[self.rule]
 
     @property
@@ -127,13 +137,13 @@ class Report:
     def findings(self) -> list[Change]:
         return [c for c in self.changes if c.finding]
 
-    def worst(self, include_findings: bool = False) -> str | None:
+    def worst(self, include_findings: bool = False) -> Level | None:
         pool = self.changes if include_findings else self.real
         return max((c.level for c in pool), key=RANK.__getitem__, default=None)
 
     def fails_on(self, level: str) -> bool:
         worst = self.worst()
-        return worst is not None and RANK[worst] >= RANK[level]
+        return worst is not None and RANK[worst] >= RANK[Level(level)]
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -194,20 +204,7 @@ def _split(
 
 def _rows(table: CodeTable) -> dict[str, tuple[str, Row]]:
     """Code -> (section, first row with that code)."""
-    found: dict[str, tuple[str, Row]] = {}
-    for t in table.tables:
-        for row in t.rows:
-            found.setdefault(row.code, (t.section, row))
-    return found
-
-
-def _variants(table: CodeTable) -> dict[str, list[tuple[str, Row]]]:
-    """Code -> every (section, row) with that code, in page order."""
-    found: dict[str, list[tuple[str, Row]]] = defaultdict(list)
-    for t in table.tables:
-        for row in t.rows:
-            found[row.code].append((t.section, row))
-    return found
+    return {code: rows[0] for code, rows in table.by_code().items()}
 
 
 def _row_changes(
@@ -389,7 +386,7 @@ def _pair_reworded(a: list[str], b: list[str]) -> list[tuple[int, int]]:
 
 
 def compare_source(source: str, old: CodeTable, new: CodeTable) -> list[Change]:
-    before, after = _variants(old), _variants(new)
+    before, after = old.by_code(), new.by_code()
     changes: list[Change] = []
     for code in sorted(before.keys() | after.keys(), key=code_sort_key):
         if code not in after:

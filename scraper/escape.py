@@ -44,7 +44,7 @@ def _escape_unprintable(text: str) -> str:
 def pyrepr(value: object) -> str:
     """A Python literal for str/int/None/tuples, with no raw control or bidi characters."""
     if isinstance(value, str):
-        literal = repr(value)  # repr escapes every non-printable character
+        literal = repr(str(value))  # repr escapes every non-printable character
         if not literal.isprintable() and any(_unprintable(ch) for ch in literal):
             raise RenderError(f"unescaped character in {literal}")
         return literal

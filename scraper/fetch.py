@@ -14,6 +14,7 @@ import zlib
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
+from enum import StrEnum
 from functools import cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
@@ -46,7 +47,15 @@ def _network_errors() -> tuple[tuple[type[Exception], ...], tuple[type[Exception
     return unreachable, transient
 
 
-OK, NOT_MODIFIED, FAILED = "ok", "not-modified", "failed"
+class Status(StrEnum):
+    """How a fetch ended: a page, the capture still current (304), or a failure."""
+
+    OK = "ok"
+    NOT_MODIFIED = "not-modified"
+    FAILED = "failed"
+
+
+OK, NOT_MODIFIED, FAILED = Status.OK, Status.NOT_MODIFIED, Status.FAILED
 
 
 @dataclass(frozen=True)
@@ -90,7 +99,7 @@ class Validators:
 @dataclass(frozen=True)
 class Fetched:
     source: Source
-    outcome: str  # OK, NOT_MODIFIED or FAILED
+    outcome: Status
     http_status: int | None = None
     body_bytes: int = 0
     page: pages.Page | None = None

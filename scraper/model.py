@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
-# Row kinds: an ordinary documented code, or an HTTP status the page lists beside them.
-KIND_CODE = "code"
-KIND_HTTP = "http"
+
+class Kind(StrEnum):
+    """An ordinary documented code, or an HTTP status the page lists beside them."""
+
+    CODE = "code"
+    HTTP = "http"
+
+
+KIND_CODE, KIND_HTTP = Kind.CODE, Kind.HTTP
 
 _PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_]+)\}")
 
@@ -46,7 +53,7 @@ class Row:
     message: str
     http_status: int | None = None
     title: str | None = None
-    kind: str = KIND_CODE
+    kind: Kind = Kind.CODE
     deprecated: bool = False  # struck through on the page
     sub_code: str | None = None  # ``1000`` of a row documented as ``51008_1000``
     # The same row in each language of the source's group, (locale, message) by locale; set
@@ -87,7 +94,7 @@ class Row:
             message=str(data["message"]),
             http_status=None if status is None else int(status),
             title=None if data.get("title") is None else str(data["title"]),
-            kind=str(data.get("kind") or KIND_CODE),
+            kind=Kind(str(data.get("kind") or Kind.CODE)),
             deprecated=bool(data.get("deprecated", False)),
             translations=tuple(
                 sorted((str(k), str(v)) for k, v in data.get("translations", {}).items())
@@ -211,3 +218,11 @@ class CodeTable:
     @property
     def row_count(self) -> int:
         return sum(len(t.rows) for t in self.tables)
+
+    def by_code(self) -> dict[str, list[tuple[str, Row]]]:
+        """Code (as the API returns it) -> every (section, row) of it, in page order."""
+        found: dict[str, list[tuple[str, Row]]] = {}
+        for t in self.tables:
+            for row in t.rows:
+                found.setdefault(row.code, []).append((t.section, row))
+        return found

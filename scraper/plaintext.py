@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from . import columns
-from .columns import CODE, HTTP_STATUS, MESSAGE
+from .columns import CODE, HTTP_STATUS, MESSAGE, Role
 from .model import KIND_HTTP, ParseWarning, Table
 from .normalize import is_lone_placeholder, join_lines, normalize_text
 from .rows import Collector
@@ -82,7 +82,7 @@ def _header_run(lines: list[str], start: int) -> list[str] | None:
     return run if columns.roles_of(run) and len(run) >= 2 else None
 
 
-def _line_values(text: str, roles: list[str | None]) -> dict[str, str] | None:
+def _line_values(text: str, roles: list[Role | None]) -> dict[Role, str] | None:
     """The cells of one ``CODE [HTTP] DESCRIPTION`` line, if it is one."""
     parts = text.split(None, len(roles) - 1)
     if len(parts) < len(roles):
@@ -100,7 +100,7 @@ Region = tuple[Collector, int]  # the rows read and the index of the line after 
 
 
 def _line_region(
-    lines: list[str], start: int, roles: list[str | None], out: Collector, line0: int
+    lines: list[str], start: int, roles: list[Role | None], out: Collector, line0: int
 ) -> Region | None:
     first = next((line.strip() for line in lines[start:] if line.strip()), "")
     if _line_values(first, roles) is None:
@@ -158,7 +158,7 @@ class _OpenRow:
 
 
 def _cell_region(
-    lines: list[str], start: int, roles: list[str | None], out: Collector, line0: int
+    lines: list[str], start: int, roles: list[Role | None], out: Collector, line0: int
 ) -> Region | None:
     """Rows written one cell per line. A message goes on past its first line only where a
     placeholder split it; the region ends at a blank line or where the cells stop."""

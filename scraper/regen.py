@@ -360,3 +360,51 @@ def tables_from_extract(data: dict[str, Any]) -> list[CodeTable]:
         )
         for s, t, w in by_id.values()
     ]
+
+
+def read_page(name: str) -> pages.Page:
+    """A page from a file, or fetched once from an http(s) URL."""
+    if not name.startswith(("http://", "https://")):
+        return pages.read(Path(name))
+    (result,) = fetch.crawl([Source("page", name, "und", name)], {})
+    if result.page is None:
+        raise pages.PageError(f"cannot fetch {name}: {result.error}")
+    return result.page
+
+
+def store_capture(declared: Sources, source: Source, page: pages.Page) -> tuple[Path, CodeTable]:
+    """``errtables capture``: the page reduced to its tables, stored as the source's capture
+    once it is known to hold a table; the capture's path and what it holds."""
+    suffix, text = captures.reduce_page(page, source.url)
+    target = declared.capture_target(source, suffix)
+    table = code_table(source, pages.from_text(str(target), text))
+    if not table.tables:
+        raise PipelineError(f"{page.name}: {no_table_reason(page)}; not stored")
+    write.atomic_write(target, text.encode("utf-8"))
+    return target, table
+
+
+def render_extracted(inputs: list[Path], declared: Sources | None) -> dict[str, str]:
+    """``errtables render``: the files of ``extract --json`` documents. A source declared in
+    the sources file is described as it says there, in its order there (the lookup
+    priority), and joined with its group's other languages."""
+    known = {s.id: s for s in declared.sources} if declared is not None else {}
+    priority = {source_id: i for i, source_id in enumerate(known)}
+    tables: list[CodeTable] = []
+    for path in inputs:
+        try:
+            found = tables_from_extract(json.loads(path.read_text("utf-8")))
+        except (ValueError, KeyError, TypeError, PipelineError) as exc:
+            raise PipelineError(
+                f"{path}: not an 'errtables extract --json' document ({exc})"
+            ) from exc
+        tables += [
+            CodeTable(known.get(t.source.id, t.source), t.tables, t.warnings, t.copies)
+            for t in found
+        ]
+    tables.sort(key=lambda t: priority.get(t.source.id, len(priority)))
+    joined, _ = join.join(tables)
+    try:
+        return render.render_all(joined)
+    except ValueError as exc:
+        raise render.RenderError(str(exc)) from exc

@@ -35,6 +35,24 @@ from .model import CodeTable, Row, code_sort_key
 SCHEMA = Path(__file__).resolve().parent / "schemas" / "codes.schema.json"
 PACKAGE = "okx_error_codes"
 
+# What is generated from templates: output path (under generated/) and its template, laid out
+# like the output. Each source gets the SOURCE_OUTPUTS once ({module}: its Python name,
+# {source}: its id); JSON is written by the json module, not a template.
+SHARED_OUTPUTS = (
+    ("python/{package}/__init__.py", "python/__init__.py.jinja"),
+    ("python/{package}/_types.py", "python/_types.py.jinja"),
+    ("python/{package}/_match.py", "python/_match.py.jinja"),
+    ("typescript/index.ts", "typescript/index.ts.jinja"),
+    ("typescript/types.ts", "typescript/types.ts.jinja"),
+    ("typescript/match.ts", "typescript/match.ts.jinja"),
+    ("markdown/README.md", "markdown/README.md.jinja"),
+)
+SOURCE_OUTPUTS = (
+    ("python/{package}/{module}.py", "python/{module}.py.jinja"),
+    ("typescript/{module}.ts", "typescript/{module}.ts.jinja"),
+    ("markdown/{source}.md", "markdown/{source}.md.jinja"),
+)
+
 # The escaping filters are this module's API too (tests and callers name them here).
 __all__ = [
     "FORMAT_VERSION",
@@ -78,6 +96,31 @@ class SourceView:
     @property
     def codes(self) -> int:
         return len({row.code for _, row in self.rows})
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The Markdown table's header: optional columns only where some row has a value."""
+        return (
+            "Code",
+            *(["HTTP status"] if self.has_http else []),
+            *(["Title"] if self.has_title else []),
+            "Message",
+            "Placeholders",
+            *(["Deprecated"] if self.has_deprecated else []),
+            *(f"Message ({locale})" for locale in self.other_locales),
+        )
+
+    def cells(self, row: Row) -> tuple[object, ...]:
+        """One row's cells under ``columns``, unescaped (the template escapes each)."""
+        return (
+            row.documented,
+            *([row.http_status] if self.has_http else []),
+            *([row.title] if self.has_title else []),
+            row.message,
+            ", ".join(row.placeholders),
+            *(["yes" if row.deprecated else ""] if self.has_deprecated else []),
+            *(translation(row.translations, locale) for locale in self.other_locales),
+        )
 
     @property
     def source(self) -> Any:
@@ -124,29 +167,19 @@ def render_all(
     ids = [v.source.id for v in views]
     if len(set(ids)) != len(ids):
         raise RenderError(f"two tables for one source id: {sorted(ids)}")
-    files: dict[str, str] = {}
-    py = f"python/{PACKAGE}"
-    files[f"{py}/__init__.py"] = env.get_template("__init__.py.jinja").render(
-        views=views, package=PACKAGE
-    )
-    files[f"{py}/_types.py"] = env.get_template("_types.py.jinja").render()
-    files[f"{py}/_match.py"] = env.get_template("_match.py.jinja").render()
-    files[f"{py}/py.typed"] = ""
-    files["json/codes.schema.json"] = json_text(schema())
-    files["markdown/README.md"] = env.get_template("index.md.jinja").render(
-        views=views, package=PACKAGE
-    )
-    ts = "typescript"
-    files[f"{ts}/package.json"] = json_text({"sideEffects": False, "type": "module"})
-    files[f"{ts}/types.ts"] = env.get_template("ts/types.ts.jinja").render()
-    files[f"{ts}/match.ts"] = env.get_template("ts/match.ts.jinja").render()
-    files[f"{ts}/index.ts"] = env.get_template("ts/index.ts.jinja").render(views=views)
+    files: dict[str, str] = {
+        f"python/{PACKAGE}/py.typed": "",
+        "json/codes.schema.json": json_text(schema()),
+        "typescript/package.json": json_text({"sideEffects": False, "type": "module"}),
+    }
+    for output, template in SHARED_OUTPUTS:
+        path = output.format(package=PACKAGE)
+        files[path] = env.get_template(template).render(views=views, package=PACKAGE)
     for v in views:
-        module = v.source.module
-        files[f"{ts}/{module}.ts"] = env.get_template("ts/codes.ts.jinja").render(v=v)
-        files[f"{py}/{module}.py"] = env.get_template("codes.py.jinja").render(v=v)
+        names = {"package": PACKAGE, "module": v.source.module, "source": v.source.id}
+        for output, template in SOURCE_OUTPUTS:
+            files[output.format(**names)] = env.get_template(template).render(v=v)
         files[f"json/{v.source.id}.json"] = json_text(document(v.table))
-        files[f"markdown/{v.source.id}.md"] = env.get_template("table.md.jinja").render(v=v)
     if check:
         validate(files)
     return dict(sorted(files.items()))

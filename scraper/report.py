@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from . import escape
-from .diff import ERR, INFO, LEVELS, RANK, WARN, Change, Report, summary
+from .diff import ERR, INFO, LEVELS, RANK, WARN, Change, Level, Report, summary
 
 MAX_MARKDOWN = 60_000
 _COLOURS = {ERR: "red", WARN: "yellow", INFO: "cyan"}
@@ -24,7 +24,7 @@ class Group:
     changes: tuple[Change, ...]
 
     @property
-    def level(self) -> str:
+    def level(self) -> Level:
         return self.changes[0].level
 
     @property
@@ -78,7 +78,7 @@ def text(
     for source, why in sorted(report.failed.items()):
         lines.append(f"FAILED {source}: {escape.one_line(why)} (committed table kept)")
 
-    def show(level_name: str, rule: str, line: str) -> str:
+    def show(level_name: Level, rule: str, line: str) -> str:
         level = f"{level_name:<4}"
         if colour:
             level = click.style(level, fg=_COLOURS[level_name])
@@ -152,7 +152,7 @@ def markdown(report: Report, json_path: str | None = None, limit: int | None = N
     """The pull-request body: counts first, then changes; long lists folded; under 60,000
     characters (past that, fewer changes are listed and the JSON report is named)."""
     env = escape.environment()
-    template = env.get_template("report.md.jinja")
+    template = env.get_template("report/pull-request.md.jinja")
     by_source: dict[str, list[Change]] = {}
     for change in report.real:
         by_source.setdefault(change.source, []).append(change)
@@ -173,9 +173,12 @@ def markdown(report: Report, json_path: str | None = None, limit: int | None = N
             more_sources=len(counts) - len(shown),
             levels=[ERR, WARN, INFO],
             by_source=listed if sources is None else {},
-            findings=findings if sources is None else [],
+            findings={
+                "count": len(findings) if sources is None else 0,
+                "shown": findings[:cap] if sources is None else [],
+                "hidden": len(findings[cap:]) if cap is not None and sources is None else 0,
+            },
             failed=failed if sources is None else failed[:10],
-            cap=cap,
             json_path=json_path,
         )
         if len(body) <= MAX_MARKDOWN:

@@ -7,8 +7,17 @@ from dataclasses import dataclass, field
 
 from lxml import html
 
-from .columns import CODE, HTTP_STATUS, MESSAGE, TITLE, is_code, is_http_like, is_http_status
-from .model import KIND_CODE, KIND_HTTP, ParseWarning, Row, split_sub_code
+from .columns import (
+    CODE,
+    HTTP_STATUS,
+    MESSAGE,
+    TITLE,
+    Role,
+    is_code,
+    is_http_like,
+    is_http_status,
+)
+from .model import KIND_CODE, KIND_HTTP, Kind, ParseWarning, Row, split_sub_code
 
 STRUCK = ("del", "s", "strike")
 # libxml2 counts lines up to 65535 only: past that, a comment before each row-like element
@@ -90,8 +99,8 @@ class Collector:
     def add(
         self,
         line: int | None,
-        values: dict[str, str],
-        kind: str = KIND_CODE,
+        values: dict[Role, str],
+        kind: Kind = Kind.CODE,
         deprecated: bool = False,
     ) -> None:
         code, message = values.get(CODE, ""), values.get(MESSAGE, "")

@@ -133,12 +133,12 @@ def test_readme_documents_shell_completion() -> None:
 def test_warning_and_note_are_coloured_on_a_terminal_only(monkeypatch: pytest.MonkeyPatch) -> None:
     import sys
 
-    from scraper import cli
+    from scraper import cli, show
 
     monkeypatch.delenv("NO_COLOR", raising=False)
     monkeypatch.setattr(sys.stderr, "isatty", lambda: False)
-    assert cli.label("warning", "yellow") == "warning:"
+    assert show.label("warning", "yellow") == "warning:"
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
-    assert cli.label("warning", "yellow") == "\x1b[33m\x1b[1mwarning:\x1b[0m"
+    assert show.label("warning", "yellow") == "\x1b[33m\x1b[1mwarning:\x1b[0m"
     monkeypatch.setenv("NO_COLOR", "1")
-    assert cli.label("note", "cyan") == "note:"
+    assert show.label("note", "cyan") == "note:"
