@@ -18,13 +18,16 @@ CAPTURED = sorted(p for p in (ROOT / "captures").iterdir() if p.suffix in (".htm
 WS = "dex-websocket-error-code-zh-hans"
 
 
-def digest(folder: Path) -> dict[str, str]:
-    """Hashes of the files below ``folder`` (caches that tools leave behind excepted)."""
-    return {
-        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file() and not any(x.startswith(".") or x == "__pycache__" for x in p.parts)
-    }
+def digest(folder: Path, prefix: str = "") -> dict[str, str]:
+    """Hashes of the files below ``folder`` by relative path (``prefix/`` before it when
+    given); caches and hidden files that tools leave behind excepted."""
+    lead = f"{prefix}/" if prefix else ""
+    found = {}
+    for p in sorted(folder.rglob("*")):
+        rel = p.relative_to(folder)
+        if p.is_file() and not any(x.startswith(".") or x == "__pycache__" for x in rel.parts):
+            found[lead + rel.as_posix()] = hashlib.sha256(p.read_bytes()).hexdigest()
+    return found
 
 
 def copy_repo(target: Path) -> Path:

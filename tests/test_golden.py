@@ -1,4 +1,6 @@
-"""Golden records: each fixture page's extraction, kept beside it as ``<page>.golden``."""
+"""Golden records in tests/expected/: each fixture page's extraction as
+``extract/<page path>.json`` (the ``errtables extract --json`` document), and a real change's
+pull-request body."""
 
 from __future__ import annotations
 
@@ -20,6 +22,11 @@ PAGES = sorted(
     if p.suffix in (".json", ".md", ".html", ".txt")
 )
 PR_BODY = FIXTURES / "pr-body"
+EXPECTED = FIXTURES.parent / "expected"
+
+
+def golden_of(path: Path) -> Path:
+    return EXPECTED / "extract" / (path.relative_to(FIXTURES).as_posix() + ".json")
 
 
 def extraction(path: Path) -> str:
@@ -32,6 +39,7 @@ def extraction(path: Path) -> str:
 
 def check_golden(golden: Path, actual: str, update_goldens: bool) -> None:
     if update_goldens:
+        golden.parent.mkdir(parents=True, exist_ok=True)
         golden.write_text(actual, encoding="utf-8")
         return
     expected = golden.read_text(encoding="utf-8") if golden.exists() else ""
@@ -46,7 +54,7 @@ def check_golden(golden: Path, actual: str, update_goldens: bool) -> None:
 
 @pytest.mark.parametrize("path", PAGES, ids=lambda p: p.relative_to(FIXTURES).as_posix())
 def test_extraction_matches_golden(path: Path, update_goldens: bool) -> None:
-    check_golden(path.with_name(path.name + ".golden"), extraction(path), update_goldens)
+    check_golden(golden_of(path), extraction(path), update_goldens)
 
 
 def test_pull_request_body_of_a_real_change_matches_golden(update_goldens: bool) -> None:
@@ -70,10 +78,39 @@ def test_pull_request_body_of_a_real_change_matches_golden(update_goldens: bool)
         ("placeholders-changed", "50014"),
     ]
     body = report.markdown(result, "build/errtables-report.json")
-    check_golden(PR_BODY / "expected.md", body, update_goldens)
+    check_golden(EXPECTED / "pr-body.md", body, update_goldens)
 
 
 def test_every_golden_has_its_fixture() -> None:
-    goldens = {p.with_suffix("") for p in FIXTURES.rglob("*.golden")}
+    goldens = set((EXPECTED / "extract").rglob("*.json"))
     assert goldens
-    assert goldens == set(PAGES)
+    assert goldens == {golden_of(p) for p in PAGES}
+
+
+def test_one_small_record_in_every_output_format(update_goldens: bool) -> None:
+    """A source of five rows (a sub-code, an HTTP status, a title, a struck code, a
+    translation, text that must be escaped) in Python, TypeScript, JSON and Markdown."""
+    from scraper import join
+    from scraper.model import CodeTable, Row, Table
+
+    en = Source("tiny-en", "https://example.com/en/errors", "en", "Tiny errors", group="tiny")
+    zh = Source("tiny-zh", "https://example.com/zh/errors", "zh", "小错误", group="tiny")
+    rows = (
+        Row("1", "Operation failed.", 200),
+        Row("51008", "Insufficient {param0} balance", 200, sub_code="1000"),
+        Row("51008", 'Quote " and backslash \\ and `tick`', 200, sub_code="1001"),
+        Row("60001", "Old | gone", 400, title="Gone", deprecated=True),
+    )
+    tables = [
+        CodeTable(en, (Table("Errors > REST", ("Code", "HTTP", "Message"), rows),)),
+        CodeTable(zh, (Table("错误码", ("错误码", "错误消息"), (Row("1", "操作失败"),)),)),
+    ]
+    joined, _ = join.join(tables)
+    files = render.render_all(joined)
+    for rel in (
+        "python/okx_error_codes/tiny_en.py",
+        "typescript/tiny_en.ts",
+        "json/tiny-en.json",
+        "markdown/tiny-en.md",
+    ):
+        check_golden(EXPECTED / "render" / rel, files[rel], update_goldens)

@@ -13,6 +13,7 @@ import zlib
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import brotli
 import pytest
@@ -200,6 +201,132 @@ def test_interrupted_runs_exit_130_and_143_with_one_line(tmp_path: Path, trickle
 
 # --- all-or-nothing writes ------------------------------------------------------------------
 
+
+def tree(repo: Path) -> dict[str, str]:
+    return {
+        **digest(repo / "generated"),
+        **{f"captures/{k}": v for k, v in digest(repo / "captures").items()},
+    }
+
+
+def _old_and_new(tmp_path: Path) -> tuple[Path, dict[str, str], dict[str, str], str]:
+    """A repository copy holding the tree of other titles ("old"), the committed tree's
+    digest ("new"), the old one's, and the report path."""
+    import re
+
+    from .conftest import copy_repo
+
+    repo = copy_repo(tmp_path / "repo")
+    new = tree(repo)
+    old_toml = re.sub(r'title = "', 'title = "Old ', (repo / "sources.toml").read_text("utf-8"))
+    (repo / "old.toml").write_text(old_toml, encoding="utf-8")
+    report = str(tmp_path / "r.md")
+    result = subprocess.run(
+        [sys.executable, "-m", "scraper", "regen", "--offline"]
+        + ["--sources", str(repo / "old.toml"), "--report", report],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    old = tree(repo)
+    assert sum(old[k] != new[k] for k in new) >= 15
+    return repo, old, new, report
+
+
+def _snapshot(repo: Path) -> dict[Path, bytes]:
+    return {p: p.read_bytes() for p in (repo / "generated").rglob("*") if p.is_file()}
+
+
+def _restore(repo: Path, snapshot: dict[Path, bytes]) -> None:
+    """generated/ as ``snapshot`` holds it, byte for byte."""
+    for path in (repo / "generated").rglob("*"):
+        if path.is_file() and path not in snapshot:
+            path.unlink()
+    for path, data in snapshot.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+
+
+def _state(repo: Path, old: dict[str, str], new: dict[str, str]) -> str:
+    from scraper import write
+
+    write.recover(repo, ("captures", "generated"))  # what every next command does first
+    now = tree(repo)
+    state = "new" if now == new else "old" if now == old else "mixed"
+    assert state != "mixed", sorted(k for k in now if now.get(k) not in (old.get(k), new.get(k)))
+    assert not list(repo.rglob(".errtables-*")), "a staged file or journal was left"
+    return state
+
+
+def test_killed_at_each_operation_of_the_write_phase_the_tree_is_old_or_new(
+    tmp_path: Path,
+) -> None:
+    """The transaction from old to new, run in a forked child killed right after its k-th
+    file operation (fsync, replace or unlink), for every k and each signal in turn."""
+    import signal
+
+    from scraper import regen, sources, write
+
+    repo, old, new, _ = _old_and_new(tmp_path)
+    snapshot = _snapshot(repo)
+    declared = sources.load(repo / "sources.toml")
+    planned = regen.run(declared, options=regen.Options(offline=True, dry_run=True))
+    out = repo / "generated"
+    writes = {out / rel: planned.files[rel].encode("utf-8") for rel in planned.plan.write}
+    deletes = [out / rel for rel in planned.plan.delete]
+    signals = (signal.SIGKILL, signal.SIGTERM, signal.SIGINT)
+
+    def run(target: int, signum: int) -> int:
+        """The transaction in a child killed after operation ``target`` (0: never); the
+        number of operations it made."""
+        reader, writer = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: count operations, kill itself at the target
+            os.close(reader)
+            count = [0]
+
+            def stop(sig: int, frame: object) -> None:
+                raise KeyboardInterrupt  # what the CLI's handler does: leave through finally
+
+            signal.signal(signal.SIGTERM, stop)
+            signal.signal(signal.SIGINT, stop)
+            for name in ("fsync", "replace", "unlink"):
+                real = getattr(os, name)
+
+                def hooked(*args: object, _real: Any = real, **kwargs: object) -> object:
+                    result = _real(*args, **kwargs)
+                    count[0] += 1
+                    if count[0] == target:
+                        os.kill(os.getpid(), signum)
+                    return result
+
+                setattr(os, name, hooked)
+            try:
+                write.commit(repo, dict(writes), list(deletes), ("captures", "generated"))
+            except BaseException:  # noqa: BLE001 - the kill itself
+                pass
+            os.write(writer, str(count[0]).encode())
+            os._exit(0)
+        os.close(writer)
+        made = os.read(reader, 32)
+        os.close(reader)
+        os.waitpid(pid, 0)
+        return int(made or b"0")
+
+    total = run(0, signal.SIGKILL)
+    assert _state(repo, old, new) == "new" and total > 20
+    outcomes = {"old": 0, "new": 0}
+    for target in range(1, total + 1):
+        _restore(repo, snapshot)
+        run(target, signals[target % 3])
+        outcomes[_state(repo, old, new)] += 1
+    print(f"kill test: {total} operations, outcomes {outcomes}")
+    assert outcomes["old"] and outcomes["new"]
+
+
 KILL_SCRIPT = """
 import os, signal, sys
 from scraper import cli
@@ -220,69 +347,16 @@ cli.entry()
 """
 
 
-def tree(repo: Path) -> dict[str, str]:
-    return {
-        **digest(repo / "generated"),
-        **{f"captures/{k}": v for k, v in digest(repo / "captures").items()},
-    }
-
-
-def test_killed_at_any_moment_of_the_write_phase_the_tree_is_old_or_new(tmp_path: Path) -> None:
-    import random
-    import re
+def test_the_command_killed_in_its_write_phase_leaves_old_or_new(tmp_path: Path) -> None:
+    """The whole command, once per signal: its handlers exit in one line, no traceback."""
     import signal
 
-    from scraper import write
-
-    from .conftest import copy_repo
-
-    repo = copy_repo(tmp_path / "repo")
-    new = tree(repo)
-    old_toml = re.sub(r'title = "', 'title = "Old ', (repo / "sources.toml").read_text("utf-8"))
-    (repo / "old.toml").write_text(old_toml, encoding="utf-8")
-    report = str(tmp_path / "r.md")
-
-    def regen(toml: str) -> None:
+    repo, old, new, report = _old_and_new(tmp_path)
+    snapshot = _snapshot(repo)
+    for target, sig in ((30, signal.SIGKILL), (60, signal.SIGTERM), (90, signal.SIGINT)):
         result = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "scraper",
-                "regen",
-                "--offline",
-                "--sources",
-                toml,
-                "--report",
-                report,
-            ],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
-        assert result.returncode == 0, result.stderr
-
-    regen(str(repo / "old.toml"))
-    old = tree(repo)
-    snapshot = {p: p.read_bytes() for p in (repo / "generated").rglob("*") if p.is_file()}
-    assert sum(old[k] != new[k] for k in new) >= 15
-    rng = random.Random(20261124)
-    outcomes = {"old": 0, "new": 0, "mixed": 0}
-    signals = (signal.SIGKILL, signal.SIGTERM, signal.SIGINT)
-    for trial in range(54):
-        # Each trial goes from old to new; the kill lands on a random file operation.
-        toml = repo / "sources.toml"
-        result = subprocess.run(
-            [
-                sys.executable,
-                "-c",
-                KILL_SCRIPT,
-                str(rng.randint(1, 140)),
-                str(int(signals[trial % 3])),
-                str(toml),
-                report,
-            ],
+            [sys.executable, "-c", KILL_SCRIPT, str(target), str(int(sig))]
+            + [str(repo / "sources.toml"), report],
             cwd=ROOT,
             capture_output=True,
             text=True,
@@ -290,19 +364,8 @@ def test_killed_at_any_moment_of_the_write_phase_the_tree_is_old_or_new(tmp_path
             check=False,
         )
         assert "Traceback" not in result.stderr, result.stderr
-        write.recover(repo, ("captures", "generated"))  # what every next command does first
-        now = tree(repo)
-        state = "new" if now == new else "old" if now == old else "mixed"
-        outcomes[state] += 1
-        assert state != "mixed", sorted(
-            k for k in now if now.get(k) not in (old.get(k), new.get(k))
-        )
-        assert not list(repo.rglob(".errtables-*")), "a staged file or journal was left"
-        if state == "new":  # back to the old state for the next trial
-            for path, data in snapshot.items():
-                path.write_bytes(data)
-    print(f"kill trials: 54, old {outcomes['old']}, new {outcomes['new']}, mixed 0")
-    assert outcomes["old"] >= 5 and outcomes["new"] >= 5
+        if _state(repo, old, new) == "new":  # back to the old tree for the next trial
+            _restore(repo, snapshot)
 
 
 # --- reports --------------------------------------------------------------------------------
