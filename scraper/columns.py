@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 
+from .model import CJK
+
 
 class Role(StrEnum):
     """What a column holds."""
@@ -192,7 +194,6 @@ _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:[.:/-][A-Za-z0-9_]+)*")
 _CATEGORY = re.compile(r"[A-Z][A-Za-z0-9]*:[A-Za-z0-9].{0,78}")
 _HTTP = re.compile(r"[1-5][0-9][0-9]")
 _HTTP_LIKE = re.compile(r"[1-5](?:[0-9][0-9]|xx|XX)(?:\s*/\s*[1-5](?:[0-9][0-9]|xx|XX))*")
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _LETTERS = re.compile(r"[^\W\d_]{2,}")
 
 
@@ -216,7 +217,7 @@ def is_http_like(text: str) -> bool:
 
 def is_prose(text: str) -> bool:
     """Words a person reads: two words, or CJK text, or a sentence."""
-    if _CJK.search(text):
+    if CJK.search(text):
         return True
     return len(_LETTERS.findall(text)) >= 2 and " " in text
 

@@ -16,7 +16,7 @@ from enum import StrEnum
 from typing import Any
 
 from .join import Gap
-from .model import CodeTable, Row, code_sort_key
+from .model import CJK, CodeTable, Row, code_sort_key
 
 
 class Level(StrEnum):
@@ -427,9 +427,6 @@ def _renamed_sections(
     return out
 
 
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
-
-
 def findings(tables: Iterable[CodeTable]) -> list[Change]:
     """Inconsistencies inside the docs, as the fresh tables show them."""
     out: list[Change] = []
@@ -480,7 +477,7 @@ def findings(tables: Iterable[CodeTable]) -> list[Change]:
                 # A page of one locale may still be written in another language (an English
                 # message on a Chinese page): pages are compared within one script only.
                 for script in (True, False):
-                    same = sorted(p for p in pages if bool(_CJK.search(pages[p])) == script)
+                    same = sorted(p for p in pages if bool(CJK.search(pages[p])) == script)
                     if not same:
                         continue
                     first, *others = same

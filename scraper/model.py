@@ -18,6 +18,10 @@ class Kind(StrEnum):
 KIND_CODE, KIND_HTTP = Kind.CODE, Kind.HTTP
 
 _PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_]+)\}")
+# A numeric code as the docs write it: ``51008``, ``-32603``, ``51008_1000``.
+NUMERIC_CODE = r"-?[0-9]+(?:_[0-9]+)*"
+# Kana, Han and Hangul: text in Chinese, Japanese or Korean.
+CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 
 
 def placeholders_of(message: str) -> tuple[str, ...]:

@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 
 from . import columns
 from .columns import CODE, HTTP_STATUS, MESSAGE, Role
-from .model import KIND_HTTP, ParseWarning, Table
+from .model import KIND_HTTP, NUMERIC_CODE, ParseWarning, Table
 from .normalize import is_lone_placeholder, join_lines, normalize_text
 from .rows import Collector
 
-_NUMERIC_CODE = re.compile(r"-?[0-9]+(?:_[0-9]+)*")
+_NUMERIC_CODE = re.compile(NUMERIC_CODE)
 # Words that may stand in a header label beside the words that give it a role.
 _GLUE = frozenset({"status", "error", "errors", "short", "additional", "return", "the", "of"})
 _GLUE_CJK = ("状态", "狀態")

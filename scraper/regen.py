@@ -237,14 +237,32 @@ def run(
     options: Options = Options(),
     done: Callable[[fetch.Fetched], None] | None = None,
 ) -> Outcome:
+    """The pipeline in four steps: collect the fresh tables, guard against what must not
+    pass, build every output in memory, then commit it all at once (unless a dry run)."""
     out = out if out is not None else sources.root / GENERATED
     outcome = Outcome()
+    old = committed(out)
+    new = collect(sources, old, options, outcome, done)
+    guard(sources, old, new, options, outcome)
+    build(out, options, outcome)
+    if not options.dry_run:
+        commit(sources, out, options, outcome)
+    return outcome
+
+
+def collect(
+    sources: Sources,
+    old: dict[str, CodeTable],
+    options: Options,
+    outcome: Outcome,
+    done: Callable[[fetch.Fetched], None] | None = None,
+) -> dict[str, CodeTable]:
+    """Every source's table: fetched, else from its capture, else the committed one (a
+    failed or never captured source keeps it)."""
     fresh = {} if options.offline else _crawl(sources, options, outcome, done)
     if options.strict and outcome.failures:
         lines = "\n".join(f"  {sid}: {why}" for sid, why in sorted(outcome.failures.items()))
         raise PipelineError(f"{len(outcome.failures)} source(s) failed; nothing written:\n{lines}")
-
-    old = committed(out)
     new: dict[str, CodeTable] = {}
     broken: dict[str, str] = {}
     for source in sources.sources:
@@ -263,7 +281,18 @@ def run(
     if broken:
         lines = "\n".join(f"  {sid}: {why}" for sid, why in sorted(broken.items()))
         raise PipelineError(f"{len(broken)} capture(s) unusable; nothing written:\n{lines}")
+    return new
 
+
+def guard(
+    sources: Sources,
+    old: dict[str, CodeTable],
+    new: dict[str, CodeTable],
+    options: Options,
+    outcome: Outcome,
+) -> None:
+    """Join the languages, diff against the committed tables, and refuse losing too many
+    codes (or a source) unless removals are allowed."""
     joined, gaps = join.join([new[s.id] for s in sources.sources if s.id in new])
     new = {t.source.id: t for t in joined}
     outcome.report = diff.compare(old, new, outcome.failures)
@@ -276,8 +305,11 @@ def run(
     if refused and not options.allow_removals:
         lines = "\n".join(f"  {r}" for r in refused)
         raise PipelineError(f"refused, nothing written:\n{lines}")
-
     outcome.tables = joined
+
+
+def build(out: Path, options: Options, outcome: Outcome) -> None:
+    """Every generated file and the reports, in memory; the files to write validated."""
     outcome.files = render.render_all(outcome.tables, check=False)
     outcome.plan = write.plan(out, outcome.files)
     # Validated before anything is written; files equal to those in out/ are not written.
@@ -288,24 +320,27 @@ def run(
             json_path: report.as_json(outcome.report),
             options.report: report.markdown(outcome.report, json_path.as_posix()),
         }
-    if not options.dry_run:
-        writes = {path: text.encode("utf-8") for path, text in outcome.capture_writes.items()}
-        generated, deletes = {}, []
-        if options.generate:
-            generated = {out / r: outcome.files[r].encode("utf-8") for r in outcome.plan.write}
-            deletes = [out / rel for rel in outcome.plan.delete]
-        if out.resolve().is_relative_to(sources.root.resolve()):
-            # Captures, validators and generated/ change together or not at all.
-            write.commit(sources.root, {**writes, **generated}, deletes, sources.written)
-        else:
-            write.commit(sources.root, writes, folders=sources.written)
-            write.commit(out, generated, deletes, folders=("",))
-        for path, text in outcome.report_files.items():
-            try:
-                write.atomic_write(path, text.encode("utf-8"))
-            except OSError as exc:
-                raise write.WriteError(f"cannot write the report {path}: {exc.strerror}") from exc
-    return outcome
+
+
+def commit(sources: Sources, out: Path, options: Options, outcome: Outcome) -> None:
+    """Captures, validators and generated/ in one write transaction, then the reports."""
+    writes = {path: text.encode("utf-8") for path, text in outcome.capture_writes.items()}
+    generated: dict[Path, bytes] = {}
+    deletes: list[Path] = []
+    if options.generate:
+        generated = {out / r: outcome.files[r].encode("utf-8") for r in outcome.plan.write}
+        deletes = [out / rel for rel in outcome.plan.delete]
+    if out.resolve().is_relative_to(sources.root.resolve()):
+        # Captures, validators and generated/ change together or not at all.
+        write.commit(sources.root, {**writes, **generated}, deletes, sources.written)
+    else:
+        write.commit(sources.root, writes, folders=sources.written)
+        write.commit(out, generated, deletes, folders=("",))
+    for path, text in outcome.report_files.items():
+        try:
+            write.atomic_write(path, text.encode("utf-8"))
+        except OSError as exc:
+            raise write.WriteError(f"cannot write the report {path}: {exc.strerror}") from exc
 
 
 def extract_document(tables: list[CodeTable]) -> dict[str, Any]:

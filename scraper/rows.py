@@ -17,7 +17,7 @@ from .columns import (
     is_http_like,
     is_http_status,
 )
-from .model import KIND_CODE, KIND_HTTP, Kind, ParseWarning, Row, split_sub_code
+from .model import KIND_CODE, KIND_HTTP, NUMERIC_CODE, Kind, ParseWarning, Row, split_sub_code
 
 STRUCK = ("del", "s", "strike")
 # libxml2 counts lines up to 65535 only: past that, a comment before each row-like element
@@ -48,7 +48,7 @@ def line_of(element: html.HtmlElement, offset: int = 0) -> int | None:
 
 # "CODE NAME", "CODE: message", "CODE - message": a code token and what follows it.
 _CODE_THEN = re.compile(
-    r"(?P<code>-?[0-9]+(?:_[0-9]+)*|[A-Za-z_]\w*(?:[.:/-]\w+)*)"
+    rf"(?P<code>{NUMERIC_CODE}|[A-Za-z_]\w*(?:[.:/-]\w+)*)"
     r"(?:\s*[:：]\s*|\s+[-–—]\s+|\s+)(?P<rest>\S.*)"
 )
 
@@ -78,7 +78,7 @@ def split_code(text: str, numeric_only: bool = False) -> tuple[str, str] | None:
 def _strong_code(code: str, numeric_only: bool) -> bool:
     """A token that is a code even outside a table: a number, or an identifier with
     ``_``, ``.`` or ``:`` in it (not an ordinary word)."""
-    if re.fullmatch(r"-?[0-9]+(?:_[0-9]+)*", code):
+    if re.fullmatch(NUMERIC_CODE, code):
         return True
     return not numeric_only and bool(re.search(r"[_.:]", code)) and code.upper() == code
 
