@@ -14,7 +14,7 @@ from typing import Any, NoReturn
 
 import click
 
-from . import coverage, escape, options, regen, replies, report, show, write
+from . import ccxt_map, escape, options, regen, replies, report, show, write
 from . import page as pages
 from . import sources as sources_mod
 from .escape import RenderError
@@ -253,16 +253,16 @@ def ccxt_command(fmt: str, source_ids: tuple[str, ...], sources_path: Path) -> N
     the codes it maps that no source documents, and the share it covers.
     """
     try:
-        version, exact = coverage.ccxt_exact_map()
+        version, exact = ccxt_map.ccxt_exact_map()
         tables = regen.committed(sources_path.parent / regen.GENERATED)
-        found = coverage.compare(tables, list(source_ids), version, exact)
-    except (coverage.CoverageError, PipelineError) as exc:
+        found = ccxt_map.compare(tables, list(source_ids), version, exact)
+    except (ccxt_map.CoverageError, PipelineError) as exc:
         fail(str(exc))
     if fmt == "json":
         echo_json(found.to_json(), sort_keys=False)
     else:
-        formats = {"markdown": coverage.markdown, "python": coverage.python}
-        click.echo(formats.get(fmt, coverage.text)(found), nl=False)
+        formats = {"markdown": ccxt_map.markdown, "python": ccxt_map.python}
+        click.echo(formats.get(fmt, ccxt_map.text)(found), nl=False)
 
 
 @main.command("explain")

@@ -2,7 +2,7 @@
 
 HTML is walked once with lxml (fast on multi-megabyte pages), keeping the heading path above
 every block. Tables are judged by ``verdict``; codes outside tables (a heading per code, a
-definition list, ``CODE: message`` items) are read by ``blocks`` inside error sections only.
+definition list, ``CODE: message`` items) are read by ``code_lists`` inside error sections only.
 Plain text goes to ``plaintext``. A row that cannot be read is a warning naming the page and
 line, never dropped quietly.
 """
@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 
 from lxml import html
 
-from . import blocks, columns, plaintext
+from . import code_lists, columns, plaintext
 from .columns import CODE, HTTP_STATUS, MESSAGE, TITLE
 from .model import ParseWarning, Row, Table
 from .normalize import cell_text, join_lines, normalize_text
@@ -326,7 +326,7 @@ def _extract_html(markup: str | bytes, page: str, line_offset: int) -> Extractio
                     candidate.verdict,
                 )
             )
-    for read in blocks.read_all(walked, page, line_offset):
+    for read in code_lists.read_all(walked, page, line_offset):
         results.append(([read.table], read.warnings, Found(read.path, "", read.elements)))
         why = f"codes outside a table, in a section about errors: {read.layout}"
         explained.append(
