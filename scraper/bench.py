@@ -129,7 +129,7 @@ def crawl_figures() -> None:
         for limit in (4, 1):
             settings = fetch.Settings(per_host=limit)
             start = time.perf_counter()
-            results = fetch.crawl(sources, {}, settings)
+            results = fetch.crawl(page.from_download, sources, {}, settings)
             walls[limit] = time.perf_counter() - start
             assert all(r.outcome == fetch.OK for r in results), results
         for limit, wall in walls.items():
@@ -140,7 +140,7 @@ def crawl_figures() -> None:
                 "(target <= 1.25)"
             )
         validators = {r.source.id: r.validators for r in results}
-        again = fetch.crawl(sources, validators)
+        again = fetch.crawl(page.from_download, sources, validators)
         moved = sum(r.body_bytes for r in again)
         unchanged = sum(r.outcome == fetch.NOT_MODIFIED for r in again)
         print(

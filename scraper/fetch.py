@@ -16,10 +16,9 @@ from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from enum import StrEnum
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from urllib.parse import urljoin, urlsplit
 
-from . import page as pages
 from .model import Source
 
 if TYPE_CHECKING:  # httpx is imported when a crawl starts: offline runs never load it
@@ -96,13 +95,19 @@ class Validators:
         return {k: v for k, v in found.items() if v}
 
 
+P = TypeVar("P")
+# What turns a body into a page (the read stage's, handed in: fetch only moves bytes): the
+# page and a note for the reader (a charset overridden), or None and why the body is no page.
+Reader = Callable[[str, bytes, str | None], tuple[P | None, str | None]]
+
+
 @dataclass(frozen=True)
-class Fetched:
+class Fetched(Generic[P]):
     source: Source
     outcome: Status
     http_status: int | None = None
     body_bytes: int = 0
-    page: pages.Page | None = None
+    page: P | None = None
     validators: Validators = field(default_factory=Validators)
     error: str | None = None
     unreachable: bool = False  # DNS or connect failure: the network, not the page
@@ -238,15 +243,18 @@ class _Response:
     transferred: int = 0  # bytes on the wire, before decompression
 
 
-class Crawler:
-    """One client for a crawl; ``run`` fetches many sources concurrently."""
+class Crawler(Generic[P]):
+    """One client for a crawl; ``run`` fetches many sources concurrently, each body made a
+    page by ``read``."""
 
     def __init__(
         self,
+        read: Reader[P],
         settings: Settings = Settings(),
         transport: httpx.AsyncBaseTransport | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
+        self.read = read
         self.settings = settings
         self.transport = transport
         self.sleep = sleep
@@ -346,7 +354,7 @@ class Crawler:
 
     async def fetch(
         self, client: httpx.AsyncClient, source: Source, validators: Validators | None
-    ) -> Fetched:
+    ) -> Fetched[P]:
         headers = validators.headers() if validators else {}
         attempts = self.settings.attempts
         unreachable, transient = _network_errors()
@@ -404,35 +412,15 @@ class Crawler:
             )
         raise AssertionError("unreachable")
 
-    def _done(self, source: Source, response: _Response, attempt: int) -> Fetched:
+    def _done(self, source: Source, response: _Response, attempt: int) -> Fetched[P]:
         found = Validators(response.headers.get("ETag"), response.headers.get("Last-Modified"))
         if not response.body.strip():
             return Fetched(source, FAILED, response.status, error="empty body", attempts=attempt)
-        try:
-            text, note = pages.decode_page(response.body, response.charset)
-        except pages.PageError as exc:
+        page, said = self.read(source.url, response.body, response.charset)
+        if page is None:
             return Fetched(
-                source,
-                FAILED,
-                response.status,
-                response.transferred,
-                error=str(exc),
-                attempts=attempt,
+                source, FAILED, response.status, response.transferred, error=said, attempts=attempt
             )
-        sample = pages.looks_mis_decoded(text)
-        if sample is not None:
-            return Fetched(
-                source,
-                FAILED,
-                response.status,
-                response.transferred,
-                error=f"the page reads as mojibake ({sample!r} and more): its bytes and its "
-                f"declared charset ({response.charset or 'none'}) disagree",
-                attempts=attempt,
-            )
-        page = pages.from_text(source.url, text)
-        if page.url is None:
-            page = pages.Page(source.url, page.html, page.text, source.url, page.title)
         return Fetched(
             source,
             OK,
@@ -441,18 +429,18 @@ class Crawler:
             page,
             found,
             attempts=attempt,
-            note=note,
+            note=said,
         )
 
     async def run(
         self,
         sources: Iterable[Source],
         validators: dict[str, Validators],
-        done: Callable[[Fetched], None] | None = None,
-    ) -> list[Fetched]:
+        done: Callable[[Fetched[P]], None] | None = None,
+    ) -> list[Fetched[P]]:
         async with self._client() as client:
 
-            async def one(source: Source) -> Fetched:
+            async def one(source: Source) -> Fetched[P]:
                 result = await self.fetch(client, source, validators.get(source.id))
                 if done is not None:
                     done(result)
@@ -468,7 +456,7 @@ class Crawler:
             results = []
             for source, task in zip(todo, tasks, strict=True):
                 if task in late:
-                    result = Fetched(
+                    result: Fetched[P] = Fetched(
                         source,
                         FAILED,
                         error=f"the crawl's {self.settings.crawl_deadline:g} s deadline passed "
@@ -483,10 +471,11 @@ class Crawler:
 
 
 def crawl(
+    read: Reader[P],
     sources: Iterable[Source],
     validators: dict[str, Validators],
     settings: Settings = Settings(),
-    done: Callable[[Fetched], None] | None = None,
+    done: Callable[[Fetched[P]], None] | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
-) -> list[Fetched]:
-    return asyncio.run(Crawler(settings, transport).run(sources, validators, done))
+) -> list[Fetched[P]]:
+    return asyncio.run(Crawler(read, settings, transport).run(sources, validators, done))

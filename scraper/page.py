@@ -226,3 +226,22 @@ def read(path: Path) -> Page:
     if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise PageError(f"{path}: not a text page (binary data)")
     return from_text(str(path), decode(data))
+
+
+def from_download(url: str, body: bytes, charset: str | None) -> tuple[Page | None, str | None]:
+    """A fetched body as a page, with a note for the reader (a charset overridden); or None
+    and why it is no page (undecodable, or still mojibake once decoded)."""
+    try:
+        text, note = decode_page(body, charset)
+    except PageError as exc:
+        return None, str(exc)
+    sample = looks_mis_decoded(text)
+    if sample is not None:
+        return None, (
+            f"the page reads as mojibake ({sample!r} and more): its bytes and its "
+            f"declared charset ({charset or 'none'}) disagree"
+        )
+    page = from_text(url, text)
+    if page.url is None:
+        page = Page(url, page.html, page.text, url, page.title)
+    return page, note

@@ -33,6 +33,10 @@ CHALLENGE_MARKS = (
 )
 
 
+# A fetch whose body the read stage made a page.
+Fetched = fetch.Fetched[pages.Page]
+
+
 class PipelineError(Exception):
     pass
 
@@ -134,7 +138,7 @@ class Options:
 class Outcome:
     tables: list[CodeTable] = field(default_factory=list)
     report: diff.Report = field(default_factory=diff.Report)
-    fetched: list[fetch.Fetched] = field(default_factory=list)
+    fetched: list[Fetched] = field(default_factory=list)
     failures: dict[str, str] = field(default_factory=dict)  # source id -> one-line reason
     skipped: list[str] = field(default_factory=list)  # no capture, nothing committed
     offline_fallback: bool = False  # nothing reachable: the captures were used
@@ -178,7 +182,7 @@ def _crawl(
     sources: Sources,
     options: Options,
     outcome: Outcome,
-    done: Callable[[fetch.Fetched], None] | None,
+    done: Callable[[Fetched], None] | None,
 ) -> dict[str, CodeTable]:
     """Fetch every source; returns the tables of the pages that came back, by source id.
     Changed captures are queued in ``outcome.capture_writes``."""
@@ -192,7 +196,9 @@ def _crawl(
         and v.capture_sha256 is not None
         and v.capture_sha256 == _capture_hash(sources.capture_path(s))
     }
-    outcome.fetched = fetch.crawl(sources.sources, sendable, options.settings, done)
+    outcome.fetched = fetch.crawl(
+        pages.from_download, sources.sources, sendable, options.settings, done
+    )
     if outcome.fetched and all(
         f.outcome == fetch.FAILED and f.unreachable for f in outcome.fetched
     ):
@@ -235,7 +241,7 @@ def run(
     sources: Sources,
     out: Path | None = None,
     options: Options = Options(),
-    done: Callable[[fetch.Fetched], None] | None = None,
+    done: Callable[[Fetched], None] | None = None,
 ) -> Outcome:
     """The pipeline in four steps: collect the fresh tables, guard against what must not
     pass, build every output in memory, then commit it all at once (unless a dry run)."""
@@ -255,7 +261,7 @@ def collect(
     old: dict[str, CodeTable],
     options: Options,
     outcome: Outcome,
-    done: Callable[[fetch.Fetched], None] | None = None,
+    done: Callable[[Fetched], None] | None = None,
 ) -> dict[str, CodeTable]:
     """Every source's table: fetched, else from its capture, else the committed one (a
     failed or never captured source keeps it)."""
@@ -401,7 +407,7 @@ def read_page(name: str) -> pages.Page:
     """A page from a file, or fetched once from an http(s) URL."""
     if not name.startswith(("http://", "https://")):
         return pages.read(Path(name))
-    (result,) = fetch.crawl([Source("page", name, "und", name)], {})
+    (result,) = fetch.crawl(pages.from_download, [Source("page", name, "und", name)], {})
     if result.page is None:
         raise pages.PageError(f"cannot fetch {name}: {result.error}")
     return result.page

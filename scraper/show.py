@@ -18,7 +18,7 @@ from . import fetch, languages
 from .escape import one_line
 from .extract import Extraction
 from .model import CodeTable
-from .regen import Outcome
+from .regen import Fetched, Outcome
 from .write import Plan
 
 
@@ -47,7 +47,7 @@ def notes(outcome: Outcome) -> list[str]:
     return lines
 
 
-def _describe(result: fetch.Fetched) -> str:
+def _describe(result: Fetched) -> str:
     """One fetched source (failures are summed up once the crawl is over)."""
     if result.outcome == fetch.NOT_MODIFIED:
         return "304 not modified"
@@ -56,7 +56,7 @@ def _describe(result: fetch.Fetched) -> str:
 
 
 @contextmanager
-def progress(total: int, enabled: bool) -> Iterator[Callable[[fetch.Fetched], None] | None]:
+def progress(total: int, enabled: bool) -> Iterator[Callable[[Fetched], None] | None]:
     """A rich progress bar on a terminal; one plain line per source otherwise."""
     if not enabled:
         yield None
@@ -68,7 +68,7 @@ def progress(total: int, enabled: bool) -> Iterator[Callable[[fetch.Fetched], No
         with Progress(console=Console(stderr=True), transient=True) as bar:
             task = bar.add_task("fetching", total=total)
 
-            def advance(result: fetch.Fetched) -> None:
+            def advance(result: Fetched) -> None:
                 if result.outcome != fetch.FAILED:
                     bar.console.print(
                         f"{result.source.id}: {_describe(result)}", markup=False, highlight=False
@@ -78,7 +78,7 @@ def progress(total: int, enabled: bool) -> Iterator[Callable[[fetch.Fetched], No
             yield advance
         return
 
-    def line(result: fetch.Fetched) -> None:
+    def line(result: Fetched) -> None:
         if result.outcome != fetch.FAILED:
             click.echo(f"fetch {result.source.id}: {_describe(result)}", err=True)
 

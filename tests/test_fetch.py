@@ -18,7 +18,7 @@ from click.testing import CliRunner
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from scraper import fetch, regen, sources
+from scraper import fetch, page, regen, sources
 from scraper.cli import main
 from scraper.extract import extract_page
 from scraper.model import Source
@@ -271,13 +271,13 @@ def test_404_is_not_retried(repo: Path, httpserver: HTTPServer) -> None:
 
 def crawl_one(
     url: str, transport: httpx.AsyncBaseTransport | None = None, settings: fetch.Settings = FAST
-) -> tuple[fetch.Fetched, list[float]]:
+) -> tuple[fetch.Fetched[page.Page], list[float]]:
     slept: list[float] = []
 
     async def sleep(seconds: float) -> None:
         slept.append(seconds)
 
-    crawler = fetch.Crawler(settings, transport, sleep)
+    crawler = fetch.Crawler(page.from_download, settings, transport, sleep)
     source = Source("page", url, "en", "Page")
     (result,) = asyncio.run(crawler.run([source], {}))
     return result, slept
