@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import struct
 import subprocess
@@ -13,7 +14,6 @@ import zlib
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 
 import brotli
 import pytest
@@ -203,10 +203,8 @@ def test_interrupted_runs_exit_130_and_143_with_one_line(tmp_path: Path, trickle
 
 
 def tree(repo: Path) -> dict[str, str]:
-    return {
-        **digest(repo / "generated"),
-        **{f"captures/{k}": v for k, v in digest(repo / "captures").items()},
-    }
+    """What a write transaction may change: captures/ and generated/, path -> sha256."""
+    return {**digest(repo / "captures", "captures"), **digest(repo / "generated", "generated")}
 
 
 def _old_and_new(tmp_path: Path) -> tuple[Path, dict[str, str], dict[str, str], str]:
@@ -264,67 +262,28 @@ def _state(repo: Path, old: dict[str, str], new: dict[str, str]) -> str:
 def test_killed_at_each_operation_of_the_write_phase_the_tree_is_old_or_new(
     tmp_path: Path,
 ) -> None:
-    """The transaction from old to new, run in a forked child killed right after its k-th
-    file operation (fsync, replace or unlink), for every k and each signal in turn."""
-    import signal
-
-    from scraper import regen, sources, write
-
+    """The transaction from old to new, killed right after its k-th file operation (fsync,
+    replace or unlink), for every k and each signal in turn (tests/tools/kill_trials.py)."""
     repo, old, new, _ = _old_and_new(tmp_path)
-    snapshot = _snapshot(repo)
-    declared = sources.load(repo / "sources.toml")
-    planned = regen.run(declared, options=regen.Options(offline=True, dry_run=True))
-    out = repo / "generated"
-    writes = {out / rel: planned.files[rel].encode("utf-8") for rel in planned.plan.write}
-    deletes = [out / rel for rel in planned.plan.delete]
-    signals = (signal.SIGKILL, signal.SIGTERM, signal.SIGINT)
-
-    def run(target: int, signum: int) -> int:
-        """The transaction in a child killed after operation ``target`` (0: never); the
-        number of operations it made."""
-        reader, writer = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # the child: count operations, kill itself at the target
-            os.close(reader)
-            count = [0]
-
-            def stop(sig: int, frame: object) -> None:
-                raise KeyboardInterrupt  # what the CLI's handler does: leave through finally
-
-            signal.signal(signal.SIGTERM, stop)
-            signal.signal(signal.SIGINT, stop)
-            for name in ("fsync", "replace", "unlink"):
-                real = getattr(os, name)
-
-                def hooked(*args: object, _real: Any = real, **kwargs: object) -> object:
-                    result = _real(*args, **kwargs)
-                    count[0] += 1
-                    if count[0] == target:
-                        os.kill(os.getpid(), signum)
-                    return result
-
-                setattr(os, name, hooked)
-            try:
-                write.commit(repo, dict(writes), list(deletes), ("captures", "generated"))
-            except BaseException:  # noqa: BLE001 - the kill itself
-                pass
-            os.write(writer, str(count[0]).encode())
-            os._exit(0)
-        os.close(writer)
-        made = os.read(reader, 32)
-        os.close(reader)
-        os.waitpid(pid, 0)
-        return int(made or b"0")
-
-    total = run(0, signal.SIGKILL)
-    assert _state(repo, old, new) == "new" and total > 20
-    outcomes = {"old": 0, "new": 0}
-    for target in range(1, total + 1):
-        _restore(repo, snapshot)
-        run(target, signals[target % 3])
-        outcomes[_state(repo, old, new)] += 1
-    print(f"kill test: {total} operations, outcomes {outcomes}")
-    assert outcomes["old"] and outcomes["new"]
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "tests/tools/kill_trials.py"), str(repo)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    found = json.loads(result.stdout)
+    assert found["left"] == [], "a staged file or journal was left"
+    full, *trials = found["trees"]
+    assert full == new and found["operations"] > 20
+    states = ["new" if t == new else "old" if t == old else "mixed" for t in trials]
+    print(
+        f"kill test: {found['operations']} operations, {states.count('old')} old, "
+        f"{states.count('new')} new, {states.count('mixed')} mixed"
+    )
+    assert "mixed" not in states and "old" in states and "new" in states
 
 
 KILL_SCRIPT = """
