@@ -32,26 +32,6 @@ def test_the_lock_pins_every_runtime_dependency_with_hashes() -> None:
     assert not dev_only & pinned
 
 
-def test_make_regen_rebuilds_a_half_made_environment_and_installs_runtime_only(
-    tmp_path: Path,
-) -> None:
-    venv = tmp_path / "venv"
-    (venv / "bin").mkdir(parents=True)
-    # What Ctrl-C during the first install leaves: a python that does not work, no stamp.
-    (venv / "bin" / "python").write_text("#!/bin/sh\nexit 1\n", encoding="utf-8")
-    (venv / "bin" / "python").chmod(0o755)
-    repo = copy_repo(tmp_path / "repo")
-    result = _make_regen(venv, repo)
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "0 files written" in result.stdout
-    assert (venv / ".runtime-installed").is_file()
-    installed = {p.name.split("-")[0].lower() for p in venv.glob("lib/python*/site-packages/*")}
-    assert {"lxml", "httpx", "jinja2"} <= installed
-    assert not {"pytest", "mypy", "ruff", "hypothesis", "zizmor"} & installed
-    assert not (venv / "node").exists()
-    assert "BuildBackendWarning" not in result.stderr and "Deprecat" not in result.stderr
-
-
 def _pins(lock: str) -> dict[tuple[str, str], str]:
     """``(name, marker) -> version`` for every pin of a lock."""
     found = re.finditer(r"^([A-Za-z0-9_.-]+)==([^ ;\\\n]+)(?: ; ([^\\\n]+?))? *\\?$", lock, re.M)
@@ -154,16 +134,28 @@ def _make_regen(
     )
 
 
-def test_the_runtime_lock_installs_on_the_oldest_python_and_a_new_python_rebuilds(
+def test_make_regen_rebuilds_a_half_made_environment_with_the_oldest_python_then_another(
     tmp_path: Path,
 ) -> None:
+    """``make regen`` on what Ctrl-C during the first install leaves (a python that does not
+    work, no stamp): rebuilt from nothing with the oldest Python here, from the hash-pinned
+    runtime lock only; then another interpreter rebuilds it, the same one does not."""
     oldest, version = oldest_python()
     print(f"oldest admitted Python here: {oldest} {'.'.join(map(str, version))}")
     venv = tmp_path / "venv"
+    (venv / "bin").mkdir(parents=True)
+    (venv / "bin" / "python").write_text("#!/bin/sh\nexit 1\n", encoding="utf-8")
+    (venv / "bin" / "python").chmod(0o755)
     repo = copy_repo(tmp_path / "repo")
     first = _make_regen(venv, repo, oldest)
     assert first.returncode == 0, first.stdout + first.stderr
     assert "0 files written" in first.stdout
+    assert (venv / ".runtime-installed").is_file()
+    installed = {p.name.split("-")[0].lower() for p in venv.glob("lib/python*/site-packages/*")}
+    assert {"lxml", "httpx", "jinja2"} <= installed
+    assert not {"pytest", "mypy", "ruff", "hypothesis", "zizmor"} & installed
+    assert not (venv / "node").exists()
+    assert "BuildBackendWarning" not in first.stderr and "Deprecat" not in first.stderr
     built_by = (venv / ".python").read_text(encoding="utf-8").split()
     assert built_by[1] == ".".join(map(str, version))
 
