@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .model import Table
+from .model import PLACEHOLDER, Table
 
 # Scripts that name their language well enough here, most specific first: kana is Japanese
 # even among kanji, Hangul Korean; Han alone is Chinese.
@@ -29,7 +29,6 @@ _SCRIPTS = (
 )
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
 _WORD = re.compile(r"[a-z\u00e0-\u024f]+")
-_PLACEHOLDER = re.compile(r"\{[A-Za-z0-9_]+\}")
 LATIN = "latin"  # Latin letters, no word that tells which language
 
 # Words frequent in any text of a language and rare in the others'.
@@ -65,7 +64,7 @@ def table_language(table: Table) -> str | None:
     and for Latin letters by the common words of all of them together (``LATIN`` when too
     few tell)."""
     units = [*table.section.split(" > "), *(row.message for row in table.rows)]
-    scripts = [script_of(_PLACEHOLDER.sub("", unit)) for unit in units]
+    scripts = [script_of(PLACEHOLDER.sub("", unit)) for unit in units]
     votes = Counter(s for s in scripts if s is not None)
     if not votes:
         return None

@@ -17,7 +17,7 @@ class Kind(StrEnum):
 
 KIND_CODE, KIND_HTTP = Kind.CODE, Kind.HTTP
 
-_PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_]+)\}")
+PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_]+)\}")  # {0}, {param0}, {op}
 # A numeric code as the docs write it: ``51008``, ``-32603``, ``51008_1000``.
 NUMERIC_CODE = r"-?[0-9]+(?:_[0-9]+)*"
 # Kana, Han and Hangul: text in Chinese, Japanese or Korean.
@@ -27,7 +27,7 @@ CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 def placeholders_of(message: str) -> tuple[str, ...]:
     """Placeholder names in order of first appearance: ``{0}``, ``{param0}``, ``{op}``."""
     seen: dict[str, None] = {}
-    for name in _PLACEHOLDER.findall(message):
+    for name in PLACEHOLDER.findall(message):
         seen.setdefault(name, None)
     return tuple(seen)
 
