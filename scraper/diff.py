@@ -294,8 +294,9 @@ def _variant_changes(
         [old[i][1].message for i in rest_old], [new[j][1].message for j in rest_new]
     )
     pairs += [(rest_old[a], rest_new[b]) for a, b in reworded]
-    gone = [i for k, i in enumerate(rest_old) if k not in {a for a, _ in reworded}]
-    came = [j for k, j in enumerate(rest_new) if k not in {b for _, b in reworded}]
+    kept_old, kept_new = {a for a, _ in reworded}, {b for _, b in reworded}
+    gone = [i for k, i in enumerate(rest_old) if k not in kept_old]
+    came = [j for k, j in enumerate(rest_new) if k not in kept_new]
     for i, j in sorted(pairs, key=lambda p: p[1]):
         changes.extend(_row_changes(source, old[i], new[j], j + 1))
     for i in gone:
