@@ -49,17 +49,18 @@ def join(tables: list[CodeTable]) -> tuple[list[CodeTable], list[Gap]]:
     for table in tables:
         if table.source.group is not None and table.tables:
             members[table.source.group].append(table)
+    places = {t.source.id: _places(t.tables) for t in tables}
     # (source id, table index, row index) -> locale -> message
     translated: dict[tuple[str, int, int], dict[str, str]] = defaultdict(dict)
     for table in tables:
-        _join_copies(table, members.get(table.source.group or "", []), translated)
+        others = members.get(table.source.group or "", [])
+        _join_copies(table, places[table.source.id], others, translated)
     gaps: list[Gap] = []
     for group in sorted(members):
         pages = members[group]
         if len(pages) < 2:
             continue
-        places = {p.source.id: _places(p.tables) for p in pages}
-        codes = sorted({c for p in places.values() for c in p}, key=code_sort_key)
+        codes = sorted({c for p in pages for c in places[p.source.id]}, key=code_sort_key)
         for code in codes:
             present = [p for p in pages if code in places[p.source.id]]
             first = present[0].source.id
@@ -103,14 +104,15 @@ def join(tables: list[CodeTable]) -> tuple[list[CodeTable], list[Gap]]:
 
 def _join_copies(
     table: CodeTable,
+    own: dict[str, list[tuple[int, int]]],
     group: list[CodeTable],
     translated: dict[tuple[str, int, int], dict[str, str]],
 ) -> None:
-    """Translations from the page's own copies in other languages, under the locale the
-    group gives that language (``zh-hans``), else the language itself."""
+    """Translations from the page's own copies in other languages (``own``: the places of
+    its rows), under the locale the group gives that language (``zh-hans``), else the
+    language itself."""
     if not table.copies:
         return
-    own = _places(table.tables)
     named = {languages.base(p.source.locale): p.source.locale for p in group}
     for language, copies in table.copies:
         locale = named.get(language, language)

@@ -99,7 +99,6 @@ def speaks(locale: str, language: str | None) -> bool:
 class Split:
     own: tuple[Table, ...]
     copies: tuple[tuple[str, tuple[Table, ...]], ...]  # (language, its tables), by language
-    languages: tuple[str | None, ...]  # each table's language, in the order given
 
 
 # A table in another language is a copy when most of its codes are on the page in its own.
@@ -112,20 +111,20 @@ def split(locale: str, tables: Iterable[Table]) -> Split:
     languages = tuple(table_language(t) for t in tables)
     own = [t for t, lang in zip(tables, languages, strict=True) if speaks(locale, lang)]
     if not own:
-        return Split(tables, (), languages)
+        return Split(tables, ())
     own_codes = _codes(own)
     foreign: dict[str, list[Table]] = {}
     for table, lang in zip(tables, languages, strict=True):
         if not speaks(locale, lang):
             foreign.setdefault(str(lang), []).append(table)
-    copies = {
-        lang: found
-        for lang, found in foreign.items()
-        if len(_codes(found) & own_codes) >= COPY_SHARE * len(_codes(found))
-    }
+    copies = {}
+    for lang, found in foreign.items():
+        codes = _codes(found)
+        if len(codes & own_codes) >= COPY_SHARE * len(codes):
+            copies[lang] = found
     aside = {id(t) for found in copies.values() for t in found}
     kept = tuple(t for t in tables if id(t) not in aside)
-    return Split(kept, tuple((lang, tuple(copies[lang])) for lang in sorted(copies)), languages)
+    return Split(kept, tuple((lang, tuple(copies[lang])) for lang in sorted(copies)))
 
 
 def _codes(tables: Iterable[Table]) -> set[str]:

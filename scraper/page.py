@@ -146,12 +146,8 @@ def from_text(name: str, content: str) -> Page:
     if looks_markdown(content) or (
         name.lower().endswith((".md", ".markdown")) and _MD_HEADING.search(content)
     ):
-        markup, heading = markdown_html(content)
-        front = _FRONT_MATTER.match(content)
-        url = _FRONT_URL.search(front.group(1)) if front is not None else None
-        return Page(
-            name, html=markup, text=content, url=url.group(1) if url else None, title=heading
-        )
+        markup, heading, address = markdown_html(content)
+        return Page(name, html=markup, text=content, url=address, title=heading)
     return Page(name, text=content)
 
 
@@ -162,17 +158,20 @@ def looks_markdown(content: str) -> bool:
     return bool(_MD_HEADING.search(content) and _MD_TABLE.search(content))
 
 
-def markdown_html(content: str) -> tuple[str, str | None]:
+def markdown_html(content: str) -> tuple[str, str | None, str | None]:
     """Markdown rendered to HTML whose lines are the source's lines (warnings stay true),
-    and the front matter's title, which becomes the page's first heading."""
+    the front matter's title, which becomes the page's first heading, and its URL."""
     from markdown_it import MarkdownIt
     from markdown_it.token import Token
 
     title: str | None = None
+    url: str | None = None
     front = _FRONT_MATTER.match(content)
     if front is not None:
         found = _FRONT_TITLE.search(front.group(1))
         title = found.group(1).strip("'\"") if found else None
+        address = _FRONT_URL.search(front.group(1))
+        url = address.group(1) if address else None
         content = "\n" * front.group(0).count("\n") + content[front.end() :]
     md = MarkdownIt("commonmark", {"html": True}).enable("table")
     tokens = md.parse(content)
@@ -199,7 +198,7 @@ def markdown_html(content: str) -> tuple[str, str | None]:
                 piece = piece.replace("\n", "") + ("\n" if k == len(pieces) - 1 else "")
             out.append(piece)
             lines += piece.count("\n")
-    return "".join(out), title
+    return "".join(out), title, url
 
 
 def _rows_of(tokens: list[Any]) -> list[list[Any]]:

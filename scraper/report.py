@@ -125,13 +125,13 @@ def _view(change: Change) -> dict[str, Any]:
     return {"change": change, "line": _line(change)}
 
 
-def _listing(groups: list[Group], cap: int | None) -> dict[str, Any]:
-    """One source's groups as the template lists them: at most ``cap`` changes in all, in
-    the groups' order, and how many are left out."""
+def _listing(groups: list[tuple[Group, list[dict[str, Any]]]], cap: int | None) -> dict[str, Any]:
+    """One source's groups (each with its changes' views) as the template lists them: at
+    most ``cap`` changes in all, in the groups' order, and how many are left out."""
     left = cap
     views: list[dict[str, Any]] = []
-    for group in groups:
-        shown = group.changes if left is None else group.changes[: max(left, 0)]
+    for group, items in groups:
+        shown = items if left is None else items[: max(left, 0)]
         if left is not None:
             left -= len(shown)
         views.append(
@@ -140,11 +140,11 @@ def _listing(groups: list[Group], cap: int | None) -> dict[str, Any]:
                 "level": group.level,
                 "mass": group.mass,
                 "summary": group.summary(),
-                "count": len(group.changes),
-                "shown": [_view(c) for c in shown],
+                "count": len(items),
+                "shown": shown,
             }
         )
-    hidden = sum(len(g.changes) for g in groups) - sum(len(v["shown"]) for v in views)
+    hidden = sum(len(items) for _, items in groups) - sum(len(v["shown"]) for v in views)
     return {"groups": views, "hidden": hidden}
 
 
@@ -157,7 +157,11 @@ def markdown(report: Report, json_path: str | None = None, limit: int | None = N
     for change in report.real:
         by_source.setdefault(change.source, []).append(change)
     counts = summary(report)
-    grouped = {s: ordered(cs) for s, cs in sorted(by_source.items())}
+    # Each change's line is made once; the attempts below only list fewer of them.
+    grouped = {
+        s: [(g, [_view(c) for c in g.changes]) for g in ordered(cs)]
+        for s, cs in sorted(by_source.items())
+    }
     findings = [_view(c) for c in report.findings]
     failed = sorted(report.failed.items())
     # Fewer changes listed per source, then none, then fewer sources in the counts: the body
@@ -167,12 +171,12 @@ def markdown(report: Report, json_path: str | None = None, limit: int | None = N
     ] + [(0, n) for n in (1000, 300, 100, 30, 10, 0)]
     for cap, sources in attempts:
         shown = counts if sources is None else dict(list(counts.items())[:sources])
-        listed = {s: _listing(gs, cap) for s, gs in grouped.items()}
+        listed = {s: _listing(gs, cap) for s, gs in grouped.items()} if sources is None else {}
         body = template.render(
             summary=shown,
             more_sources=len(counts) - len(shown),
             levels=[ERR, WARN, INFO],
-            by_source=listed if sources is None else {},
+            by_source=listed,
             findings={
                 "count": len(findings) if sources is None else 0,
                 "shown": findings[:cap] if sources is None else [],
