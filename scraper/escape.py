@@ -42,7 +42,7 @@ def _escape_unprintable(text: str) -> str:
 
 
 def pyrepr(value: object) -> str:
-    """A Python literal for str/int/None/tuples, with no raw control or bidi characters."""
+    """A Python literal for str/int/None/tuples/dicts, with no raw control or bidi characters."""
     if isinstance(value, str):
         literal = repr(str(value))  # repr escapes every non-printable character
         if not literal.isprintable() and any(_unprintable(ch) for ch in literal):
@@ -53,6 +53,8 @@ def pyrepr(value: object) -> str:
     if isinstance(value, tuple):
         inner = ", ".join(pyrepr(v) for v in value)
         return f"({inner},)" if len(value) == 1 else f"({inner})"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{pyrepr(k)}: {pyrepr(v)}" for k, v in value.items()) + "}"
     raise RenderError(f"no Python literal for {type(value).__name__}")
 
 
@@ -89,7 +91,7 @@ def md_url(value: object) -> str:
 
 
 def tsvalue(value: object) -> str:
-    """A TypeScript literal for str/int/bool/None/tuples: JSON, with U+2028/U+2029, bidi and
+    """A TypeScript literal for str/int/bool/None/tuples/dicts: JSON, with U+2028/U+2029, bidi and
     other control characters as \\u escapes. Scraped text is never code."""
     if isinstance(value, str):
         return _escape_unprintable_json(_JSON_STRING(value))
@@ -99,7 +101,18 @@ def tsvalue(value: object) -> str:
         return str(value)
     if isinstance(value, (tuple, list)):
         return "[" + ", ".join(tsvalue(v) for v in value) + "]"
+    if isinstance(value, dict):
+        if "__proto__" in value:  # in an object literal it would set the prototype
+            raise RenderError("no TypeScript object literal with the key __proto__")
+        return "{ " + ", ".join(f"{_ts_key(str(k))}: {tsvalue(v)}" for k, v in value.items()) + " }"
     raise RenderError(f"no TypeScript literal for {type(value).__name__}")
+
+
+_IDENTIFIER = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
+
+
+def _ts_key(key: str) -> str:
+    return key if _IDENTIFIER.fullmatch(key) else tsvalue(key)
 
 
 def translation(pairs: tuple[tuple[str, str], ...], locale: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import re
+from pathlib import Path
 
 from .conftest import ROOT
 
@@ -30,6 +31,7 @@ ORDER = (
     "join",
     "diff",
     "report",
+    "runtime",
     "render",
     "write",
     "ccxt_map",
@@ -43,19 +45,31 @@ ORDER = (
 )
 
 
+def _imported(path: Path, level: int) -> set[str]:
+    """The package's modules a file imports: relative imports ``level`` deep."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.level == level:
+            if node.module:
+                found.add(node.module.split(".")[0])
+            else:
+                found.update(alias.name for alias in node.names)
+    return found
+
+
 def imports() -> dict[str, list[str]]:
-    """Module -> the package's modules it imports, anywhere in it (functions included)."""
+    """Module -> the package's modules it imports, anywhere in it (functions included); a
+    subpackage counts as one module."""
     graph: dict[str, list[str]] = {}
     for path in sorted(PACKAGE.glob("*.py")):
-        found: set[str] = set()
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.ImportFrom) and node.level == 1:
-                if node.module:
-                    found.add(node.module.split(".")[0])
-                else:
-                    found.update(alias.name for alias in node.names)
         if path.stem != "__init__":
-            graph[path.stem] = sorted(found, key=ORDER.index)
+            graph[path.stem] = sorted(_imported(path, 1), key=ORDER.index)
+    for init in sorted(PACKAGE.glob("*/__init__.py")):
+        found = set()
+        for path in init.parent.rglob("*.py"):
+            depth = len(path.relative_to(PACKAGE).parts) - 1
+            found |= _imported(path, depth + 1)
+        graph[init.parent.name] = sorted(found, key=ORDER.index)
     return graph
 
 
@@ -81,6 +95,23 @@ def test_readme_shows_the_import_graph() -> None:
     found = re.search(r"<!-- import graph -->\n```text\n(.*?)\n```", readme, re.S)
     assert found, "README: the import graph block is missing"
     assert found.group(1) == graph_text(), "README's import graph is stale:\n" + graph_text()
+
+
+def test_the_runtime_imports_only_the_standard_library_and_itself() -> None:
+    """What the generated packages carry runs without errtables or any other package."""
+    allowed = {"__future__", "collections", "dataclasses", "json", "re", "string", "types"}
+    allowed |= {"typing"}
+    for path in (PACKAGE / "runtime" / "python").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names = {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0:
+                names = {(node.module or "").split(".")[0]}
+            else:
+                continue
+            assert names <= allowed, f"{path.name} imports {names - allowed}"
+        relative = _imported(path, 2) | _imported(path, 3)
+        assert not relative, f"{path.name} imports {relative} from outside the runtime"
 
 
 def test_the_cli_is_thin() -> None:

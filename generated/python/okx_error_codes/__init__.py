@@ -3,12 +3,12 @@
 
 Without ``source=``, sources are searched in priority order, the order of SOURCES (that of
 errtables' sources.toml): okx-v5-en, okx-v5-zh, okx-v5-broker-en, dex-error-code-zh-hans, dex-crosschain-error-code-zh-hans, dex-websocket-error-code-zh-hans, dex-market-price-error-code-zh-hans, dex-index-price-error-code-zh-hans, dex-tx-history-error-code-zh-hans, okcoin-rest-en.
+A ``source=`` not in SOURCES raises UnknownSourceError; nothing else a reply holds raises.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from types import MappingProxyType
 from typing import Final
 
 from . import (
@@ -23,103 +23,35 @@ from . import (
     okx_v5_en,
     okx_v5_zh,
 )
-from ._match import Matcher, most_specific
-from ._match import errors as _errors
-from ._types import ErrorCode, Match, ResponseError, Source
+from ._tables import Tables
+from ._types import ErrorCode, Match, ResponseError, Source, UnknownSourceError
 
-SOURCES: Final[Mapping[str, Source]] = MappingProxyType(
-    {
-        okx_v5_en.SOURCE.id: okx_v5_en.SOURCE,
-        okx_v5_zh.SOURCE.id: okx_v5_zh.SOURCE,
-        okx_v5_broker_en.SOURCE.id: okx_v5_broker_en.SOURCE,
-        dex_error_code_zh_hans.SOURCE.id: dex_error_code_zh_hans.SOURCE,
-        dex_crosschain_error_code_zh_hans.SOURCE.id: dex_crosschain_error_code_zh_hans.SOURCE,
-        dex_websocket_error_code_zh_hans.SOURCE.id: dex_websocket_error_code_zh_hans.SOURCE,
-        dex_market_price_error_code_zh_hans.SOURCE.id: dex_market_price_error_code_zh_hans.SOURCE,
-        dex_index_price_error_code_zh_hans.SOURCE.id: dex_index_price_error_code_zh_hans.SOURCE,
-        dex_tx_history_error_code_zh_hans.SOURCE.id: dex_tx_history_error_code_zh_hans.SOURCE,
-        okcoin_rest_en.SOURCE.id: okcoin_rest_en.SOURCE,
-    }
+_TABLES: Final = Tables(
+    (
+        okx_v5_en.PAGE,
+        okx_v5_zh.PAGE,
+        okx_v5_broker_en.PAGE,
+        dex_error_code_zh_hans.PAGE,
+        dex_crosschain_error_code_zh_hans.PAGE,
+        dex_websocket_error_code_zh_hans.PAGE,
+        dex_market_price_error_code_zh_hans.PAGE,
+        dex_index_price_error_code_zh_hans.PAGE,
+        dex_tx_history_error_code_zh_hans.PAGE,
+        okcoin_rest_en.PAGE,
+    )
 )
-
+# Source id -> its page, in priority order.
+SOURCES: Final[Mapping[str, Source]] = _TABLES.sources
 # Source id -> code -> the first of the code's rows on that page.
-TABLES: Final[Mapping[str, Mapping[str, ErrorCode]]] = MappingProxyType(
-    {
-        okx_v5_en.SOURCE.id: okx_v5_en.CODES,
-        okx_v5_zh.SOURCE.id: okx_v5_zh.CODES,
-        okx_v5_broker_en.SOURCE.id: okx_v5_broker_en.CODES,
-        dex_error_code_zh_hans.SOURCE.id: dex_error_code_zh_hans.CODES,
-        dex_crosschain_error_code_zh_hans.SOURCE.id: dex_crosschain_error_code_zh_hans.CODES,
-        dex_websocket_error_code_zh_hans.SOURCE.id: dex_websocket_error_code_zh_hans.CODES,
-        dex_market_price_error_code_zh_hans.SOURCE.id: dex_market_price_error_code_zh_hans.CODES,
-        dex_index_price_error_code_zh_hans.SOURCE.id: dex_index_price_error_code_zh_hans.CODES,
-        dex_tx_history_error_code_zh_hans.SOURCE.id: dex_tx_history_error_code_zh_hans.CODES,
-        okcoin_rest_en.SOURCE.id: okcoin_rest_en.CODES,
-    }
-)
-
+TABLES: Final[Mapping[str, Mapping[str, ErrorCode]]] = _TABLES.tables
 # Source id -> code -> every row of the code on that page, in page order.
-VARIANTS: Final[Mapping[str, Mapping[str, tuple[ErrorCode, ...]]]] = MappingProxyType(
-    {
-        okx_v5_en.SOURCE.id: okx_v5_en.VARIANTS,
-        okx_v5_zh.SOURCE.id: okx_v5_zh.VARIANTS,
-        okx_v5_broker_en.SOURCE.id: okx_v5_broker_en.VARIANTS,
-        dex_error_code_zh_hans.SOURCE.id: dex_error_code_zh_hans.VARIANTS,
-        dex_crosschain_error_code_zh_hans.SOURCE.id: dex_crosschain_error_code_zh_hans.VARIANTS,
-        dex_websocket_error_code_zh_hans.SOURCE.id: dex_websocket_error_code_zh_hans.VARIANTS,
-        dex_market_price_error_code_zh_hans.SOURCE.id: dex_market_price_error_code_zh_hans.VARIANTS,
-        dex_index_price_error_code_zh_hans.SOURCE.id: dex_index_price_error_code_zh_hans.VARIANTS,
-        dex_tx_history_error_code_zh_hans.SOURCE.id: dex_tx_history_error_code_zh_hans.VARIANTS,
-        okcoin_rest_en.SOURCE.id: okcoin_rest_en.VARIANTS,
-    }
-)
+VARIANTS: Final[Mapping[str, Mapping[str, tuple[ErrorCode, ...]]]] = _TABLES.variants_by_source
 
-_MATCHERS: dict[tuple[str | None, str], Matcher | None] = {}
-
-
-def lookup(code: str | int, source: str | None = None) -> ErrorCode | None:
-    """The first row documented for ``code``: on one source's page, or on the first source
-    in priority order that documents it. ``variants()`` gives every row of the code."""
-    found = variants(code, source)
-    return found[0] if found else None
-
-
-def variants(code: str | int, source: str | None = None) -> tuple[ErrorCode, ...]:
-    """Every documented row of ``code``, in page order: of one source, or of every source in
-    priority order."""
-    key = str(code).strip()
-    if source is not None:
-        return VARIANTS[source].get(key, ())
-    return tuple(row for rows in VARIANTS.values() for row in rows.get(key, ()))
-
-
-def match(code: str | int, message: str, source: str | None = None) -> Match | None:
-    """The documented row of ``code`` whose message template matches ``message``, with the
-    placeholder values; the most literal text wins when several match. A documented code
-    whose templates all fail gives its closest row with ``exact=False``; an undocumented
-    code gives None."""
-    key = (source, str(code).strip())
-    matcher = _MATCHERS.get(key)
-    if matcher is None and key not in _MATCHERS:
-        rows = variants(key[1], source)
-        matcher = _MATCHERS[key] = Matcher(rows) if rows else None
-    return None if matcher is None else matcher.match(message)
-
-
-def errors(payload: object, source: str | None = None) -> list[ResponseError]:
-    """Every error in an OKX reply (a dict, or JSON as str or bytes): each failing item of
-    ``data`` (``sCode``/``sMsg``), then the reply's own ``code``/``msg`` when no item explains
-    it. A success, or anything that is not a reply, gives []."""
-    return _errors(payload, lambda code, message: match(code, message, source))
-
-
-def from_response(payload: object, source: str | None = None) -> Match | None:
-    """The most specific documented error of a reply: the first failing item when the reply
-    says only that operations failed (code 1 or 2), else the reply's own code and message.
-    None for a success, an undocumented code or anything that is not a reply."""
-    found = most_specific(errors(payload, source))
-    return None if found is None else found.match
-
+lookup: Final = _TABLES.lookup
+variants: Final = _TABLES.variants
+match: Final = _TABLES.match
+errors: Final = _TABLES.errors
+from_response: Final = _TABLES.from_response
 
 __all__ = [
     "SOURCES",
@@ -129,6 +61,7 @@ __all__ = [
     "Match",
     "ResponseError",
     "Source",
+    "UnknownSourceError",
     "errors",
     "from_response",
     "lookup",

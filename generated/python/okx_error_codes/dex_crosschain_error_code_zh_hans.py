@@ -4,10 +4,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from types import MappingProxyType
 from typing import Final
 
-from ._types import ErrorCode, Source, all_rows, first_rows
+from ._tables import Page, Rows
+from ._types import ErrorCode, Source
 
 SOURCE: Final = Source(
     id='dex-crosschain-error-code-zh-hans',
@@ -16,286 +16,45 @@ SOURCE: Final = Source(
     title='交易 API · 跨链 API：错误码',
     group='dex-crosschain-error-code',
 )
-
-# Every row of the page, sorted by code; the rows of one code in page order.
-ROWS: Final[tuple[ErrorCode, ...]] = (
-    ErrorCode(
-        code='0',
-        message='操作成功',
-        http_status=200,
-        placeholders=(),
-        title=None,
-        kind='code',
-        section='错误码',
-        source=SOURCE.id,
-        translations=MappingProxyType({'zh-hans': '操作成功'}),
-    ),
-    ErrorCode(
-        code='50011',
-        message='用户请求频率过快，超过该接口允许的限额。请参考 API 文档并限制请求',
-        http_status=429,
-        placeholders=(),
-        title=None,
-        kind='code',
-        section='错误码',
-        source=SOURCE.id,
-        translations=MappingProxyType({'zh-hans': '用户请求频率过快，超过该接口允许的限额。请参考 API 文档并限制请求'}),
-    ),
-    ErrorCode(
-        code='50014',
-        message='必填参数 {param0} 不能为空',
-        http_status=400,
-        placeholders=('param0',),
-        title=None,
-        kind='code',
-        section='错误码',
-        source=SOURCE.id,
-        translations=MappingProxyType({'zh-hans': '必填参数 {param0} 不能为空'}),
-    ),
-    ErrorCode(
-        code='50026',
-        message='系统错误，请稍后重试',
-        http_status=500,
-        placeholders=(),
-        title=None,
-        kind='code',
-        section='错误码',
-        source=SOURCE.id,
-        translations=MappingProxyType({'zh-hans': '系统错误，请稍后重试'}),
-    ),
-    ErrorCode(
-        code='50103',
-        message='请求头“OK_ACCESS_KEY”不能为空',
-        http_status=401,
-        placeholders=(),
-        title=None,
-        kind='code',
-        section='错误码',
-        source=SOURCE.id,
-        translations=MappingProxyType({'zh-hans': '请求头“OK_ACCESS_KEY”不能为空'}),
-    ),
-    ErrorCode(
-        code='50104',
-        message='请求头“OK_ACCESS_PASSPHRASE“不能为空',
-        http_status=401,
-        placeholders=(),
-        title=None,
-        kind='code',
-        section='错误码',
-        source=SOURCE.id,
-        translations=MappingProxyType({'zh-hans': '请求头“OK_ACCESS_PASSPHRASE“不能为空'}),
-    ),
-    ErrorCode(
-        code='50105',
-        message='请求头“OK_ACCESS_PASSPHRASE“错误',
-        http_status=401,
-        placeholders=(),
-        title=None,
-        kind='code',
-        section='错误码',
-        source=SOURCE.id,
-        translations=MappingProxyType({'zh-hans': '请求头“OK_ACCESS_PASSPHRASE“错误'}),
-    ),
-    ErrorCode(
-        code='50106',
-        message='请求头“OK_ACCESS_SIGN“不能为空',
-        http_status=401,
-        placeholders=(),
-        title=None,
-        kind='code',
-        section='错误码',
-        source=SOURCE.id,
-        translations=MappingProxyType({'zh-hans': '请求头“OK_ACCESS_SIGN“不能为空'}),
-    ),
-    ErrorCode(
-        code='50107',
-        message='请求头“OK_ACCESS_TIMESTAMP“不能为空',
-        http_status=401,
-        placeholders=(),
-        title=None,
-        kind='code',
-        section='错误码',
-        source=SOURCE.id,
-        translations=MappingProxyType({'zh-hans': '请求头“OK_ACCESS_TIMESTAMP“不能为空'}),
-    ),
-    ErrorCode(
-        code='50111',
-        message='无效的 OK_ACCESS_KEY',
-        http_status=401,
-        placeholders=(),
-        title=None,
-        kind='code',
-        section='错误码',
-        source=SOURCE.id,
-        translations=MappingProxyType({'zh-hans': '无效的 OK_ACCESS_KEY'}),
-    ),
-    ErrorCode(
-        code='50112',
-        message='无效的 OK_ACCESS_TIMESTAMP',
-        http_status=401,
-        placeholders=(),
-        title=None,
-        kind='code',
-        section='错误码',
-        source=SOURCE.id,
-        translations=MappingProxyType({'zh-hans': '无效的 OK_ACCESS_TIMESTAMP'}),
-    ),
-    ErrorCode(
-        code='50113',
-        message='无效的签名',
-        http_status=401,
-        placeholders=(),
-        title=None,
-        kind='code',
-        section='错误码',
-        source=SOURCE.id,
-        translations=MappingProxyType({'zh-hans': '无效的签名'}),
-    ),
-    ErrorCode(
-        code='51000',
-        message='{param0} 参数错误',
-        http_status=400,
-        placeholders=('param0',),
-        title=None,
-        kind='code',
-        section='错误码',
-        source=SOURCE.id,
-        translations=MappingProxyType({'zh-hans': '{param0} 参数错误'}),
-    ),
-    ErrorCode(
-        code='80000',
-        message='重复提交',
-        http_status=200,
-        placeholders=(),
-        title=None,
-        kind='code',
-        section='错误码',
-        source=SOURCE.id,
-        translations=MappingProxyType({'zh-hans': '重复提交'}),
-    ),
-    ErrorCode(
-        code='82000',
-        message='流动性不足',
-        http_status=200,
-        placeholders=(),
-        title=None,
-        kind='code',
-        section='错误码',
-        source=SOURCE.id,
-        translations=MappingProxyType({'zh-hans': '流动性不足'}),
-    ),
-    ErrorCode(
-        code='82001',
-        message='分佣服务暂不可用',
-        http_status=500,
-        placeholders=(),
-        title=None,
-        kind='code',
-        section='错误码',
-        source=SOURCE.id,
-        translations=MappingProxyType({'zh-hans': '分佣服务暂不可用'}),
-    ),
-    ErrorCode(
-        code='82102',
-        message='最小数量是 {0}',
-        http_status=200,
-        placeholders=('0',),
-        title=None,
-        kind='code',
-        section='错误码',
-        source=SOURCE.id,
-        translations=MappingProxyType({'zh-hans': '最小数量是 {0}'}),
-    ),
-    ErrorCode(
-        code='82103',
-        message='最大数量是 {0}',
-        http_status=200,
-        placeholders=('0',),
-        title=None,
-        kind='code',
-        section='错误码',
-        source=SOURCE.id,
-        translations=MappingProxyType({'zh-hans': '最大数量是 {0}'}),
-    ),
-    ErrorCode(
-        code='82104',
-        message='不支持该币种',
-        http_status=200,
-        placeholders=(),
-        title=None,
-        kind='code',
-        section='错误码',
-        source=SOURCE.id,
-        translations=MappingProxyType({'zh-hans': '不支持该币种'}),
-    ),
-    ErrorCode(
-        code='82105',
-        message='不支持该链',
-        http_status=200,
-        placeholders=(),
-        title=None,
-        kind='code',
-        section='错误码',
-        source=SOURCE.id,
-        translations=MappingProxyType({'zh-hans': '不支持该链'}),
-    ),
-    ErrorCode(
-        code='82112',
-        message='当前交易的询价路径价差超过 {num}，可能造成用户的资产损失。',
-        http_status=200,
-        placeholders=('num',),
-        title=None,
-        kind='code',
-        section='错误码',
-        source=SOURCE.id,
-        translations=MappingProxyType({'zh-hans': '当前交易的询价路径价差超过 {num}，可能造成用户的资产损失。'}),
-    ),
-    ErrorCode(
-        code='82114',
-        message='滑点过小，建议你提高滑点到 {num}',
-        http_status=200,
-        placeholders=('num',),
-        title=None,
-        kind='code',
-        section='错误码',
-        source=SOURCE.id,
-        translations=MappingProxyType({'zh-hans': '滑点过小，建议你提高滑点到 {num}'}),
-    ),
-    ErrorCode(
-        code='82115',
-        message='该链没有币对',
-        http_status=200,
-        placeholders=(),
-        title=None,
-        kind='code',
-        section='错误码',
-        source=SOURCE.id,
-        translations=MappingProxyType({'zh-hans': '该链没有币对'}),
-    ),
-    ErrorCode(
-        code='82116',
-        message='没有合适的跨链桥',
-        http_status=200,
-        placeholders=(),
-        title=None,
-        kind='code',
-        section='错误码',
-        source=SOURCE.id,
-        translations=MappingProxyType({'zh-hans': '没有合适的跨链桥'}),
+# row(code, message, section (its place in this list), HTTP status, what is not a default)
+_row: Final = Rows(
+    SOURCE,
+    (
+        '错误码',
     ),
 )
 
+# Every row of the page, sorted by code; the rows of one code in page order.
+ROWS: Final[tuple[ErrorCode, ...]] = (
+    _row('0', '操作成功', 0, 200, tr={}),
+    _row('50011', '用户请求频率过快，超过该接口允许的限额。请参考 API 文档并限制请求', 0, 429, tr={}),
+    _row('50014', '必填参数 {param0} 不能为空', 0, 400, tr={}),
+    _row('50026', '系统错误，请稍后重试', 0, 500, tr={}),
+    _row('50103', '请求头“OK_ACCESS_KEY”不能为空', 0, 401, tr={}),
+    _row('50104', '请求头“OK_ACCESS_PASSPHRASE“不能为空', 0, 401, tr={}),
+    _row('50105', '请求头“OK_ACCESS_PASSPHRASE“错误', 0, 401, tr={}),
+    _row('50106', '请求头“OK_ACCESS_SIGN“不能为空', 0, 401, tr={}),
+    _row('50107', '请求头“OK_ACCESS_TIMESTAMP“不能为空', 0, 401, tr={}),
+    _row('50111', '无效的 OK_ACCESS_KEY', 0, 401, tr={}),
+    _row('50112', '无效的 OK_ACCESS_TIMESTAMP', 0, 401, tr={}),
+    _row('50113', '无效的签名', 0, 401, tr={}),
+    _row('51000', '{param0} 参数错误', 0, 400, tr={}),
+    _row('80000', '重复提交', 0, 200, tr={}),
+    _row('82000', '流动性不足', 0, 200, tr={}),
+    _row('82001', '分佣服务暂不可用', 0, 500, tr={}),
+    _row('82102', '最小数量是 {0}', 0, 200, tr={}),
+    _row('82103', '最大数量是 {0}', 0, 200, tr={}),
+    _row('82104', '不支持该币种', 0, 200, tr={}),
+    _row('82105', '不支持该链', 0, 200, tr={}),
+    _row('82112', '当前交易的询价路径价差超过 {num}，可能造成用户的资产损失。', 0, 200, tr={}),
+    _row('82114', '滑点过小，建议你提高滑点到 {num}', 0, 200, tr={}),
+    _row('82115', '该链没有币对', 0, 200, tr={}),
+    _row('82116', '没有合适的跨链桥', 0, 200, tr={}),
+)
+PAGE: Final = Page(SOURCE, ROWS)
 # Code -> every row of that code, in page order.
-VARIANTS: Final[Mapping[str, tuple[ErrorCode, ...]]] = all_rows(ROWS)
+VARIANTS: Final[Mapping[str, tuple[ErrorCode, ...]]] = PAGE.by_code
 # Code -> the first of its rows in page order (VARIANTS has them all).
-CODES: Final[Mapping[str, ErrorCode]] = first_rows(ROWS)
-
-
-def lookup(code: str | int) -> ErrorCode | None:
-    """The first row documented for ``code`` on this page (see ``variants``), or None."""
-    return CODES.get(str(code))
-
-
-def variants(code: str | int) -> tuple[ErrorCode, ...]:
-    """Every row documented for ``code`` on this page, in page order."""
-    return VARIANTS.get(str(code), ())
+CODES: Final[Mapping[str, ErrorCode]] = PAGE.first
+lookup: Final = PAGE.lookup
+variants: Final = PAGE.variants

@@ -4,10 +4,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from types import MappingProxyType
 from typing import Final
 
-from ._types import ErrorCode, Source, all_rows, first_rows
+from ._tables import Page, Rows
+from ._types import ErrorCode, Source
 
 SOURCE: Final = Source(
     id='dex-market-price-error-code-zh-hans',
@@ -16,165 +16,34 @@ SOURCE: Final = Source(
     title='行情 API · 行情价格 API：错误码',
     group='dex-market-price-error-code',
 )
-
-# Every row of the page, sorted by code; the rows of one code in page order.
-ROWS: Final[tuple[ErrorCode, ...]] = (
-    ErrorCode(
-        code='0',
-        message='Succeeded',
-        http_status=200,
-        placeholders=(),
-        title=None,
-        kind='code',
-        section='错误码',
-        source=SOURCE.id,
-        translations=MappingProxyType({'zh-hans': 'Succeeded'}),
-    ),
-    ErrorCode(
-        code='50011',
-        message='Rate limit reached. Please refer to API documentation and throttle requests accordingly',
-        http_status=429,
-        placeholders=(),
-        title=None,
-        kind='code',
-        section='错误码',
-        source=SOURCE.id,
-        translations=MappingProxyType({'zh-hans': 'Rate limit reached. Please refer to API documentation and throttle requests accordingly'}),
-    ),
-    ErrorCode(
-        code='50014',
-        message='Parameter {param0} cannot be empty',
-        http_status=400,
-        placeholders=('param0',),
-        title=None,
-        kind='code',
-        section='错误码',
-        source=SOURCE.id,
-        translations=MappingProxyType({'zh-hans': 'Parameter {param0} cannot be empty'}),
-    ),
-    ErrorCode(
-        code='50026',
-        message='System error. Try again later',
-        http_status=500,
-        placeholders=(),
-        title=None,
-        kind='code',
-        section='错误码',
-        source=SOURCE.id,
-        translations=MappingProxyType({'zh-hans': 'System error. Try again later'}),
-    ),
-    ErrorCode(
-        code='50103',
-        message='Request header "OK-ACCESS-KEY" cannot be empty',
-        http_status=401,
-        placeholders=(),
-        title=None,
-        kind='code',
-        section='错误码',
-        source=SOURCE.id,
-        translations=MappingProxyType({'zh-hans': 'Request header "OK-ACCESS-KEY" cannot be empty'}),
-    ),
-    ErrorCode(
-        code='50104',
-        message='Request header "OK-ACCESS-PASSPHRASE" cannot be empty',
-        http_status=401,
-        placeholders=(),
-        title=None,
-        kind='code',
-        section='错误码',
-        source=SOURCE.id,
-        translations=MappingProxyType({'zh-hans': 'Request header "OK-ACCESS-PASSPHRASE" cannot be empty'}),
-    ),
-    ErrorCode(
-        code='50105',
-        message='Request header "OK-ACCESS-PASSPHRASE" incorrect',
-        http_status=401,
-        placeholders=(),
-        title=None,
-        kind='code',
-        section='错误码',
-        source=SOURCE.id,
-        translations=MappingProxyType({'zh-hans': 'Request header "OK-ACCESS-PASSPHRASE" incorrect'}),
-    ),
-    ErrorCode(
-        code='50106',
-        message='Request header "OK-ACCESS-SIGN" cannot be empty',
-        http_status=401,
-        placeholders=(),
-        title=None,
-        kind='code',
-        section='错误码',
-        source=SOURCE.id,
-        translations=MappingProxyType({'zh-hans': 'Request header "OK-ACCESS-SIGN" cannot be empty'}),
-    ),
-    ErrorCode(
-        code='50107',
-        message='Request header "OK-ACCESS-TIMESTAMP" cannot be empty',
-        http_status=401,
-        placeholders=(),
-        title=None,
-        kind='code',
-        section='错误码',
-        source=SOURCE.id,
-        translations=MappingProxyType({'zh-hans': 'Request header "OK-ACCESS-TIMESTAMP" cannot be empty'}),
-    ),
-    ErrorCode(
-        code='50111',
-        message='Invalid OK-ACCESS-KEY',
-        http_status=401,
-        placeholders=(),
-        title=None,
-        kind='code',
-        section='错误码',
-        source=SOURCE.id,
-        translations=MappingProxyType({'zh-hans': 'Invalid OK-ACCESS-KEY'}),
-    ),
-    ErrorCode(
-        code='50112',
-        message='Invalid OK-ACCESS-TIMESTAMP',
-        http_status=401,
-        placeholders=(),
-        title=None,
-        kind='code',
-        section='错误码',
-        source=SOURCE.id,
-        translations=MappingProxyType({'zh-hans': 'Invalid OK-ACCESS-TIMESTAMP'}),
-    ),
-    ErrorCode(
-        code='50113',
-        message='Invalid signature',
-        http_status=401,
-        placeholders=(),
-        title=None,
-        kind='code',
-        section='错误码',
-        source=SOURCE.id,
-        translations=MappingProxyType({'zh-hans': 'Invalid signature'}),
-    ),
-    ErrorCode(
-        code='51000',
-        message='Parameter {param0} error',
-        http_status=400,
-        placeholders=('param0',),
-        title=None,
-        kind='code',
-        section='错误码',
-        source=SOURCE.id,
-        translations=MappingProxyType({'zh-hans': 'Parameter {param0} error'}),
+# row(code, message, section (its place in this list), HTTP status, what is not a default)
+_row: Final = Rows(
+    SOURCE,
+    (
+        '错误码',
     ),
 )
 
+# Every row of the page, sorted by code; the rows of one code in page order.
+ROWS: Final[tuple[ErrorCode, ...]] = (
+    _row('0', 'Succeeded', 0, 200, tr={}),
+    _row('50011', 'Rate limit reached. Please refer to API documentation and throttle requests accordingly', 0, 429, tr={}),
+    _row('50014', 'Parameter {param0} cannot be empty', 0, 400, tr={}),
+    _row('50026', 'System error. Try again later', 0, 500, tr={}),
+    _row('50103', 'Request header "OK-ACCESS-KEY" cannot be empty', 0, 401, tr={}),
+    _row('50104', 'Request header "OK-ACCESS-PASSPHRASE" cannot be empty', 0, 401, tr={}),
+    _row('50105', 'Request header "OK-ACCESS-PASSPHRASE" incorrect', 0, 401, tr={}),
+    _row('50106', 'Request header "OK-ACCESS-SIGN" cannot be empty', 0, 401, tr={}),
+    _row('50107', 'Request header "OK-ACCESS-TIMESTAMP" cannot be empty', 0, 401, tr={}),
+    _row('50111', 'Invalid OK-ACCESS-KEY', 0, 401, tr={}),
+    _row('50112', 'Invalid OK-ACCESS-TIMESTAMP', 0, 401, tr={}),
+    _row('50113', 'Invalid signature', 0, 401, tr={}),
+    _row('51000', 'Parameter {param0} error', 0, 400, tr={}),
+)
+PAGE: Final = Page(SOURCE, ROWS)
 # Code -> every row of that code, in page order.
-VARIANTS: Final[Mapping[str, tuple[ErrorCode, ...]]] = all_rows(ROWS)
+VARIANTS: Final[Mapping[str, tuple[ErrorCode, ...]]] = PAGE.by_code
 # Code -> the first of its rows in page order (VARIANTS has them all).
-CODES: Final[Mapping[str, ErrorCode]] = first_rows(ROWS)
-
-
-def lookup(code: str | int) -> ErrorCode | None:
-    """The first row documented for ``code`` on this page (see ``variants``), or None."""
-    return CODES.get(str(code))
-
-
-def variants(code: str | int) -> tuple[ErrorCode, ...]:
-    """Every row documented for ``code`` on this page, in page order."""
-    return VARIANTS.get(str(code), ())
+CODES: Final[Mapping[str, ErrorCode]] = PAGE.first
+lookup: Final = PAGE.lookup
+variants: Final = PAGE.variants

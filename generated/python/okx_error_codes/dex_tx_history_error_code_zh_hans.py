@@ -4,10 +4,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from types import MappingProxyType
 from typing import Final
 
-from ._types import ErrorCode, Source, all_rows, first_rows
+from ._tables import Page, Rows
+from ._types import ErrorCode, Source
 
 SOURCE: Final = Source(
     id='dex-tx-history-error-code-zh-hans',
@@ -16,33 +16,22 @@ SOURCE: Final = Source(
     title='行情 API · 交易历史 API：错误码',
     group='dex-tx-history-error-code',
 )
-
-# Every row of the page, sorted by code; the rows of one code in page order.
-ROWS: Final[tuple[ErrorCode, ...]] = (
-    ErrorCode(
-        code='81001',
-        message='Incorrect parameter',
-        http_status=200,
-        placeholders=(),
-        title=None,
-        kind='code',
-        section='错误码',
-        source=SOURCE.id,
-        translations=MappingProxyType({'zh-hans': 'Incorrect parameter'}),
+# row(code, message, section (its place in this list), HTTP status, what is not a default)
+_row: Final = Rows(
+    SOURCE,
+    (
+        '错误码',
     ),
 )
 
+# Every row of the page, sorted by code; the rows of one code in page order.
+ROWS: Final[tuple[ErrorCode, ...]] = (
+    _row('81001', 'Incorrect parameter', 0, 200, tr={}),
+)
+PAGE: Final = Page(SOURCE, ROWS)
 # Code -> every row of that code, in page order.
-VARIANTS: Final[Mapping[str, tuple[ErrorCode, ...]]] = all_rows(ROWS)
+VARIANTS: Final[Mapping[str, tuple[ErrorCode, ...]]] = PAGE.by_code
 # Code -> the first of its rows in page order (VARIANTS has them all).
-CODES: Final[Mapping[str, ErrorCode]] = first_rows(ROWS)
-
-
-def lookup(code: str | int) -> ErrorCode | None:
-    """The first row documented for ``code`` on this page (see ``variants``), or None."""
-    return CODES.get(str(code))
-
-
-def variants(code: str | int) -> tuple[ErrorCode, ...]:
-    """Every row documented for ``code`` on this page, in page order."""
-    return VARIANTS.get(str(code), ())
+CODES: Final[Mapping[str, ErrorCode]] = PAGE.first
+lookup: Final = PAGE.lookup
+variants: Final = PAGE.variants

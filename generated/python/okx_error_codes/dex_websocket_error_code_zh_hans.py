@@ -4,10 +4,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from types import MappingProxyType
 from typing import Final
 
-from ._types import ErrorCode, Source, all_rows, first_rows
+from ._tables import Page, Rows
+from ._types import ErrorCode, Source
 
 SOURCE: Final = Source(
     id='dex-websocket-error-code-zh-hans',
@@ -16,297 +16,46 @@ SOURCE: Final = Source(
     title='行情 API · Websocket：错误码',
     group='dex-websocket-error-code',
 )
-
-# Every row of the page, sorted by code; the rows of one code in page order.
-ROWS: Final[tuple[ErrorCode, ...]] = (
-    ErrorCode(
-        code='60004',
-        message='Invalid timestamp',
-        http_status=None,
-        placeholders=(),
-        title=None,
-        kind='code',
-        section='错误码',
-        source=SOURCE.id,
-        translations=MappingProxyType({'zh-hans': 'Invalid timestamp'}),
-    ),
-    ErrorCode(
-        code='60005',
-        message='Invalid apiKey',
-        http_status=None,
-        placeholders=(),
-        title=None,
-        kind='code',
-        section='错误码',
-        source=SOURCE.id,
-        translations=MappingProxyType({'zh-hans': 'Invalid apiKey'}),
-    ),
-    ErrorCode(
-        code='60006',
-        message='Timestamp request expired',
-        http_status=None,
-        placeholders=(),
-        title=None,
-        kind='code',
-        section='错误码',
-        source=SOURCE.id,
-        translations=MappingProxyType({'zh-hans': 'Timestamp request expired'}),
-    ),
-    ErrorCode(
-        code='60007',
-        message='Invalid sign',
-        http_status=None,
-        placeholders=(),
-        title=None,
-        kind='code',
-        section='错误码',
-        source=SOURCE.id,
-        translations=MappingProxyType({'zh-hans': 'Invalid sign'}),
-    ),
-    ErrorCode(
-        code='60008',
-        message='The current WebSocket endpoint does not support subscribing to {0} channels. Please check the WebSocket URL',
-        http_status=None,
-        placeholders=('0',),
-        title=None,
-        kind='code',
-        section='错误码',
-        source=SOURCE.id,
-        translations=MappingProxyType({'zh-hans': 'The current WebSocket endpoint does not support subscribing to {0} channels. Please check the WebSocket URL'}),
-    ),
-    ErrorCode(
-        code='60009',
-        message='Login failure',
-        http_status=None,
-        placeholders=(),
-        title=None,
-        kind='code',
-        section='错误码',
-        source=SOURCE.id,
-        translations=MappingProxyType({'zh-hans': 'Login failure'}),
-    ),
-    ErrorCode(
-        code='60011',
-        message='Please log in',
-        http_status=None,
-        placeholders=(),
-        title=None,
-        kind='code',
-        section='错误码',
-        source=SOURCE.id,
-        translations=MappingProxyType({'zh-hans': 'Please log in'}),
-    ),
-    ErrorCode(
-        code='60012',
-        message='Invalid request',
-        http_status=None,
-        placeholders=(),
-        title=None,
-        kind='code',
-        section='错误码',
-        source=SOURCE.id,
-        translations=MappingProxyType({'zh-hans': 'Invalid request'}),
-    ),
-    ErrorCode(
-        code='60013',
-        message='Invalid args',
-        http_status=None,
-        placeholders=(),
-        title=None,
-        kind='code',
-        section='错误码',
-        source=SOURCE.id,
-        translations=MappingProxyType({'zh-hans': 'Invalid args'}),
-    ),
-    ErrorCode(
-        code='60014',
-        message='Requests too frequent',
-        http_status=None,
-        placeholders=(),
-        title=None,
-        kind='code',
-        section='错误码',
-        source=SOURCE.id,
-        translations=MappingProxyType({'zh-hans': 'Requests too frequent'}),
-    ),
-    ErrorCode(
-        code='60018',
-        message="Wrong URL or {0} doesn't exist. Please use the correct URL, channel and parameters referring to API document.",
-        http_status=None,
-        placeholders=('0',),
-        title=None,
-        kind='code',
-        section='错误码',
-        source=SOURCE.id,
-        translations=MappingProxyType({'zh-hans': "Wrong URL or {0} doesn't exist. Please use the correct URL, channel and parameters referring to API document."}),
-    ),
-    ErrorCode(
-        code='60019',
-        message='Invalid op: {op}',
-        http_status=None,
-        placeholders=('op',),
-        title=None,
-        kind='code',
-        section='错误码',
-        source=SOURCE.id,
-        translations=MappingProxyType({'zh-hans': 'Invalid op: {op}'}),
-    ),
-    ErrorCode(
-        code='60020',
-        message='APIKey subscription amount exceeds the limit {0}.',
-        http_status=None,
-        placeholders=('0',),
-        title=None,
-        kind='code',
-        section='错误码',
-        source=SOURCE.id,
-        translations=MappingProxyType({'zh-hans': 'APIKey subscription amount exceeds the limit {0}.'}),
-    ),
-    ErrorCode(
-        code='60021',
-        message='This operation does not support multiple accounts login.',
-        http_status=None,
-        placeholders=(),
-        title=None,
-        kind='code',
-        section='错误码',
-        source=SOURCE.id,
-        translations=MappingProxyType({'zh-hans': 'This operation does not support multiple accounts login.'}),
-    ),
-    ErrorCode(
-        code='60022',
-        message='Bulk login partially succeeded',
-        http_status=None,
-        placeholders=(),
-        title=None,
-        kind='code',
-        section='错误码',
-        source=SOURCE.id,
-        translations=MappingProxyType({'zh-hans': 'Bulk login partially succeeded'}),
-    ),
-    ErrorCode(
-        code='60023',
-        message='Bulk login requests too frequent',
-        http_status=None,
-        placeholders=(),
-        title=None,
-        kind='code',
-        section='错误码',
-        source=SOURCE.id,
-        translations=MappingProxyType({'zh-hans': 'Bulk login requests too frequent'}),
-    ),
-    ErrorCode(
-        code='60024',
-        message='Wrong passphrase',
-        http_status=None,
-        placeholders=(),
-        title=None,
-        kind='code',
-        section='错误码',
-        source=SOURCE.id,
-        translations=MappingProxyType({'zh-hans': 'Wrong passphrase'}),
-    ),
-    ErrorCode(
-        code='60025',
-        message='token subscription amount exceeds the limit {0}',
-        http_status=None,
-        placeholders=('0',),
-        title=None,
-        kind='code',
-        section='错误码',
-        source=SOURCE.id,
-        translations=MappingProxyType({'zh-hans': 'token subscription amount exceeds the limit {0}'}),
-    ),
-    ErrorCode(
-        code='60026',
-        message='Batch login by APIKey and token simultaneously is not supported.',
-        http_status=None,
-        placeholders=(),
-        title=None,
-        kind='code',
-        section='错误码',
-        source=SOURCE.id,
-        translations=MappingProxyType({'zh-hans': 'Batch login by APIKey and token simultaneously is not supported.'}),
-    ),
-    ErrorCode(
-        code='60027',
-        message='Parameter {0} can not be empty.',
-        http_status=None,
-        placeholders=('0',),
-        title=None,
-        kind='code',
-        section='错误码',
-        source=SOURCE.id,
-        translations=MappingProxyType({'zh-hans': 'Parameter {0} can not be empty.'}),
-    ),
-    ErrorCode(
-        code='60028',
-        message='The current operation is not supported by this URL. Please use the correct WebSocket URL for the operation.',
-        http_status=None,
-        placeholders=(),
-        title=None,
-        kind='code',
-        section='错误码',
-        source=SOURCE.id,
-        translations=MappingProxyType({'zh-hans': 'The current operation is not supported by this URL. Please use the correct WebSocket URL for the operation.'}),
-    ),
-    ErrorCode(
-        code='60029',
-        message='Only users who are in the whitelist are allowed to subscribe to this channel.',
-        http_status=None,
-        placeholders=(),
-        title=None,
-        kind='code',
-        section='错误码',
-        source=SOURCE.id,
-        translations=MappingProxyType({'zh-hans': 'Only users who are in the whitelist are allowed to subscribe to this channel.'}),
-    ),
-    ErrorCode(
-        code='60030',
-        message='The WebSocket endpoint does not allow multiple or repeated logins.',
-        http_status=None,
-        placeholders=(),
-        title=None,
-        kind='code',
-        section='错误码',
-        source=SOURCE.id,
-        translations=MappingProxyType({'zh-hans': 'The WebSocket endpoint does not allow multiple or repeated logins.'}),
-    ),
-    ErrorCode(
-        code='60031',
-        message="API key doesn't exist.",
-        http_status=None,
-        placeholders=(),
-        title=None,
-        kind='code',
-        section='错误码',
-        source=SOURCE.id,
-        translations=MappingProxyType({'zh-hans': "API key doesn't exist."}),
-    ),
-    ErrorCode(
-        code='63999',
-        message='Login failed due to internal error. Please try again later.',
-        http_status=None,
-        placeholders=(),
-        title=None,
-        kind='code',
-        section='错误码',
-        source=SOURCE.id,
-        translations=MappingProxyType({'zh-hans': 'Login failed due to internal error. Please try again later.'}),
+# row(code, message, section (its place in this list), HTTP status, what is not a default)
+_row: Final = Rows(
+    SOURCE,
+    (
+        '错误码',
     ),
 )
 
+# Every row of the page, sorted by code; the rows of one code in page order.
+ROWS: Final[tuple[ErrorCode, ...]] = (
+    _row('60004', 'Invalid timestamp', 0, tr={}),
+    _row('60005', 'Invalid apiKey', 0, tr={}),
+    _row('60006', 'Timestamp request expired', 0, tr={}),
+    _row('60007', 'Invalid sign', 0, tr={}),
+    _row('60008', 'The current WebSocket endpoint does not support subscribing to {0} channels. Please check the WebSocket URL', 0, tr={}),
+    _row('60009', 'Login failure', 0, tr={}),
+    _row('60011', 'Please log in', 0, tr={}),
+    _row('60012', 'Invalid request', 0, tr={}),
+    _row('60013', 'Invalid args', 0, tr={}),
+    _row('60014', 'Requests too frequent', 0, tr={}),
+    _row('60018', "Wrong URL or {0} doesn't exist. Please use the correct URL, channel and parameters referring to API document.", 0, tr={}),
+    _row('60019', 'Invalid op: {op}', 0, tr={}),
+    _row('60020', 'APIKey subscription amount exceeds the limit {0}.', 0, tr={}),
+    _row('60021', 'This operation does not support multiple accounts login.', 0, tr={}),
+    _row('60022', 'Bulk login partially succeeded', 0, tr={}),
+    _row('60023', 'Bulk login requests too frequent', 0, tr={}),
+    _row('60024', 'Wrong passphrase', 0, tr={}),
+    _row('60025', 'token subscription amount exceeds the limit {0}', 0, tr={}),
+    _row('60026', 'Batch login by APIKey and token simultaneously is not supported.', 0, tr={}),
+    _row('60027', 'Parameter {0} can not be empty.', 0, tr={}),
+    _row('60028', 'The current operation is not supported by this URL. Please use the correct WebSocket URL for the operation.', 0, tr={}),
+    _row('60029', 'Only users who are in the whitelist are allowed to subscribe to this channel.', 0, tr={}),
+    _row('60030', 'The WebSocket endpoint does not allow multiple or repeated logins.', 0, tr={}),
+    _row('60031', "API key doesn't exist.", 0, tr={}),
+    _row('63999', 'Login failed due to internal error. Please try again later.', 0, tr={}),
+)
+PAGE: Final = Page(SOURCE, ROWS)
 # Code -> every row of that code, in page order.
-VARIANTS: Final[Mapping[str, tuple[ErrorCode, ...]]] = all_rows(ROWS)
+VARIANTS: Final[Mapping[str, tuple[ErrorCode, ...]]] = PAGE.by_code
 # Code -> the first of its rows in page order (VARIANTS has them all).
-CODES: Final[Mapping[str, ErrorCode]] = first_rows(ROWS)
-
-
-def lookup(code: str | int) -> ErrorCode | None:
-    """The first row documented for ``code`` on this page (see ``variants``), or None."""
-    return CODES.get(str(code))
-
-
-def variants(code: str | int) -> tuple[ErrorCode, ...]:
-    """Every row documented for ``code`` on this page, in page order."""
-    return VARIANTS.get(str(code), ())
+CODES: Final[Mapping[str, ErrorCode]] = PAGE.first
+lookup: Final = PAGE.lookup
+variants: Final = PAGE.variants

@@ -4,10 +4,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from types import MappingProxyType
 from typing import Final
 
-from ._types import ErrorCode, Source, all_rows, first_rows
+from ._tables import Page, Rows
+from ._types import ErrorCode, Source
 
 SOURCE: Final = Source(
     id='okx-v5-broker-en',
@@ -16,198 +16,37 @@ SOURCE: Final = Source(
     title='OKX API v5 broker: error codes',
     group='okx-v5-broker',
 )
-
-# Every row of the page, sorted by code; the rows of one code in page order.
-ROWS: Final[tuple[ErrorCode, ...]] = (
-    ErrorCode(
-        code='53000',
-        message='Invalid token',
-        http_status=400,
-        placeholders=(),
-        title=None,
-        kind='code',
-        section='Fully Disclosed Broker (API and Oauth) > Error Code',
-        source=SOURCE.id,
-        translations=MappingProxyType({'en': 'Invalid token'}),
-    ),
-    ErrorCode(
-        code='53001',
-        message='Authorization canceled',
-        http_status=400,
-        placeholders=(),
-        title=None,
-        kind='code',
-        section='Fully Disclosed Broker (API and Oauth) > Error Code',
-        source=SOURCE.id,
-        translations=MappingProxyType({'en': 'Authorization canceled'}),
-    ),
-    ErrorCode(
-        code='53002',
-        message='Token expired',
-        http_status=400,
-        placeholders=(),
-        title=None,
-        kind='code',
-        section='Fully Disclosed Broker (API and Oauth) > Error Code',
-        source=SOURCE.id,
-        translations=MappingProxyType({'en': 'Token expired'}),
-    ),
-    ErrorCode(
-        code='53003',
-        message='Token revoked',
-        http_status=400,
-        placeholders=(),
-        title=None,
-        kind='code',
-        section='Fully Disclosed Broker (API and Oauth) > Error Code',
-        source=SOURCE.id,
-        translations=MappingProxyType({'en': 'Token revoked'}),
-    ),
-    ErrorCode(
-        code='53004',
-        message='Account has been frozen',
-        http_status=400,
-        placeholders=(),
-        title=None,
-        kind='code',
-        section='Fully Disclosed Broker (API and Oauth) > Error Code',
-        source=SOURCE.id,
-        translations=MappingProxyType({'en': 'Account has been frozen'}),
-    ),
-    ErrorCode(
-        code='53005',
-        message='Wrong refresh token',
-        http_status=400,
-        placeholders=(),
-        title=None,
-        kind='code',
-        section='Fully Disclosed Broker (API and Oauth) > Error Code',
-        source=SOURCE.id,
-        translations=MappingProxyType({'en': 'Wrong refresh token'}),
-    ),
-    ErrorCode(
-        code='53006',
-        message='Invalid device',
-        http_status=401,
-        placeholders=(),
-        title=None,
-        kind='code',
-        section='Fully Disclosed Broker (API and Oauth) > Error Code',
-        source=SOURCE.id,
-        translations=MappingProxyType({'en': 'Invalid device'}),
-    ),
-    ErrorCode(
-        code='53009',
-        message='Authorization failed',
-        http_status=400,
-        placeholders=(),
-        title=None,
-        kind='code',
-        section='Fully Disclosed Broker (API and Oauth) > Error Code',
-        source=SOURCE.id,
-        translations=MappingProxyType({'en': 'Authorization failed'}),
-    ),
-    ErrorCode(
-        code='53010',
-        message='Parameter {0} error',
-        http_status=400,
-        placeholders=('0',),
-        title=None,
-        kind='code',
-        section='Fully Disclosed Broker (API and Oauth) > Error Code',
-        source=SOURCE.id,
-        translations=MappingProxyType({'en': 'Parameter {0} error'}),
-    ),
-    ErrorCode(
-        code='53011',
-        message='Parameter {0} cannot be empty',
-        http_status=400,
-        placeholders=('0',),
-        title=None,
-        kind='code',
-        section='Fully Disclosed Broker (API and Oauth) > Error Code',
-        source=SOURCE.id,
-        translations=MappingProxyType({'en': 'Parameter {0} cannot be empty'}),
-    ),
-    ErrorCode(
-        code='53012',
-        message='Authorization code expired',
-        http_status=400,
-        placeholders=(),
-        title=None,
-        kind='code',
-        section='Fully Disclosed Broker (API and Oauth) > Error Code',
-        source=SOURCE.id,
-        translations=MappingProxyType({'en': 'Authorization code expired'}),
-    ),
-    ErrorCode(
-        code='53013',
-        message='You don’t have permission to access this API',
-        http_status=400,
-        placeholders=(),
-        title=None,
-        kind='code',
-        section='Fully Disclosed Broker (API and Oauth) > Error Code',
-        source=SOURCE.id,
-        translations=MappingProxyType({'en': 'You don’t have permission to access this API'}),
-    ),
-    ErrorCode(
-        code='53014',
-        message='Invalid IP',
-        http_status=401,
-        placeholders=(),
-        title=None,
-        kind='code',
-        section='Fully Disclosed Broker (API and Oauth) > Error Code',
-        source=SOURCE.id,
-        translations=MappingProxyType({'en': 'Invalid IP'}),
-    ),
-    ErrorCode(
-        code='53015',
-        message='Parameter {name} length cannot exceed {max length}',
-        http_status=400,
-        placeholders=('name',),
-        title=None,
-        kind='code',
-        section='Fully Disclosed Broker (API and Oauth) > Error Code',
-        source=SOURCE.id,
-        translations=MappingProxyType({'en': 'Parameter {name} length cannot exceed {max length}'}),
-    ),
-    ErrorCode(
-        code='53016',
-        message='Invalid redirect_uri',
-        http_status=400,
-        placeholders=(),
-        title=None,
-        kind='code',
-        section='Fully Disclosed Broker (API and Oauth) > Error Code',
-        source=SOURCE.id,
-        translations=MappingProxyType({'en': 'Invalid redirect_uri'}),
-    ),
-    ErrorCode(
-        code='53017',
-        message='Fast API permissions not enabled',
-        http_status=400,
-        placeholders=(),
-        title=None,
-        kind='code',
-        section='Fully Disclosed Broker (API and Oauth) > Error Code',
-        source=SOURCE.id,
-        translations=MappingProxyType({'en': 'Fast API permissions not enabled'}),
+# row(code, message, section (its place in this list), HTTP status, what is not a default)
+_row: Final = Rows(
+    SOURCE,
+    (
+        'Fully Disclosed Broker (API and Oauth) > Error Code',
     ),
 )
 
+# Every row of the page, sorted by code; the rows of one code in page order.
+ROWS: Final[tuple[ErrorCode, ...]] = (
+    _row('53000', 'Invalid token', 0, 400, tr={}),
+    _row('53001', 'Authorization canceled', 0, 400, tr={}),
+    _row('53002', 'Token expired', 0, 400, tr={}),
+    _row('53003', 'Token revoked', 0, 400, tr={}),
+    _row('53004', 'Account has been frozen', 0, 400, tr={}),
+    _row('53005', 'Wrong refresh token', 0, 400, tr={}),
+    _row('53006', 'Invalid device', 0, 401, tr={}),
+    _row('53009', 'Authorization failed', 0, 400, tr={}),
+    _row('53010', 'Parameter {0} error', 0, 400, tr={}),
+    _row('53011', 'Parameter {0} cannot be empty', 0, 400, tr={}),
+    _row('53012', 'Authorization code expired', 0, 400, tr={}),
+    _row('53013', 'You don’t have permission to access this API', 0, 400, tr={}),
+    _row('53014', 'Invalid IP', 0, 401, tr={}),
+    _row('53015', 'Parameter {name} length cannot exceed {max length}', 0, 400, tr={}),
+    _row('53016', 'Invalid redirect_uri', 0, 400, tr={}),
+    _row('53017', 'Fast API permissions not enabled', 0, 400, tr={}),
+)
+PAGE: Final = Page(SOURCE, ROWS)
 # Code -> every row of that code, in page order.
-VARIANTS: Final[Mapping[str, tuple[ErrorCode, ...]]] = all_rows(ROWS)
+VARIANTS: Final[Mapping[str, tuple[ErrorCode, ...]]] = PAGE.by_code
 # Code -> the first of its rows in page order (VARIANTS has them all).
-CODES: Final[Mapping[str, ErrorCode]] = first_rows(ROWS)
-
-
-def lookup(code: str | int) -> ErrorCode | None:
-    """The first row documented for ``code`` on this page (see ``variants``), or None."""
-    return CODES.get(str(code))
-
-
-def variants(code: str | int) -> tuple[ErrorCode, ...]:
-    """Every row documented for ``code`` on this page, in page order."""
-    return VARIANTS.get(str(code), ())
+CODES: Final[Mapping[str, ErrorCode]] = PAGE.first
+lookup: Final = PAGE.lookup
+variants: Final = PAGE.variants

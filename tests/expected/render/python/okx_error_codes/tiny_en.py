@@ -4,10 +4,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from types import MappingProxyType
 from typing import Final
 
-from ._types import ErrorCode, Source, all_rows, first_rows
+from ._tables import Page, Rows
+from ._types import ErrorCode, Source
 
 SOURCE: Final = Source(
     id='tiny-en',
@@ -16,69 +16,25 @@ SOURCE: Final = Source(
     title='Tiny errors',
     group='tiny',
 )
-
-# Every row of the page, sorted by code; the rows of one code in page order.
-ROWS: Final[tuple[ErrorCode, ...]] = (
-    ErrorCode(
-        code='1',
-        message='Operation failed.',
-        http_status=200,
-        placeholders=(),
-        title=None,
-        kind='code',
-        section='Errors > REST',
-        source=SOURCE.id,
-        translations=MappingProxyType({'en': 'Operation failed.', 'zh': '操作失败'}),
-    ),
-    ErrorCode(
-        code='51008',
-        message='Insufficient {param0} balance',
-        http_status=200,
-        placeholders=('param0',),
-        title=None,
-        kind='code',
-        section='Errors > REST',
-        source=SOURCE.id,
-        sub_code='1000',
-        translations=MappingProxyType({'en': 'Insufficient {param0} balance'}),
-    ),
-    ErrorCode(
-        code='51008',
-        message='Quote " and backslash \\ and `tick`',
-        http_status=200,
-        placeholders=(),
-        title=None,
-        kind='code',
-        section='Errors > REST',
-        source=SOURCE.id,
-        sub_code='1001',
-        translations=MappingProxyType({'en': 'Quote " and backslash \\ and `tick`'}),
-    ),
-    ErrorCode(
-        code='60001',
-        message='Old | gone',
-        http_status=400,
-        placeholders=(),
-        title='Gone',
-        kind='code',
-        section='Errors > REST',
-        source=SOURCE.id,
-        deprecated=True,
-        translations=MappingProxyType({'en': 'Old | gone'}),
+# row(code, message, section (its place in this list), HTTP status, what is not a default)
+_row: Final = Rows(
+    SOURCE,
+    (
+        'Errors > REST',
     ),
 )
 
+# Every row of the page, sorted by code; the rows of one code in page order.
+ROWS: Final[tuple[ErrorCode, ...]] = (
+    _row('1', 'Operation failed.', 0, 200, tr={'zh': '操作失败'}),
+    _row('51008', 'Insufficient {param0} balance', 0, 200, sub='1000', tr={}),
+    _row('51008', 'Quote " and backslash \\ and `tick`', 0, 200, sub='1001', tr={}),
+    _row('60001', 'Old | gone', 0, 400, title='Gone', deprecated=True, tr={}),
+)
+PAGE: Final = Page(SOURCE, ROWS)
 # Code -> every row of that code, in page order.
-VARIANTS: Final[Mapping[str, tuple[ErrorCode, ...]]] = all_rows(ROWS)
+VARIANTS: Final[Mapping[str, tuple[ErrorCode, ...]]] = PAGE.by_code
 # Code -> the first of its rows in page order (VARIANTS has them all).
-CODES: Final[Mapping[str, ErrorCode]] = first_rows(ROWS)
-
-
-def lookup(code: str | int) -> ErrorCode | None:
-    """The first row documented for ``code`` on this page (see ``variants``), or None."""
-    return CODES.get(str(code))
-
-
-def variants(code: str | int) -> tuple[ErrorCode, ...]:
-    """Every row documented for ``code`` on this page, in page order."""
-    return VARIANTS.get(str(code), ())
+CODES: Final[Mapping[str, ErrorCode]] = PAGE.first
+lookup: Final = PAGE.lookup
+variants: Final = PAGE.variants

@@ -1,0 +1,1 @@
+"""The Python run-time library (standard library only), copied into generated packages."""

@@ -1,0 +1,204 @@
+"""Reading an API reply: every error it carries, in order (standard library only).
+
+JSON is read as JavaScript's JSON.parse reads it, so that both packages see the same reply:
+NaN and Infinity are not JSON, one byte-order mark before the text is skipped, and nesting
+deeper than the interpreter's stack allows is read without recursion.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from types import MappingProxyType
+from typing import Final
+
+from ._constants import BATCH_CODES, BOM, ID_KEYS, SAFE_INTEGER, SPACES
+from ._types import Match, ResponseError
+
+Finder = Callable[[str, str], Match | None]
+_BATCH: Final = frozenset(BATCH_CODES)
+
+
+class _NotJson(ValueError):
+    pass
+
+
+def _constant(name: str) -> object:
+    raise _NotJson(f"{name} is not JSON")
+
+
+def _integer(text: str) -> int | float:
+    # Past 20 digits no integer is exact in both languages; a float also avoids Python's
+    # limit on converting very long digit strings.
+    return int(text) if len(text) <= 20 else float(text)
+
+
+def load(payload: object) -> object:
+    """A reply as a Python value: a dict as it is, JSON text or UTF-8 bytes parsed; None
+    when it is not JSON."""
+    if isinstance(payload, (bytes, bytearray)):
+        try:
+            payload = bytes(payload).decode("utf-8-sig")  # as TextDecoder: one BOM skipped
+        except UnicodeDecodeError:
+            return None
+    if not isinstance(payload, str):
+        return payload
+    text = payload[1:] if payload.startswith(BOM) else payload
+    try:
+        return json.loads(text, parse_constant=_constant, parse_int=_integer)
+    except RecursionError:
+        return _deep(text)
+    except ValueError:
+        return None
+
+
+def code_of(value: object) -> str | None:
+    """A code as the docs write it: a string with its edge spaces stripped, or a JSON number
+    that is a whole number both languages hold exactly. None for anything else."""
+    if isinstance(value, str):
+        return value.strip(SPACES) or None
+    return _integer_text(value)
+
+
+def _integer_text(value: object) -> str | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return str(value) if -SAFE_INTEGER <= value <= SAFE_INTEGER else None
+    if isinstance(value, float) and value.is_integer() and abs(value) <= SAFE_INTEGER:
+        return str(int(value))
+    return None
+
+
+def _id_of(value: object) -> str | None:
+    """An order id as the reply wrote it: a non-empty string, or a whole JSON number."""
+    if isinstance(value, str):
+        return value or None
+    return _integer_text(value)
+
+
+def errors(payload: object, find: Finder) -> list[ResponseError]:
+    """Every error in a reply, in order: each failing item of ``data``, then the reply's own
+    code when no item explains it. [] for a success or anything that is not a reply."""
+    reply = load(payload)
+    if not isinstance(reply, dict):
+        return []
+    out: list[ResponseError] = []
+    data = reply.get("data")
+    if isinstance(data, list):
+        items = data
+    elif isinstance(data, dict):
+        items = [data]  # one result, not in a list
+    elif "sCode" in reply and "code" not in reply:
+        items = [reply]  # an item of data, passed on its own
+    else:
+        items = []
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            continue
+        code = code_of(item.get("sCode"))
+        if code is None or code == "0":
+            continue
+        message = _text(item.get("sMsg"))
+        ids = {key: found for key in ID_KEYS if (found := _id_of(item.get(key))) is not None}
+        out.append(ResponseError(index, code, message, MappingProxyType(ids), find(code, message)))
+    code = code_of(reply.get("code"))
+    if code is not None and code != "0" and not (code in _BATCH and out):
+        message = _text(reply.get("msg"))
+        out.append(ResponseError(None, code, message, MappingProxyType({}), find(code, message)))
+    return out
+
+
+def most_specific(found: list[ResponseError]) -> ResponseError | None:
+    """The reply's own error when its code is a specific one; when it says only that some
+    or all operations failed (1 or 2), the first failing item."""
+    for error in found:
+        if error.index is None and error.code not in _BATCH:
+            return error
+    return found[0] if found else None
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
+# --- JSON nested too deep for json.loads ----------------------------------------------------
+
+_SPACE = r"[ \t\n\r]*"
+_TOKEN: Final = re.compile(
+    _SPACE
+    + r"""(?:([\[\]{},:])|("(?:[^"\\\x00-\x1f]|\\["\\/bfnrt]|\\u[0-9a-fA-F]{4})*")"""
+    + r"|(-?(?:0|[1-9][0-9]*))(\.[0-9]+)?([eE][-+]?[0-9]+)?|(true|false|null))"
+)
+_END: Final = re.compile(_SPACE + r"\Z")
+_LITERALS: Final[dict[str, object]] = {"true": True, "false": False, "null": None}
+
+
+def _deep(text: str) -> object:
+    """The value json.loads would give, read with an explicit stack; None if not JSON."""
+    stack: list[list[object] | dict[str, object]] = []
+    keys: list[str] = []  # the pending key of each object on the stack
+    pos = 0
+    # What may come next: a value ("value", or "first" right after "["), a key ("key", or
+    # "firstkey" right after "{"), ":" ("colon"), or "," / a closing bracket ("next").
+    want = "value"
+    result: object = None
+    while True:
+        token = _TOKEN.match(text, pos)
+        if token is None:
+            return None
+        pos = token.end()
+        mark, string, whole, fraction, exponent, word = token.groups()
+        value: object
+        if want in ("key", "firstkey"):
+            if string is not None:
+                keys.append(json.loads(string))
+                want = "colon"
+                continue
+            if not (mark == "}" and want == "firstkey"):
+                return None
+            value = stack.pop()
+        elif want == "colon":
+            if mark != ":":
+                return None
+            want = "value"
+            continue
+        elif want == "next":
+            top = stack[-1]
+            if mark == ",":
+                want = "key" if isinstance(top, dict) else "value"
+                continue
+            if mark != ("}" if isinstance(top, dict) else "]"):
+                return None
+            value = stack.pop()
+        elif mark == "[":
+            stack.append([])
+            want = "first"
+            continue
+        elif mark == "{":
+            stack.append({})
+            want = "firstkey"
+            continue
+        elif mark == "]" and want == "first":
+            value = stack.pop()
+        elif string is not None:
+            value = json.loads(string)
+        elif whole is not None:
+            number = whole + (fraction or "") + (exponent or "")
+            value = float(number) if fraction or exponent else _integer(number)
+        elif word is not None:
+            value = _LITERALS[word]
+        else:
+            return None
+        # A value is complete: it goes into its container, or it is the whole text.
+        if not stack:
+            result = value
+            break
+        top = stack[-1]
+        if isinstance(top, dict):
+            top[keys.pop()] = value
+        else:
+            top.append(value)
+        want = "next"
+    return result if _END.match(text, pos) else None

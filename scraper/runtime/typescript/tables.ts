@@ -1,0 +1,190 @@
+// The generated pages as tables: rows by code, per page and across pages in priority order,
+// and the matchers, made once per documented code (as the Python package's _tables.py).
+
+import { Matcher } from "./match.js";
+import { codeOf, errors, mostSpecific } from "./replies.js";
+import { UnknownSourceError, documented, placeholdersOf } from "./types.js";
+import type { ErrorCode, Kind, Match, ResponseError, Source } from "./types.js";
+
+/** What a row of the short form may add to its code, message, section and status. */
+export interface Extra {
+  readonly title?: string;
+  readonly kind?: Kind;
+  readonly deprecated?: boolean;
+  readonly sub?: string;
+  /** The message in the group's other languages (the page's own is the message). */
+  readonly tr?: Readonly<Record<string, string>>;
+}
+
+export type RowMaker = (
+  code: string,
+  message: string,
+  section: number,
+  status?: number | null,
+  extra?: Extra,
+) => ErrorCode;
+
+const NO_TRANSLATIONS: Readonly<Record<string, string>> = Object.freeze({});
+
+/**
+ * Makes the rows of one page from the short form its module is written in: the section by
+ * its place in `sections`, translations without the page's own language.
+ */
+export function rows(source: Source, sections: readonly string[]): RowMaker {
+  return (code, message, section, status = null, extra = {}) => {
+    let translations = NO_TRANSLATIONS;
+    if (extra.tr !== undefined) {
+      const every: Record<string, string> = { ...extra.tr, [source.locale]: message };
+      translations = Object.fromEntries(
+        Object.keys(every)
+          .sort()
+          .map((locale) => [locale, every[locale]!]),
+      );
+    }
+    return {
+      code,
+      message,
+      httpStatus: status,
+      placeholders: placeholdersOf(message),
+      title: extra.title ?? null,
+      kind: extra.kind ?? "code",
+      section: sections[section]!,
+      source: source.id,
+      deprecated: extra.deprecated ?? false,
+      subCode: extra.sub ?? null,
+      translations,
+    };
+  };
+}
+
+/**
+ * The rows of one documentation page by code: every row of a code in page order. A sub-code
+ * row stands under its code and under the code as documented (`51008_1000`).
+ */
+export class Page {
+  readonly byCode: ReadonlyMap<string, readonly ErrorCode[]>;
+
+  constructor(
+    readonly source: Source,
+    readonly rows: readonly ErrorCode[],
+  ) {
+    const table = new Map<string, ErrorCode[]>();
+    const add = (code: string, row: ErrorCode): void => {
+      const found = table.get(code);
+      if (found) {
+        found.push(row);
+      } else {
+        table.set(code, [row]);
+      }
+    };
+    for (const row of rows) {
+      add(row.code, row);
+      if (row.subCode !== null) {
+        add(documented(row), row);
+      }
+    }
+    this.byCode = table;
+  }
+
+  /** The first row documented for `code` on this page; null when the page does not. */
+  lookup(code: string | number): ErrorCode | null {
+    return this.variants(code)[0] ?? null;
+  }
+
+  /** Every row documented for `code` on this page, in page order; [] when none. */
+  variants(code: string | number): readonly ErrorCode[] {
+    const key = codeOf(code);
+    return key === null ? [] : (this.byCode.get(key) ?? []);
+  }
+}
+
+/** Every page of a package, in priority order (that of errtables' sources.toml). */
+export class Tables {
+  readonly sources: ReadonlyMap<string, Source>;
+  readonly variantsBySource: ReadonlyMap<string, ReadonlyMap<string, readonly ErrorCode[]>>;
+  private readonly pages: ReadonlyMap<string, Page>;
+  // One matcher per documented code asked about (and per source given): bounded by the
+  // tables, whatever the replies hold.
+  private readonly matchers = new Map<string, Matcher>();
+
+  constructor(pages: readonly Page[]) {
+    this.pages = new Map(pages.map((page) => [page.source.id, page]));
+    this.sources = new Map(pages.map((page) => [page.source.id, page.source]));
+    this.variantsBySource = new Map(pages.map((page) => [page.source.id, page.byCode]));
+  }
+
+  private check(source: string | undefined): void {
+    if (source !== undefined && !this.pages.has(source)) {
+      throw new UnknownSourceError(`no source ${JSON.stringify(source)}; SOURCES lists the ids`);
+    }
+  }
+
+  private rowsOf(key: string, source: string | undefined): readonly ErrorCode[] {
+    if (source !== undefined) {
+      return this.pages.get(source)!.byCode.get(key) ?? [];
+    }
+    return [...this.pages.values()].flatMap((page) => page.byCode.get(key) ?? []);
+  }
+
+  /**
+   * Every documented row of `code`, in page order: of one source, or of every source in
+   * priority order. [] when none; UnknownSourceError for a source not in SOURCES.
+   */
+  variants(code: string | number, source?: string): readonly ErrorCode[] {
+    this.check(source);
+    const key = codeOf(code);
+    return key === null ? [] : this.rowsOf(key, source);
+  }
+
+  /**
+   * The first row documented for `code`: on one source's page, or on the first source in
+   * priority order that documents it. Null when no source documents it.
+   */
+  lookup(code: string | number, source?: string): ErrorCode | null {
+    return this.variants(code, source)[0] ?? null;
+  }
+
+  /**
+   * The documented row of `code` whose message template matches `message`, with the
+   * placeholder values; the most literal text wins when several match. A documented code
+   * whose templates all fail gives its closest row with `exact: false`. Null when the code
+   * is not documented.
+   */
+  match(code: string | number, message: string, source?: string): Match | null {
+    this.check(source);
+    const key = codeOf(code);
+    if (key === null) {
+      return null;
+    }
+    const id = `${source ?? ""}\u0000${key}`;
+    let matcher = this.matchers.get(id);
+    if (matcher === undefined) {
+      const rows = this.rowsOf(key, source);
+      if (rows.length === 0) {
+        return null;
+      }
+      matcher = new Matcher(rows);
+      this.matchers.set(id, matcher);
+    }
+    return matcher.match(typeof message === "string" ? message : "");
+  }
+
+  /**
+   * Every error in a reply (an object, or JSON as a string or bytes): each failing item of
+   * `data` (sCode/sMsg), then the reply's own code/msg when no item explains it. [] for a
+   * success or anything that is not a reply.
+   */
+  errors(payload: unknown, source?: string): ResponseError[] {
+    this.check(source); // refused whatever the reply
+    return errors(payload, (code, message) => this.match(code, message, source));
+  }
+
+  /**
+   * The most specific documented error of a reply: the first failing item when the reply
+   * says only that operations failed (code 1 or 2), else the reply's own code and message.
+   * Null for a success, an undocumented code or anything that is not a reply.
+   */
+  fromResponse(payload: unknown, source?: string): Match | null {
+    return mostSpecific(this.errors(payload, source))?.match ?? null;
+  }
+}
