@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -149,3 +151,52 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 
 
 _BEFORE = pytest.StashKey[tuple[dict[str, dict[str, str]], str]]()
+
+
+NODE_BIN = ROOT / ".venv/bin"
+TSC = ROOT / ".venv/node/node_modules/typescript/bin/tsc"
+TS_STRICT = [
+    "--strict",
+    "--target",
+    "es2022",
+    "--lib",
+    "es2022",
+    "--module",
+    "nodenext",
+    "--moduleResolution",
+    "nodenext",
+    "--noUncheckedIndexedAccess",
+    "--exactOptionalPropertyTypes",
+    "--noImplicitOverride",
+    "--noImplicitReturns",
+    "--noFallthroughCasesInSwitch",
+    "--noPropertyAccessFromIndexSignature",
+    "--noUnusedLocals",
+    "--noUnusedParameters",
+]
+
+
+def node_run(args: list[str], **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        args,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        env={**os.environ, "PATH": f"{NODE_BIN}{os.pathsep}{os.environ.get('PATH', '')}", **env},
+    )
+
+
+def tsc(*args: str) -> subprocess.CompletedProcess[str]:
+    assert TSC.is_file(), "run 'make install' (it installs the TypeScript compiler)"
+    return node_run([str(NODE_BIN / "node"), str(TSC), *TS_STRICT, *args])
+
+
+@pytest.fixture(scope="session")
+def compiled_ts(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """generated/typescript compiled to JavaScript once, as an ES module folder."""
+    out = tmp_path_factory.mktemp("compiled")
+    result = tsc("--outDir", str(out), str(ROOT / "generated/typescript/index.ts"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    (out / "package.json").write_text('{"type": "module"}\n', encoding="utf-8")
+    return out

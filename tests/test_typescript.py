@@ -3,54 +3,15 @@ the JSON, and the same answers as the Python package (node's own test runner).""
 
 from __future__ import annotations
 
-import os
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from scraper import render
 
-from .conftest import FIXTURES, ROOT
+from .conftest import FIXTURES, NODE_BIN, ROOT, node_run, tsc
 
-BIN = ROOT / ".venv/bin"
-TSC = ROOT / ".venv/node/node_modules/typescript/bin/tsc"
 TS = ROOT / "generated/typescript"
-STRICT = [
-    "--strict",
-    "--target",
-    "es2022",
-    "--lib",
-    "es2022",
-    "--module",
-    "nodenext",
-    "--moduleResolution",
-    "nodenext",
-    "--noUncheckedIndexedAccess",
-    "--exactOptionalPropertyTypes",
-    "--noImplicitOverride",
-    "--noImplicitReturns",
-    "--noFallthroughCasesInSwitch",
-    "--noPropertyAccessFromIndexSignature",
-    "--noUnusedLocals",
-    "--noUnusedParameters",
-]
-
-
-def run(args: list[str], **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        args,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-        env={**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}", **env},
-    )
-
-
-def tsc(*args: str) -> subprocess.CompletedProcess[str]:
-    assert TSC.is_file(), "run 'make install' (it installs the TypeScript compiler)"
-    return run([str(BIN / "node"), str(TSC), *STRICT, *args])
 
 
 def test_tsc_strict_finds_nothing() -> None:
@@ -67,19 +28,15 @@ def test_tsc_does_report_a_type_error(tmp_path: Path) -> None:
     assert result.returncode != 0 and "bad.ts" in result.stdout
 
 
-def test_node_tests_of_the_compiled_module(tmp_path: Path) -> None:
-    out = tmp_path / "compiled"
-    result = tsc("--outDir", str(out), str(TS / "index.ts"))
-    assert result.returncode == 0, result.stdout + result.stderr
-    (out / "package.json").write_text('{"type": "module"}\n', encoding="utf-8")
-    result = run(
+def test_node_tests_of_the_compiled_module(compiled_ts: Path) -> None:
+    result = node_run(
         [
-            str(BIN / "node"),
+            str(NODE_BIN / "node"),
             "--test",
             "--test-reporter=tap",
             str(ROOT / "tests/node/generated.test.mjs"),
         ],
-        ERRTABLES_COMPILED=str(out),
+        ERRTABLES_COMPILED=str(compiled_ts),
         ERRTABLES_JSON=str(ROOT / "generated/json"),
         ERRTABLES_REPLIES=str(FIXTURES / "replies.json"),
     )

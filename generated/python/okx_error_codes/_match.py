@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import re
 import string
+from collections import Counter
 from collections.abc import Mapping, Sequence
+from itertools import chain
 from types import MappingProxyType
 from typing import Final
 
@@ -30,6 +32,8 @@ _WHITE: Final = re.compile(f"[{re.escape(SPACES)}]+")
 # compares character by character); only ASCII letters are folded to lower case.
 _TOKEN: Final = re.compile(r"[a-z0-9]+|[^ ]")
 _ASCII_LOWER: Final = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
+# What str.split() takes for white space besides SPACES.
+_SPLIT_ONLY: Final = "\x1c\x1d\x1e\x1f\x85"
 _NO_VALUES: Final[Mapping[str, str]] = MappingProxyType({})
 
 
@@ -47,7 +51,8 @@ def clean(text: str) -> str:
 
 def words(text: str) -> frozenset[str]:
     """The distinct tokens of clean text, ASCII letters in lower case."""
-    return frozenset(_TOKEN.findall(text.translate(_ASCII_LOWER)))
+    folded = text.lower() if text.isascii() else text.translate(_ASCII_LOWER)
+    return frozenset(_TOKEN.findall(folded))
 
 
 def similarity(a: frozenset[str], b: frozenset[str]) -> float:
@@ -60,7 +65,7 @@ def similarity(a: frozenset[str], b: frozenset[str]) -> float:
 class Template:
     """One documented message, split at its placeholders."""
 
-    __slots__ = ("literals", "names", "open_end", "weight", "words")
+    __slots__ = ("literals", "names", "open_end", "weight", "words", "size")
 
     def __init__(self, message: str) -> None:
         pieces = _SPLIT.split(message)  # literal, name, literal, name, ..., literal
@@ -76,6 +81,7 @@ class Template:
         literal = clean("".join(texts))
         self.weight = len(literal) - literal.count(" ")  # literal characters but spaces
         self.words = words(literal)
+        self.size = len(self.words)
 
     def fit(self, text: str, whole: bool) -> tuple[int, dict[str, str]] | None:
         """Where the template's match of the start of ``text`` ends, and the values; with
@@ -116,7 +122,19 @@ class Matcher:
     """The templates of one code's rows, most literal text first (ties in the given order:
     priority, then page order)."""
 
-    __slots__ = ("rows", "order", "templates")
+    __slots__ = (
+        "rows",
+        "order",
+        "templates",
+        "plain",
+        "by_start",
+        "any_start",
+        "ends",
+        "postings",
+        "sizes",
+        "first",
+        "wordless",
+    )
 
     def __init__(self, rows: Sequence[ErrorCode]) -> None:
         templates = [Template(row.message) for row in rows]
@@ -124,29 +142,78 @@ class Matcher:
         self.rows: tuple[ErrorCode, ...] = tuple(rows[i] for i in order)
         self.order: tuple[int, ...] = tuple(order)  # each row's place in the given order
         self.templates: tuple[Template, ...] = tuple(templates[i] for i in order)
+        # Shortcuts that give the same answers as trying every template in order. A message
+        # equal to a template without placeholders: that template wins, no other can have
+        # as much literal text. Otherwise only the templates whose first literal starts as
+        # the message does (or that start with a placeholder) can match.
+        self.plain: dict[str, int] = {}
+        self.by_start: dict[str, tuple[int, ...]] = {}
+        for i, template in enumerate(self.templates):
+            if not template.names:
+                self.plain.setdefault(template.literals[0], i)
+        firsts = {t.literals[0][:1] for t in self.templates} - {""}
+        # Word -> the templates that have it; the first template in the given order; the
+        # first template without words (the one an empty message is closest to).
+        postings: dict[str, list[int]] = {}
+        for i, template in enumerate(self.templates):
+            for word in template.words:
+                postings.setdefault(word, []).append(i)
+        self.postings: dict[str, tuple[int, ...]] = {w: tuple(p) for w, p in postings.items()}
+        self.sizes = tuple(t.size for t in self.templates)
+        self.first = order.index(0) if order else 0
+        wordless = [i for i, t in enumerate(self.templates) if not t.words]
+        self.wordless = min(wordless, key=order.__getitem__) if wordless else None
+        # Each template's first and last literal: a whole match starts and ends with them.
+        self.ends = tuple((t.literals[0], t.literals[-1]) for t in self.templates)
+        self.any_start = tuple(i for i, t in enumerate(self.templates) if not t.literals[0])
+        for first in firsts:
+            self.by_start[first] = tuple(
+                i for i, t in enumerate(self.templates) if t.literals[0][:1] in ("", first)
+            )
 
     def match(self, message: str) -> Match:
         text = clean(message[:MESSAGE_LIMIT])
-        pairs = tuple(zip(self.rows, self.templates, strict=True))
+        rows, templates = self.rows, self.templates
+        candidates = self.by_start.get(text[:1], self.any_start)
         if len(message) <= MESSAGE_LIMIT:
-            for row, template in pairs:
-                found = template.fit(text, True)
-                if found is not None:
-                    return Match(row, MappingProxyType(found[1]), True)
+            i = self.plain.get(text)
+            if i is not None:
+                return Match(rows[i], _NO_VALUES, True)
+            ends = self.ends
+            for i in candidates:
+                first, last = ends[i]
+                if text.startswith(first) and text.endswith(last):
+                    found = templates[i].fit(text, True)
+                    if found is not None:
+                        return Match(rows[i], MappingProxyType(found[1]), True)
         size = len(text)
-        for row, template in pairs:
+        for i in candidates:
+            template = templates[i]
             if template.open_end:
                 continue
             found = template.fit(text, False)
             if found is not None and found[0] < size and text[found[0]] in DETAIL_START:
                 end, values = found
                 detail = text[end:].lstrip(DETAIL_LEAD)
-                return Match(row, MappingProxyType(values), False, end / size, detail)
+                return Match(rows[i], MappingProxyType(values), False, end / size, detail)
         # The closest row by its literal words; on a tie, the first in priority and page order.
-        tokens = words(text)
-        chosen, best = 0, -1.0
-        for i, template in enumerate(self.templates):
-            score = similarity(template.words, tokens)
-            if score > best or (score == best and self.order[i] < self.order[chosen]):
+        chosen, best = self.closest(words(text))
+        return Match(rows[chosen], _NO_VALUES, False, best)
+
+    def closest(self, tokens: frozenset[str]) -> tuple[int, float]:
+        """The template with the highest ``similarity`` to the message's words (the first in
+        priority and page order on a tie) and its score. Only the templates that share a
+        word with the message are scored: the others score 0, or 1 when neither has words."""
+        count = len(tokens)
+        if not count:
+            return (self.wordless, 1.0) if self.wordless is not None else (self.first, 0.0)
+        shared = Counter(chain.from_iterable(self.postings.get(t, ()) for t in tokens))
+        if not shared:
+            return self.first, 0.0
+        order, sizes = self.order, self.sizes
+        chosen, best = -1, -1.0
+        for i, common in shared.items():
+            score = 2 * common / (sizes[i] + count)
+            if score > best or (score == best and order[i] < order[chosen]):
                 chosen, best = i, score
-        return Match(self.rows[chosen], _NO_VALUES, False, best)
+        return chosen, best

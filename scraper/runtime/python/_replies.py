@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import Final
 
@@ -18,6 +18,7 @@ from ._types import Match, ResponseError
 
 Finder = Callable[[str, str], Match | None]
 _BATCH: Final = frozenset(BATCH_CODES)
+_NO_IDS: Final[Mapping[str, str]] = MappingProxyType({})
 
 
 class _NotJson(ValueError):
@@ -56,13 +57,13 @@ def load(payload: object) -> object:
 def code_of(value: object) -> str | None:
     """A code as the docs write it: a string with its edge spaces stripped, or a JSON number
     that is a whole number both languages hold exactly. None for anything else."""
-    if isinstance(value, str):
+    if type(value) is str:  # the common case first
         return value.strip(SPACES) or None
     return _integer_text(value)
 
 
 def _integer_text(value: object) -> str | None:
-    if isinstance(value, bool):
+    if value is None or isinstance(value, bool):
         return None
     if isinstance(value, int):
         return str(value) if -SAFE_INTEGER <= value <= SAFE_INTEGER else None
@@ -81,7 +82,7 @@ def _id_of(value: object) -> str | None:
 def errors(payload: object, find: Finder) -> list[ResponseError]:
     """Every error in a reply, in order: each failing item of ``data``, then the reply's own
     code when no item explains it. [] for a success or anything that is not a reply."""
-    reply = load(payload)
+    reply = payload if type(payload) is dict else load(payload)
     if not isinstance(reply, dict):
         return []
     out: list[ResponseError] = []
@@ -101,12 +102,17 @@ def errors(payload: object, find: Finder) -> list[ResponseError]:
         if code is None or code == "0":
             continue
         message = _text(item.get("sMsg"))
-        ids = {key: found for key in ID_KEYS if (found := _id_of(item.get(key))) is not None}
-        out.append(ResponseError(index, code, message, MappingProxyType(ids), find(code, message)))
+        ids = {}
+        for key in ID_KEYS:
+            value = item.get(key)
+            if value is not None and (found := _id_of(value)) is not None:
+                ids[key] = found
+        proxy = MappingProxyType(ids) if ids else _NO_IDS
+        out.append(ResponseError(index, code, message, proxy, find(code, message)))
     code = code_of(reply.get("code"))
     if code is not None and code != "0" and not (code in _BATCH and out):
         message = _text(reply.get("msg"))
-        out.append(ResponseError(None, code, message, MappingProxyType({}), find(code, message)))
+        out.append(ResponseError(None, code, message, _NO_IDS, find(code, message)))
     return out
 
 

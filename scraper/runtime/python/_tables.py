@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from types import MappingProxyType
+from typing import Final
 
+from ._constants import MESSAGE_LIMIT
 from ._match import Matcher
 from ._replies import code_of, errors, most_specific
 from ._types import (
@@ -18,6 +20,8 @@ from ._types import (
     UnknownSourceError,
     placeholders_of,
 )
+
+RECENT: Final = 1024
 
 
 class Rows:
@@ -110,9 +114,14 @@ class Tables:
         self.variants_by_source: Mapping[str, Mapping[str, tuple[ErrorCode, ...]]] = (
             MappingProxyType({p.source.id: p.by_code for p in pages})
         )
+        self._documented = frozenset(code for page in pages for code in page.by_code)
         # One matcher per documented code asked about (and per source= given): bounded by
         # the tables, whatever the replies hold.
         self._matchers: dict[tuple[str | None, str], Matcher] = {}
+        # Inexact answers, kept because drifted wording recurs (the same rejection, again
+        # and again): at most RECENT of them, for messages within MESSAGE_LIMIT; emptied
+        # when full (a clear() is safe when threads share the tables).
+        self._recent: dict[tuple[str | None, str, str], Match] = {}
 
     def _check(self, source: str | None) -> None:
         if source is not None and source not in self.pages:
@@ -143,22 +152,36 @@ class Tables:
         the code is not documented."""
         self._check(source)
         key = code_of(code)
-        if key is None:
+        return None if key is None else self._find(key, message, source)
+
+    def _find(self, key: str, message: str, source: str | None) -> Match | None:
+        """``match`` of a code already read by ``code_of``, its source already checked."""
+        if key not in self._documented:
             return None
+        if not isinstance(message, str):
+            message = ""
+        recent = self._recent.get((source, key, message))
+        if recent is not None:
+            return recent
         matcher = self._matchers.get((source, key))
         if matcher is None:
             rows = self._rows(key, source)
-            if not rows:
+            if not rows:  # documented, but not on this source's page
                 return None
             matcher = self._matchers[(source, key)] = Matcher(rows)
-        return matcher.match(message if isinstance(message, str) else "")
+        found = matcher.match(message)
+        if not found.exact and len(message) <= MESSAGE_LIMIT:
+            if len(self._recent) >= RECENT:
+                self._recent.clear()
+            self._recent[(source, key, message)] = found
+        return found
 
     def errors(self, payload: object, source: str | None = None) -> list[ResponseError]:
         """Every error in a reply (a dict, or JSON as str or bytes): each failing item of
         ``data`` (``sCode``/``sMsg``), then the reply's own ``code``/``msg`` when no item
         explains it. [] for a success or anything that is not a reply."""
         self._check(source)  # refused whatever the reply
-        return errors(payload, lambda code, message: self.match(code, message, source))
+        return errors(payload, lambda code, message: self._find(code, message, source))
 
     def from_response(self, payload: object, source: str | None = None) -> Match | None:
         """The most specific documented error of a reply: the first failing item when the

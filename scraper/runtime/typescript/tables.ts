@@ -1,6 +1,7 @@
 // The generated pages as tables: rows by code, per page and across pages in priority order,
 // and the matchers, made once per documented code (as the Python package's _tables.py).
 
+import { MESSAGE_LIMIT } from "./constants.js";
 import { Matcher } from "./match.js";
 import { codeOf, errors, mostSpecific } from "./replies.js";
 import { UnknownSourceError, documented, placeholdersOf } from "./types.js";
@@ -24,6 +25,7 @@ export type RowMaker = (
   extra?: Extra,
 ) => ErrorCode;
 
+const RECENT = 1024;
 const NO_TRANSLATIONS: Readonly<Record<string, string>> = Object.freeze({});
 
 /**
@@ -106,11 +108,16 @@ export class Tables {
   // One matcher per documented code asked about (and per source given): bounded by the
   // tables, whatever the replies hold.
   private readonly matchers = new Map<string, Matcher>();
+  // Inexact answers, kept because drifted wording recurs: at most RECENT of them, for
+  // messages within MESSAGE_LIMIT (in UTF-16 units here); emptied when full.
+  private readonly recent = new Map<string, Match>();
+  private readonly documented: ReadonlySet<string>;
 
   constructor(pages: readonly Page[]) {
     this.pages = new Map(pages.map((page) => [page.source.id, page]));
     this.sources = new Map(pages.map((page) => [page.source.id, page.source]));
     this.variantsBySource = new Map(pages.map((page) => [page.source.id, page.byCode]));
+    this.documented = new Set(pages.flatMap((page) => [...page.byCode.keys()]));
   }
 
   private check(source: string | undefined): void {
@@ -153,20 +160,37 @@ export class Tables {
   match(code: string | number, message: string, source?: string): Match | null {
     this.check(source);
     const key = codeOf(code);
-    if (key === null) {
+    return key === null ? null : this.find(key, message, source);
+  }
+
+  /** `match` of a code already read by codeOf, its source already checked. */
+  private find(key: string, message: string, source: string | undefined): Match | null {
+    if (!this.documented.has(key)) {
       return null;
     }
+    const text = typeof message === "string" ? message : "";
     const id = `${source ?? ""}\u0000${key}`;
+    const recent = this.recent.get(`${id}\u0000${text}`);
+    if (recent !== undefined) {
+      return recent;
+    }
     let matcher = this.matchers.get(id);
     if (matcher === undefined) {
       const rows = this.rowsOf(key, source);
       if (rows.length === 0) {
-        return null;
+        return null; // documented, but not on this source's page
       }
       matcher = new Matcher(rows);
       this.matchers.set(id, matcher);
     }
-    return matcher.match(typeof message === "string" ? message : "");
+    const found = matcher.match(text);
+    if (!found.exact && text.length <= MESSAGE_LIMIT) {
+      if (this.recent.size >= RECENT) {
+        this.recent.clear();
+      }
+      this.recent.set(`${id}\u0000${text}`, found);
+    }
+    return found;
   }
 
   /**
@@ -176,7 +200,7 @@ export class Tables {
    */
   errors(payload: unknown, source?: string): ResponseError[] {
     this.check(source); // refused whatever the reply
-    return errors(payload, (code, message) => this.match(code, message, source));
+    return errors(payload, (code, message) => this.find(code, message, source));
   }
 
   /**
