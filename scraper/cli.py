@@ -268,18 +268,24 @@ def ccxt_command(fmt: str, source_ids: tuple[str, ...], sources_path: Path) -> N
 @main.command("explain")
 @options.use(options.EXPLAIN)
 def explain(reply: str | None, as_json: bool, sources_path: Path) -> None:
-    """Explain the errors in an OKX reply: REPLY (or standard input) as JSON, or CODE MESSAGE
-    lines. For each error: its documented row (code, section, HTTP status, the message in
+    """Explain the errors in an OKX reply: REPLY (or standard input) as JSON, or log lines
+    that hold it (a ccxt exception, ``code=… msg=…``, ``… 51008 Order failed …``). For each
+    error: its documented row (code, section, HTTP status, the message in
     every language, the placeholder values) and whether the message matches it exactly.
 
-    Exit status: 0 when every error is documented (or there is none), 1 when one is not.
+    Exit status: 0 when every error is documented (or there is none), 1 when one is not, 2
+    when the input holds no reply, code or message.
     """
     text = reply if reply is not None else sys.stdin.read()
     try:
         codes = replies.generated_package(sources_path)
     except PipelineError as exc:
         fail(str(exc))
-    entries = [replies.explained(e) for e in codes.errors(replies.reply_of(text))]
+    try:
+        found = replies.replies_in(text, lambda code: codes.lookup(code) is not None)
+    except replies.NothingToExplain as exc:
+        fail(str(exc))
+    entries = [replies.explained(e) for reply in found for e in codes.errors(reply)]
     if as_json:
         echo_json({"errors": entries}, sort_keys=False)
     else:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import importlib
 import json
+import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -24,20 +26,89 @@ def generated_package(sources_path: Path) -> Any:
         sys.path.remove(str(folder))
 
 
-def reply_of(text: str) -> object:
-    """A reply as JSON, or ``CODE MESSAGE`` lines (as a log shows them) turned into one."""
+class NothingToExplain(ValueError):
+    pass
+
+
+# What may be pasted: at most this much text, and this many JSON objects tried in it.
+PASTE_LIMIT = 1 << 20
+OBJECT_TRIES = 1000
+_KEYED = re.compile(
+    r"""["']?\b(s?code)\b["']?\s*[:=]\s*["']?(-?[0-9]+(?:_[0-9]+)?)\b["']?"""
+    r"""(?:.*?["']?\b(s?msg)\b["']?\s*[:=]\s*(?:"([^"]*)"|'([^']*)'|([^,;}]*)))?""",
+    re.IGNORECASE,
+)
+_CODE_TOKEN = re.compile(r"-?[0-9]+(?:_[0-9]+)?:?")
+
+
+def replies_in(text: str, documented: Callable[[str], bool]) -> list[object]:
+    """The replies in what a person pasted: JSON (alone, or inside a log line or a ccxt
+    exception such as ``InsufficientFunds: okx {...}``), ``code=… msg=…`` pairs, or a line
+    with a code and its message (``… ERROR okx: 51008 Order failed …``; a documented code is
+    preferred over the line's first number). Lines of the last two kinds become the items
+    of one batch reply. NothingToExplain when there is nothing of the kind."""
+    if not text.strip():
+        raise NothingToExplain(
+            "nothing to explain: give an OKX reply (JSON) or log lines with a code and message"
+        )
+    if len(text) > PASTE_LIMIT:
+        raise NothingToExplain(f"the input is over {PASTE_LIMIT:,} characters; paste less")
     try:
-        parsed = json.loads(text)
+        whole = json.loads(text)
     except ValueError:
-        parsed = None
-    if isinstance(parsed, dict):
-        return parsed
+        whole = None
+    if isinstance(whole, dict):
+        return [whole]
+    found: list[object] = []
+    covered: list[tuple[int, int]] = []
+    decoder = json.JSONDecoder()
+    start = text.find("{")
+    tries = 0
+    while start >= 0 and tries < OBJECT_TRIES:
+        tries += 1
+        try:
+            value, end = decoder.raw_decode(text, start)
+        except ValueError:
+            start = text.find("{", start + 1)
+            continue
+        if isinstance(value, dict) and {"code", "sCode", "data"} & value.keys():
+            found.append(value)
+            covered.append((start, end))
+            start = text.find("{", end)
+        else:
+            start = text.find("{", start + 1)
     items = []
-    for line in text.splitlines():
-        code, _, message = line.strip().partition(" ")
-        if code:
-            items.append({"sCode": code.rstrip(":"), "sMsg": message.strip()})
-    return {"code": "1", "msg": "", "data": items}
+    offset = 0
+    for line in text.splitlines(keepends=True):
+        here, offset = offset, offset + len(line)
+        if not any(a < offset and here < b for a, b in covered):
+            item = _item_of(line.strip(), documented)
+            if item is not None:
+                items.append(item)
+    if items:
+        found.append({"code": "1", "msg": "", "data": items})
+    if not found:
+        raise NothingToExplain(
+            "no OKX reply, code or message found in the input: give the reply's JSON, "
+            "or lines such as '51008 Order failed ...'"
+        )
+    return found
+
+
+def _item_of(line: str, documented: Callable[[str], bool]) -> dict[str, str] | None:
+    """One error from a line of text, as an item of ``data``; None when it names none."""
+    keyed = _KEYED.search(line)
+    if keyed is not None:
+        message = next((m for m in keyed.groups()[3:] if m is not None), "")
+        return {"sCode": keyed.group(2), "sMsg": message.strip()}
+    words = line.split()
+    codes = [i for i, w in enumerate(words) if _CODE_TOKEN.fullmatch(w)]
+    chosen = next((i for i in codes if documented(words[i].rstrip(":"))), None)
+    if chosen is None and codes and codes[0] == 0:
+        chosen = 0  # a CODE MESSAGE line whose code no source documents
+    if chosen is None:
+        return None
+    return {"sCode": words[chosen].rstrip(":"), "sMsg": " ".join(words[chosen + 1 :])}
 
 
 def explained(error: Any) -> dict[str, Any]:

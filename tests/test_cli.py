@@ -20,8 +20,8 @@ from .conftest import PAGES, ROOT, SEED_OKCOIN, copy_repo, digest, regen_args
 CAPTURES = sorted((ROOT / "captures").iterdir())
 
 
-def invoke(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+def invoke(*args: str, input: str | None = None) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
     return result.exit_code, result.stdout, result.stderr
 
 

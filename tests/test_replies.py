@@ -145,3 +145,41 @@ def test_explain_code_message_lines_and_an_undocumented_code() -> None:
         "explain", '{"code": "0", "data": []}', "--sources", str(ROOT / "sources.toml")
     )
     assert (code, out) == (0, "no error in this reply\n")
+
+
+@pytest.mark.parametrize("given_", ["", "   \n\t", None])
+def test_explain_with_nothing_to_explain_says_so_in_one_line(given_: str | None) -> None:
+    from .test_cli import invoke
+
+    args = ["explain", "--sources", str(ROOT / "sources.toml")]
+    code, out, err = invoke(*args, *([given_] if given_ is not None else []), input="")
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and "nothing to explain" in err
+
+
+def test_explain_reads_a_log_line_a_ccxt_exception_and_key_value_pairs() -> None:
+    from .test_cli import invoke
+
+    sources = ["--sources", str(ROOT / "sources.toml")]
+    log = (
+        "2024-06-14 10:12:31,210 ERROR okx: 51008 "
+        "Order failed. Insufficient USDT balance in account"
+    )
+    code, out, _ = invoke("explain", "--json", *sources, log)
+    (entry,) = json.loads(out)["errors"]
+    assert code == 0 and entry["code"] == "51008" and entry["exact"]
+    assert entry["values"] == {"param0": "USDT"}
+    ccxt = (
+        'InsufficientFunds: okx {"code":"1","data":[{"clOrdId":"c1","ordId":"","sCode":"51008",'
+        '"sMsg":"Order failed. Insufficient USDT margin in account","tag":""}],"msg":""}'
+    )
+    code, out, _ = invoke("explain", "--json", *sources, ccxt)
+    (entry,) = json.loads(out)["errors"]
+    assert entry["row"]["documented"] == "51008_1001" and entry["ids"] == {"clOrdId": "c1"}
+    code, out, _ = invoke(
+        "explain", "--json", *sources, "okx sCode=51000, sMsg=Parameter instId error"
+    )
+    (entry,) = json.loads(out)["errors"]
+    assert (entry["code"], entry["values"]) == ("51000", {"param0": "instId"})
+    code, _, err = invoke("explain", *sources, "2024-06-14 10:12:31 connection reset by peer")
+    assert code == 2 and "no OKX reply, code or message found" in err

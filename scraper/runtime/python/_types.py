@@ -84,6 +84,8 @@ class ErrorCode:
 
 def placeholders_of(message: str) -> tuple[str, ...]:
     """Placeholder names in order of first appearance."""
+    if "{" not in message:
+        return ()  # most messages: no search
     return tuple(dict.fromkeys(_PLACEHOLDER.findall(message)))
 
 
