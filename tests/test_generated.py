@@ -165,3 +165,33 @@ print(len(codes.SOURCES))
 def test_generated_markdown_tables_are_rectangular(path: Path) -> None:
     render.validate({path.name: path.read_text(encoding="utf-8")})
     assert render.markdown_table_widths(path.read_text(encoding="utf-8"))
+
+
+def test_the_readme_example_type_checks_and_runs(tmp_path: Path) -> None:
+    """A user's project runs mypy --strict: the README's usage must pass it as written."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Using the Python package", 1)[1]
+    example = section.split("```python\n", 1)[1].split("```", 1)[0]
+    path = tmp_path / "example.py"
+    path.write_text(example, encoding="utf-8")
+    env = {**os.environ, "MYPYPATH": str(ROOT / "generated/python")}
+    checked = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", str(path)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=False,
+    )
+    assert checked.returncode == 0, checked.stdout
+    ran = subprocess.run(
+        [sys.executable, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "generated/python")},
+    )
+    assert ran.returncode == 0, ran.stderr
+    assert "0 51094 {'clOrdId': 'b15'} 51094 True" in ran.stdout
+    assert "okx-v5-zh" in ran.stdout
