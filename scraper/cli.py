@@ -62,10 +62,18 @@ def fail(message: str) -> NoReturn:
     sys.exit(EXIT_ERROR)
 
 
+def hold(release: Any) -> None:
+    """Keep a lock until the command ends (click closes its context then)."""
+    context = click.get_current_context(silent=True)
+    if context is not None:
+        context.call_on_close(release)
+
+
 def load_sources(path: Path) -> sources_mod.Sources:
     """The sources file; first, any write a killed run left half done is finished or undone."""
     try:
         declared = sources_mod.load(path)
+        hold(write.lock(declared.root))  # one errtables per tree; taken before recover
         note = write.recover(declared.root, declared.written)
     except (SourcesError, write.WriteError) as exc:
         fail(str(exc))
@@ -149,8 +157,13 @@ def render_command(inputs: tuple[Path, ...], out: Path, sources_path: Path) -> N
         files = regen.render_extracted(list(inputs), declared)
     except (PipelineError, RenderError) as exc:
         fail(str(exc))
-    todo = write.plan(out, files)
-    write.apply(out, files, todo)
+    files = write.manifested(files)
+    try:
+        hold(write.lock(out))
+        todo = write.plan(out, files)
+        write.apply(out, files, todo)
+    except write.WriteError as exc:
+        fail(str(exc))
     unchanged = len(files) - len(todo.write)
     click.echo(
         f"{out}: {len(todo.write)} written, {len(todo.delete)} removed, {unchanged} unchanged"

@@ -70,23 +70,34 @@ def no_table_reason(page: pages.Page) -> str:
 
 def _read_json(path: Path) -> Any:
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except ValueError as exc:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise PipelineError(f"cannot read {path}: {exc.strerror}") from exc
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError) as exc:
         raise PipelineError(
             f"{path} is not valid JSON ({exc}); restore it with 'git checkout -- {path}'"
         ) from exc
 
 
 def committed(out: Path) -> dict[str, CodeTable]:
-    """The tables generated/ holds now, by source id."""
+    """The tables generated/ holds now, by source id: the JSON files errtables wrote (those
+    its manifest lists; before manifests, those that read as its tables)."""
     tables: dict[str, CodeTable] = {}
     folder = out / "json"
+    ours = write.listed(out)
     if folder.is_dir():
         for path in sorted(folder.glob("*.json")):
             if path.name.endswith(".schema.json"):
                 continue
+            if ours is not None and f"json/{path.name}" not in ours:
+                continue  # not errtables': the user's own file
+            data = _read_json(path)
+            if ours is None and not (isinstance(data, dict) and {"source", "tables"} <= data.keys()):
+                continue
             try:
-                table = from_document(_read_json(path))
+                table = from_document(data)
             except (KeyError, TypeError, ValueError) as exc:
                 raise PipelineError(
                     f"{path} is not an errtables table ({exc!r}); restore it with "
@@ -316,7 +327,7 @@ def guard(
 
 def build(out: Path, options: Options, outcome: Outcome) -> None:
     """Every generated file and the reports, in memory; the files to write validated."""
-    outcome.files = render.render_all(outcome.tables, check=False)
+    outcome.files = write.manifested(render.render_all(outcome.tables, check=False))
     outcome.plan = write.plan(out, outcome.files)
     # Validated before anything is written; files equal to those in out/ are not written.
     render.validate({rel: outcome.files[rel] for rel in outcome.plan.write})
@@ -336,15 +347,28 @@ def commit(sources: Sources, out: Path, options: Options, outcome: Outcome) -> N
     if options.generate:
         generated = {out / r: outcome.files[r].encode("utf-8") for r in outcome.plan.write}
         deletes = [out / rel for rel in outcome.plan.delete]
-    if out.resolve().is_relative_to(sources.root.resolve()):
-        # Captures, validators and generated/ change together or not at all.
-        write.commit(sources.root, {**writes, **generated}, deletes, sources.written)
-    else:
-        write.commit(sources.root, writes, folders=sources.written)
-        write.commit(out, generated, deletes, folders=("",))
-    for path, text in outcome.report_files.items():
+    root = sources.root.absolute()
+    reports = {path.absolute(): text.encode("utf-8") for path, text in outcome.report_files.items()}
+    outside = {path: data for path, data in reports.items() if not path.is_relative_to(root)}
+    for path in outside:  # a report folder that cannot be made stops the run before any write
         try:
-            write.atomic_write(path, text.encode("utf-8"))
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise write.WriteError(
+                f"cannot write the report {path}: {exc.strerror}; nothing was changed"
+            ) from exc
+    inner = {path: data for path, data in reports.items() if path not in outside}
+    folders = (*sources.written, *{p.parent.relative_to(root).as_posix() for p in inner})
+    if out.absolute().is_relative_to(root):
+        write.inside(root, out)  # generated/ a link elsewhere: refused
+        # Captures, validators, generated/ and the reports change together or not at all.
+        write.commit(root, {**writes, **generated, **inner}, deletes, folders)
+    else:
+        write.commit(root, {**writes, **inner}, folders=folders)
+        write.commit(out, generated, deletes, folders=("",))
+    for path, data in outside.items():
+        try:
+            write.atomic_write(path, data)
         except OSError as exc:
             raise write.WriteError(f"cannot write the report {path}: {exc.strerror}") from exc
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from pytest_httpserver import HTTPServer
 
-from scraper import sources
+from scraper import sources, write
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -38,7 +38,11 @@ def copy_repo(target: Path) -> Path:
     shutil.copy(ROOT / "sources.toml", target)
     shutil.copytree(ROOT / "captures", target / "captures")
     shutil.copytree(
-        ROOT / "generated", target / "generated", ignore=shutil.ignore_patterns("__pycache__", ".*")
+        ROOT / "generated",
+        target / "generated",
+        ignore=lambda _, names: [
+            n for n in names if n == "__pycache__" or n.startswith(".") and n != write.MANIFEST
+        ],
     )
     return target
 
