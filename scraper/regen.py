@@ -94,7 +94,8 @@ def committed(out: Path) -> dict[str, CodeTable]:
             if ours is not None and f"json/{path.name}" not in ours:
                 continue  # not errtables': the user's own file
             data = _read_json(path)
-            if ours is None and not (isinstance(data, dict) and {"source", "tables"} <= data.keys()):
+            looks_like_ours = isinstance(data, dict) and {"source", "tables"} <= data.keys()
+            if ours is None and not looks_like_ours:
                 continue
             try:
                 table = from_document(data)

@@ -114,7 +114,16 @@ def test_a_generated_folder_linked_outside_the_tree_is_refused(repo: Path, tmp_p
         ({"version": 1, "moves": [], "deletes": ["generated/notes.txt"]}, "generated files"),
         ([1, 2], "not version 1"),
     ],
-    ids=["string-deletes", "move-sources", "move-generated", "folder", "nul", "outside", "not-owned", "shape"],
+    ids=[
+        "string-deletes",
+        "move-sources",
+        "move-generated",
+        "folder",
+        "nul",
+        "outside",
+        "not-owned",
+        "shape",
+    ],
 )
 def test_a_journal_errtables_did_not_write_is_reported_and_left_alone(
     repo: Path, journal: object, why: str
