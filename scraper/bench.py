@@ -9,6 +9,7 @@
 - a crawl of 20 pages on one loopback host, each answered after 200 ms, at the default
   per-host limit of 4 and at 1 (bounds 1.0 s and 4.0 s; target: within 1.25x of the bound);
 - body bytes transferred by a re-crawl of the unchanged pages (target: 0);
+- each hostile page of the second audit read at n and at 4n (target: a ratio near 4);
 - the generated packages' sizes against those before the compact rows (target: < 40%), and
   their import times (Python: ``python -S -X importtime``, target < 100 ms; Node);
 - ``from_response`` calls per second, Python and Node, over a mix of real-shaped replies:
@@ -25,6 +26,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
+from functools import partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -150,6 +152,69 @@ def crawl_figures() -> None:
         )
     finally:
         server.shutdown()
+
+
+# The hostile pages of the second audit (issue 20), each made at size n: name -> (file
+# name, text). Each used to cost the square of n or worse.
+def _fence(n: int) -> tuple[str, str]:
+    return "f.md", "```html\n" * n
+
+
+def _spaces(n: int) -> tuple[str, str]:
+    return "s.md", "# Errors\n" + " " * (4 * n) + "\n"
+
+
+def _short_lines(n: int) -> tuple[str, str]:
+    return "l.txt", "".join(f"line {i} x\n" for i in range(n))
+
+
+def _title_rows(n: int) -> tuple[str, str]:
+    titles = "<tr><td>Error codes</td></tr>" * n
+    header = "<tr><th>Code</th><th>Message</th></tr><tr><td>1</td><td>Failed</td></tr>"
+    return "t.html", f"<table>{titles}{header}</table>"
+
+
+def _wide_header(n: int) -> tuple[str, str]:
+    columns = n // 4
+    head = "".join(f"<th>Error code {i}</th><th>Message {i}</th>" for i in range(columns // 2))
+    row = "<tr>" + "<td colspan=100>1</td>" * (columns // 100) + "</tr>"
+    return "w.html", f"<h2>Error codes</h2><table><tr>{head}</tr>{row * 20}</table>"
+
+
+HOSTILE: dict[str, Callable[[int], tuple[str, str]]] = {
+    "fence-lines": _fence,
+    "heading-then-spaces": _spaces,
+    "short-lines": _short_lines,
+    "title-rows": _title_rows,
+    "wide-header": _wide_header,
+}
+HOSTILE_SIZES = {
+    "fence-lines": 50_000,
+    "heading-then-spaces": 16_384,
+    "short-lines": 50_000,
+    "title-rows": 50_000,
+    "wide-header": 10_000,
+}
+
+
+def scaling_figures() -> None:
+    """Each hostile page at n and at 4n: the time ratio (linear: about 4)."""
+    for name, make in HOSTILE.items():
+        n = HOSTILE_SIZES[name]
+        times = []
+        for size in (n, 4 * n):
+            times.append(best_of(3, partial(_extract_hostile, *make(size))))
+        print(
+            f"hostile page {name}: {times[0]:.2f} s at n={n:,}, {times[1]:.2f} s at 4n; "
+            f"ratio {times[1] / times[0]:.1f} (linear: about 4)"
+        )
+
+
+def _extract_hostile(name: str, text: str) -> None:
+    try:
+        extract_page(page.from_text(name, text))
+    except page.PageError:
+        pass
 
 
 PACKAGE_DIR = ROOT / "generated" / "python"
@@ -392,6 +457,7 @@ def main() -> None:
 
         wall = best_of(5, regen)
         print(f"errtables regen --offline: {wall:.2f} s wall, best of 5 (target <= 0.5)")
+    scaling_figures()
     package_figures()
     crawl_figures()
 

@@ -10,15 +10,16 @@ line, never dropped quietly.
 from __future__ import annotations
 
 import gc
+from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from lxml import html
 
 from . import code_lists, columns, plaintext
 from .columns import CODE, HTTP_STATUS, MESSAGE, TITLE
-from .model import ParseWarning, Row, Table
+from .model import MAX_ROWS, ParseWarning, Row, Table
 from .normalize import cell_text, join_lines, normalize_text
-from .page import Page
+from .page import Page, TooLarge
 from .rows import STRUCK, Collector, line_of, section_of, struck
 from .verdict import SIBLING_BONUS, THRESHOLD, Context, Verdict, judge, out_of_reach
 from .walk import Block, Path, parse_html, walk
@@ -53,6 +54,11 @@ class Extraction:
     warnings: tuple[ParseWarning, ...]
     explained: tuple[Explained, ...] = field(default=(), compare=False)
     found: tuple[Found, ...] = field(default=(), compare=False)
+
+
+# Title rows above a header that count as its context: the first few (a page can put any
+# number of one-cell rows there).
+_MAX_TITLES = 5
 
 
 def _cells(tr: html.HtmlElement) -> list[html.HtmlElement]:
@@ -154,9 +160,12 @@ def _candidate(block: Block, siblings: bool = False) -> _Candidate | None:
     table = block.element
     rows = _rows(table)
     titles: list[str] = []
-    while len(rows) > 1 and len(_cells(rows[0])) == 1:  # a title row above the header
-        titles.append(normalize_text(rows[0].text_content()))
-        rows = rows[1:]
+    first_row = 0
+    while first_row < len(rows) - 1 and len(_cells(rows[first_row])) == 1:  # title rows
+        if len(titles) < _MAX_TITLES:
+            titles.append(normalize_text(rows[first_row].text_content()))
+        first_row += 1
+    rows = rows[first_row:]  # one copy, not one per title row
     if not rows:
         return None
     first = [normalize_text(c.text_content()) for c in _cells(rows[0])]
@@ -184,8 +193,9 @@ def _candidate(block: Block, siblings: bool = False) -> _Candidate | None:
     cells: list[list[str]] = [[] for _ in range(width)]
     for _, row, texts in body:
         if len(row) == width:
+            times = Counter(id(cell) for cell in row)
             for i, cell in enumerate(row):
-                spread = row.count(cell) > 1  # a colspan says nothing of one column
+                spread = times[id(cell)] > 1  # a colspan says nothing of one column
                 cells[i].append("" if spread else texts[i])
     return _Candidate(block, header, body, context, judge(header, cells, context))
 
@@ -347,10 +357,18 @@ def _extract_html(markup: str | bytes, page: str, line_offset: int) -> Extractio
 
 
 def extract_page(page: Page) -> Extraction:
-    """Every error-code table of a page read by ``page``: its HTML, else its text."""
+    """Every error-code table of a page read by ``page``: its HTML, else its text. A page
+    with more error rows than one source may have (``MAX_ROWS``) is TooLarge."""
     if page.html is not None and page.html.strip():
-        return extract_html(page.html, page.name, page.html_line)
-    return extract_text(page.text or "", page.name)
+        found = extract_html(page.html, page.name, page.html_line)
+    else:
+        found = extract_text(page.text or "", page.name)
+    rows = sum(len(t.rows) for t in found.tables)
+    if rows > MAX_ROWS:
+        raise TooLarge(
+            f"{page.name}: {rows:,} error rows, over the {MAX_ROWS:,} one page may have; not used"
+        )
+    return found
 
 
 def extract_text(text: str, page: str, line0: int = 0) -> Extraction:

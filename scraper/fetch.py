@@ -19,7 +19,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from urllib.parse import urljoin, urlsplit
 
-from .model import Source
+from .model import MAX_PAGE_BYTES, Source
 
 if TYPE_CHECKING:  # httpx is imported when a crawl starts: offline runs never load it
     import httpx
@@ -67,7 +67,7 @@ class Settings:
     backoff: float = 0.5  # seconds before the 2nd attempt; doubles, with jitter
     backoff_cap: float = 8.0
     retry_after_cap: float = 60.0
-    max_bytes: int = 20 * 1024 * 1024  # the body, raw and after each content decoding
+    max_bytes: int = MAX_PAGE_BYTES  # the body, raw and after each content decoding
     max_redirects: int = 5
     user_agent: str = USER_AGENT
     deadline: float = 60.0  # seconds for one request, whatever the server trickles

@@ -17,6 +17,15 @@ class Kind(StrEnum):
 
 KIND_CODE, KIND_HTTP = Kind.CODE, Kind.HTTP
 
+# Bounds far above any real page (the largest has ~1,100 error rows), so that a hostile or
+# broken page costs time and memory in proportion and stops with one line: the bytes of a
+# page (downloaded or read from a file), the Markdown table lines read, the error rows one
+# source may have, and the bytes of one generated file (GitHub refuses files over 100 MB).
+MAX_PAGE_BYTES = 20 * 1024 * 1024
+MAX_TABLE_LINES = 100_000
+MAX_ROWS = 20_000
+MAX_FILE_BYTES = 25 * 1024 * 1024
+
 PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_]+)\}")  # {0}, {param0}, {op}
 # A numeric code as the docs write it: ``51008``, ``-32603``, ``51008_1000``.
 NUMERIC_CODE = r"-?[0-9]+(?:_[0-9]+)*"

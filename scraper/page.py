@@ -17,7 +17,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-_HTML_BLOCK = re.compile(r"^```html[ \t]*\r?\n(.*?)\r?\n```[ \t]*\r?$", re.S | re.M)
+from .model import MAX_PAGE_BYTES, MAX_TABLE_LINES
+
+# A fenced ```html block: its opening line, then the first closing fence after it (two
+# searches, each once over the text: no lazy group to rescan from every opening).
+_HTML_OPEN = re.compile(r"^```html[ \t]*\r?\n", re.M)
+_FENCE_CLOSE = re.compile(r"\r?\n```[ \t]*\r?$", re.M)
 _MD_URL = re.compile(r"^\*\*URL:\*\*\s*(\S+)", re.M)
 _MD_TITLE = re.compile(r"\A#\s+(.+)$", re.M)
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n(?:---|\.\.\.)[ \t]*\r?\n", re.S)
@@ -29,8 +34,10 @@ _FRONT_URL = re.compile(
     re.M,
 )
 _MD_HEADING = re.compile(r"^#{1,6}[ \t]+\S", re.M)
+# No two runs of spaces side by side: each space has one place to go, so a line of spaces
+# costs its length, not its square.
 _MD_TABLE = re.compile(
-    r"^[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)+\|?[ \t]*$|^[ \t]*<table[\s>]",
+    r"^[ \t]*(?:\|[ \t]*)?:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)+(?:\|[ \t]*)?$|^[ \t]*<table[\s>]",
     re.M | re.I,
 )
 _LOOKS_HTML = re.compile(r"\A\s*(?:<!doctype|<html|<body|<div|<table|<h[1-6]|<!--|<p[ >])", re.I)
@@ -38,6 +45,13 @@ _LOOKS_HTML = re.compile(r"\A\s*(?:<!doctype|<html|<body|<div|<table|<h[1-6]|<!-
 
 class PageError(Exception):
     """A page that cannot be read at all (not one that merely has no table)."""
+
+
+class TooLarge(PageError):
+    """A page over one of the bounds of ``model``: refused, never read at length."""
+
+
+_TABLE_LINE = re.compile(r"^[ \t]*\|", re.M)
 
 
 @dataclass(frozen=True)
@@ -129,26 +143,45 @@ def from_text(name: str, content: str) -> Page:
                 url=_str_or_none(data.get("url")),
                 title=_str_or_none(data.get("title")),
             )
-    block = _HTML_BLOCK.search(content) if "```html" in content else None
+    block = _html_block(content) if "```html" in content else None
     if block is not None:
+        start, end, inner = block
         url = _MD_URL.search(content)
         title = _MD_TITLE.search(content)
         return Page(
             name,
-            html=block.group(1),
-            text=content[: block.start()],
+            html=content[inner:end],
+            text=content[:start],
             url=url.group(1) if url else None,
             title=title.group(1).strip() if title else None,
-            html_line=content.count("\n", 0, block.start(1)),
+            html_line=content.count("\n", 0, inner),
         )
     if _LOOKS_HTML.match(head):
         return Page(name, html=content)
     if looks_markdown(content) or (
         name.lower().endswith((".md", ".markdown")) and _MD_HEADING.search(content)
     ):
+        lines = sum(1 for _ in _TABLE_LINE.finditer(content))
+        if lines > MAX_TABLE_LINES:
+            raise TooLarge(
+                f"{name}: {lines:,} Markdown table lines, over the {MAX_TABLE_LINES:,} a page "
+                "may have; not read"
+            )
         markup, heading, address = markdown_html(content)
         return Page(name, html=markup, text=content, url=address, title=heading)
     return Page(name, text=content)
+
+
+def _html_block(content: str) -> tuple[int, int, int] | None:
+    """Where the first fenced ```html block starts, where its HTML ends and where it starts;
+    None without one (or without its closing fence)."""
+    opening = _HTML_OPEN.search(content)
+    if opening is None:
+        return None
+    closing = _FENCE_CLOSE.search(content, opening.end())
+    if closing is None:
+        return None
+    return opening.start(), closing.start(), opening.end()
 
 
 def looks_markdown(content: str) -> bool:
@@ -217,9 +250,15 @@ def _str_or_none(value: object) -> str | None:
 
 def read(path: Path) -> Page:
     try:
-        data = path.read_bytes()
+        with path.open("rb") as handle:
+            data = handle.read(MAX_PAGE_BYTES + 1)
     except OSError as exc:
         raise PageError(f"cannot read {path}: {exc.strerror}") from exc
+    if len(data) > MAX_PAGE_BYTES:
+        raise TooLarge(
+            f"{path}: over {MAX_PAGE_BYTES // 2**20} MB, the most a page may have (the same "
+            "cap as a download); give the part of the page with the error codes"
+        )
     if not data.strip():
         raise PageError(f"{path}: empty file")
     if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):

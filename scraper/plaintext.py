@@ -71,14 +71,21 @@ def _section_before(lines: list[str], index: int) -> str:
     return ""
 
 
+# A header written one cell per line has at most this many: a longer run of labels is not a
+# header, and reading no further keeps each line's look-ahead bounded.
+_MAX_RUN = 16
+
+
 def _header_run(lines: list[str], start: int) -> list[str] | None:
     """A header written one cell per line (visible text of an HTML table)."""
     run: list[str] = []
-    for line in lines[start:]:
-        text = line.strip()
+    for k in range(start, min(len(lines), start + _MAX_RUN + 1)):  # no copy of the rest
+        text = lines[k].strip()
         if not text or columns.role_of(text) is None:
             break
         run.append(text)
+    if len(run) > _MAX_RUN:
+        return None
     return run if columns.roles_of(run) and len(run) >= 2 else None
 
 
@@ -102,7 +109,7 @@ Region = tuple[Collector, int]  # the rows read and the index of the line after 
 def _line_region(
     lines: list[str], start: int, roles: list[Role | None], out: Collector, line0: int
 ) -> Region | None:
-    first = next((line.strip() for line in lines[start:] if line.strip()), "")
+    first = next((lines[k].strip() for k in range(start, len(lines)) if lines[k].strip()), "")
     if _line_values(first, roles) is None:
         return None  # a sentence that happens to read like a header
     i = start

@@ -181,7 +181,10 @@ def _from_capture(sources: Sources, source: Source, path: Path, text: str | None
             f"{exc}; run 'errtables capture {source.id} PAGE' to replace it"
         ) from exc
     page = pages.Page(name, page.html, page.text, page.url, page.title, page.html_line)
-    table = code_table(source, page)
+    try:
+        table = code_table(source, page)
+    except pages.TooLarge as exc:
+        raise PipelineError(str(exc)) from exc
     if not table.tables:
         raise PipelineError(
             f"{name}: {no_table_reason(page)}; check the page and run "
@@ -232,8 +235,9 @@ def _crawl(
         path = sources.capture_target(source, suffix)
         try:
             fresh[source.id] = _from_capture(sources, source, path, text)
-        except PipelineError:
-            outcome.failures[source.id] = no_table_reason(result.page)
+        except PipelineError as exc:
+            too_large = isinstance(exc.__cause__, pages.TooLarge)
+            outcome.failures[source.id] = str(exc) if too_large else no_table_reason(result.page)
             continue
         old = path.read_text(encoding="utf-8") if path.is_file() else None
         if old != text:

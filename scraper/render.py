@@ -30,7 +30,7 @@ from .escape import (
     translation,
     tsvalue,
 )
-from .model import CodeTable, Row, code_sort_key
+from .model import MAX_FILE_BYTES, CodeTable, Row, code_sort_key
 from .runtime import PYTHON_FILES, TYPESCRIPT_FILES, python_source, typescript_source
 from .runtime import constants as runtime_constants
 
@@ -265,7 +265,14 @@ def markdown_table_widths(text: str) -> list[int]:
 
 
 def validate(files: dict[str, str]) -> None:
-    """Refuse output that does not parse: Python, JSON against the schema, Markdown tables."""
+    """Refuse output that does not parse (Python, JSON against the schema, Markdown tables)
+    or is over MAX_FILE_BYTES, before anything is parsed."""
+    for path, text in files.items():
+        if len(text) > MAX_FILE_BYTES // 4 and len(text.encode("utf-8")) > MAX_FILE_BYTES:
+            raise RenderError(
+                f"{path}: over {MAX_FILE_BYTES // 2**20} MB, the most one generated file may "
+                "have; too many rows in a source?"
+            )
     validator = None
     for path, text in files.items():
         if path.endswith(".py"):
