@@ -127,7 +127,7 @@ def text(c: Coverage) -> str:
         "",
         f"missing ({len(c.missing)}):",
     ]
-    lines += [f"  {m.code}\t{escape.one_line(m.message)}" for m in c.missing]
+    lines += [f"  {m.code}\t{escape.flat(m.message)}" for m in c.missing]
     lines += ["", f"stale ({len(c.stale)}):"]
     lines += [f"  {code}\t{cls}" for code, cls in c.stale]
     return "\n".join(lines) + "\n"

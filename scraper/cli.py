@@ -62,18 +62,11 @@ def fail(message: str) -> NoReturn:
     sys.exit(EXIT_ERROR)
 
 
-def hold(release: Any) -> None:
-    """Keep a lock until the command ends (click closes its context then)."""
-    context = click.get_current_context(silent=True)
-    if context is not None:
-        context.call_on_close(release)
-
-
 def load_sources(path: Path) -> sources_mod.Sources:
     """The sources file; first, any write a killed run left half done is finished or undone."""
     try:
         declared = sources_mod.load(path)
-        hold(write.lock(declared.root))  # one errtables per tree; taken before recover
+        options.hold(write.lock(declared.root))  # one errtables per tree; taken before recover
         note = write.recover(declared.root, declared.written)
     except (SourcesError, write.WriteError) as exc:
         fail(str(exc))
@@ -136,7 +129,7 @@ def extract(page_names: tuple[str, ...], as_json: bool, explain: bool, sources_p
         click.echo(show.tables(tables), nl=False)
     for table in tables:
         for warning in table.warnings:
-            click.echo(f"{show.label('warning', 'yellow')} {escape.one_line(warning)}", err=True)
+            click.echo(f"{show.label('warning', 'yellow')} {escape.flat(warning)}", err=True)
     for name in empty:
         click.echo(f"errtables: no error-code table found in {name}", err=True)
     for message in broken:
@@ -154,15 +147,11 @@ def render_command(inputs: tuple[Path, ...], out: Path, sources_path: Path) -> N
     """
     declared = load_sources(sources_path) if sources_path.is_file() else None
     try:
-        files = regen.render_extracted(list(inputs), declared)
-    except (PipelineError, RenderError) as exc:
-        fail(str(exc))
-    files = write.manifested(files)
-    try:
-        hold(write.lock(out))
+        files = write.manifested(regen.render_extracted(list(inputs), declared))
+        options.hold(write.lock(out))
         todo = write.plan(out, files)
         write.apply(out, files, todo)
-    except write.WriteError as exc:
+    except (PipelineError, RenderError, write.WriteError) as exc:
         fail(str(exc))
     unchanged = len(files) - len(todo.write)
     click.echo(
@@ -181,6 +170,8 @@ def fetch_command(as_json: bool, sources_path: Path, **flags: Any) -> None:
         echo_json(show.fetch_summary(outcome, flags["offline"]))
     else:
         click.echo(show.fetched_line(outcome))
+    if outcome.offline_fallback:  # nothing was fetched: not a success
+        sys.exit(EXIT_ERROR)
 
 
 @main.command("regen")

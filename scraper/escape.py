@@ -120,6 +120,12 @@ def translation(pairs: tuple[tuple[str, str], ...], locale: str) -> str:
     return dict(pairs).get(locale, "")
 
 
+def flat(value: object) -> str:
+    """Text on one line, shown as written: line breaks become spaces, unprintable and bidi
+    characters \\u escapes. For reports, where code spans make the text inert."""
+    return _escape_unprintable(" ".join(str(value).splitlines()))
+
+
 def one_line(value: object) -> str:
     """Text for a comment line: no newline, no comment terminator, nothing unprintable."""
     text = _escape_unprintable(str(value)).replace("--", "-\u2010")

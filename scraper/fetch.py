@@ -46,6 +46,14 @@ def _network_errors() -> tuple[tuple[type[Exception], ...], tuple[type[Exception
     return unreachable, transient
 
 
+def _refused() -> tuple[type[Exception], ...]:
+    """Failures of one request that no retry mends (a bad redirect target, a header httpx
+    cannot send): that source fails, the crawl goes on."""
+    import httpx
+
+    return (httpx.UnsupportedProtocol, httpx.InvalidURL, httpx.LocalProtocolError, UnicodeError)
+
+
 class Status(StrEnum):
     """How a fetch ended: a page, the capture still current (304), or a failure."""
 
@@ -80,6 +88,13 @@ class Validators:
     last_modified: str | None = None
     capture_sha256: str | None = None  # the capture these validators were stored with
 
+    def __post_init__(self) -> None:
+        # Kept only when they can be sent back: a header value of visible ASCII. A server's
+        # ETag "café" is dropped here, not stored to break every later request.
+        for name in ("etag", "last_modified"):
+            if not header_value(getattr(self, name)):
+                object.__setattr__(self, name, None)
+
     def headers(self) -> dict[str, str]:
         found = {"If-None-Match": self.etag, "If-Modified-Since": self.last_modified}
         return {k: v for k, v in found.items() if v}
@@ -93,6 +108,16 @@ class Validators:
             "sha256": self.capture_sha256,
         }
         return {k: v for k, v in found.items() if v}
+
+
+def header_value(value: object) -> bool:
+    """A string that can be sent as an HTTP header value: visible ASCII and spaces."""
+    return (
+        isinstance(value, str)
+        and 0 < len(value) <= 1024
+        and value.isascii()
+        and value.isprintable()
+    )
 
 
 P = TypeVar("P")
@@ -290,6 +315,11 @@ class Crawler(Generic[P]):
             async with client.stream("GET", url, headers=headers) as response:
                 if response.has_redirect_location:
                     target = urljoin(url, response.headers.get("Location", ""))
+                    if urlsplit(target).scheme.lower() not in ("http", "https"):
+                        raise _Failure(
+                            f"redirected to {target}, not an http(s) address",
+                            response.status_code,
+                        )
                     if urlsplit(target).netloc.lower() != home:
                         raise _Failure(
                             f"redirected off-site to {target}; update the url in "
@@ -374,6 +404,9 @@ class Crawler(Generic[P]):
                 )
             except _Failure as failure:
                 return Fetched(source, FAILED, failure.status, error=str(failure), attempts=attempt)
+            except _refused() as exc:  # what the server sent cannot be followed: this source
+                reason = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+                return Fetched(source, FAILED, error=reason, attempts=attempt)
             except transient as exc:
                 if attempt == attempts:
                     reason = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__

@@ -222,3 +222,10 @@ EXPLAIN: list[Decorator] = [
     click.option("--json", "as_json", is_flag=True, help="Print the explanation as JSON."),
     sources_option,
 ]
+
+
+def hold(release: Callable[[], None]) -> None:
+    """Keep a lock until the command ends (click closes its context then)."""
+    context = click.get_current_context(silent=True)
+    if context is not None:
+        context.call_on_close(release)

@@ -40,7 +40,11 @@ _MD_TABLE = re.compile(
     r"^[ \t]*(?:\|[ \t]*)?:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)+(?:\|[ \t]*)?$|^[ \t]*<table[\s>]",
     re.M | re.I,
 )
-_LOOKS_HTML = re.compile(r"\A\s*(?:<!doctype|<html|<body|<div|<table|<h[1-6]|<!--|<p[ >])", re.I)
+_LOOKS_HTML = re.compile(
+    r"\A\s*(?:<\?xml|<!doctype|<html|<head|<meta|<title|<link|<body|<main|<article|<section"
+    r"|<div|<table|<h[1-6]|<!--|<p[ >])",
+    re.I,
+)
 
 
 class PageError(Exception):
@@ -128,7 +132,7 @@ def from_text(name: str, content: str) -> Page:
     if name.endswith(".json") or head.startswith("{"):
         try:
             data = json.loads(content.lstrip("\ufeff"))
-        except json.JSONDecodeError as exc:
+        except (json.JSONDecodeError, RecursionError) as exc:
             if name.endswith(".json"):
                 raise PageError(
                     f"{name}: not JSON ({exc}); give the crawler's .json as saved"
@@ -136,6 +140,13 @@ def from_text(name: str, content: str) -> Page:
         else:
             if not isinstance(data, dict) or not ({"html", "text"} & data.keys()):
                 raise PageError(f"{name}: a crawler .json needs an 'html' or 'text' key")
+            for key in ("html", "text", "url", "title"):
+                value = data.get(key)
+                if isinstance(value, str) and not _encodable(value):
+                    raise PageError(
+                        f"{name}: its {key} holds a lone surrogate (a broken \\uD800-style "
+                        "escape), which is no text; save the page again"
+                    )
             return Page(
                 name,
                 html=_str_or_none(data.get("html")),
@@ -242,6 +253,14 @@ def _rows_of(tokens: list[Any]) -> list[list[Any]]:
             pieces.append([])
         pieces[-1].append(token)
     return pieces
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _str_or_none(value: object) -> str | None:

@@ -120,10 +120,17 @@ def load_validators(sources: Sources) -> dict[str, fetch.Validators]:
     if not path.is_file():
         return {}
     data = _read_json(path)
+    if not isinstance(data, dict):
+        return {}  # not what errtables writes: no conditional requests, pages fetched whole
     return {
-        k: fetch.Validators(v.get("etag"), v.get("last_modified"), v.get("sha256"))
+        k: fetch.Validators(v.get("etag"), v.get("last_modified"), _text_or_none(v.get("sha256")))
         for k, v in data.items()
+        if isinstance(k, str) and isinstance(v, dict)
     }
+
+
+def _text_or_none(value: object) -> str | None:
+    return value if isinstance(value, str) else None
 
 
 def _capture_hash(path: Path | None) -> str | None:
@@ -154,6 +161,7 @@ class Outcome:
     failures: dict[str, str] = field(default_factory=dict)  # source id -> one-line reason
     skipped: list[str] = field(default_factory=list)  # no capture, nothing committed
     offline_fallback: bool = False  # nothing reachable: the captures were used
+    declared: int = 0  # the sources sources.toml lists
     files: dict[str, str] = field(default_factory=dict)  # rendered generated/ files
     plan: write.Plan = field(default_factory=lambda: write.Plan((), ()))
     capture_writes: dict[Path, str] = field(default_factory=dict)  # captures and metadata
@@ -262,7 +270,7 @@ def run(
     """The pipeline in four steps: collect the fresh tables, guard against what must not
     pass, build every output in memory, then commit it all at once (unless a dry run)."""
     out = out if out is not None else sources.root / GENERATED
-    outcome = Outcome()
+    outcome = Outcome(declared=len(sources.sources))
     old = committed(out)
     new = collect(sources, old, options, outcome, done)
     guard(sources, old, new, options, outcome)
@@ -327,6 +335,13 @@ def guard(
     if refused and not options.allow_removals:
         lines = "\n".join(f"  {r}" for r in refused)
         raise PipelineError(f"refused, nothing written:\n{lines}")
+    if not joined:
+        reasons = [f"  {sid}: {why}" for sid, why in sorted(outcome.failures.items())]
+        reasons += [f"  {sid}: no capture yet" for sid in outcome.skipped]
+        raise PipelineError(
+            "no source has a table, so there is nothing to generate; nothing written:\n"
+            + "\n".join(reasons or ["  (sources.toml declares none)"])
+        )
     outcome.tables = joined
 
 
@@ -464,10 +479,12 @@ def render_extracted(inputs: list[Path], declared: Sources | None) -> dict[str, 
     for path in inputs:
         try:
             found = tables_from_extract(json.loads(path.read_text("utf-8")))
-        except (ValueError, KeyError, TypeError, PipelineError) as exc:
+        except (ValueError, KeyError, TypeError, RecursionError, PipelineError) as exc:
             raise PipelineError(
-                f"{path}: not an 'errtables extract --json' document ({exc})"
+                f"{path}: not an 'errtables extract --json' document ({exc!r})"
             ) from exc
+        except OSError as exc:
+            raise PipelineError(f"cannot read {path}: {exc.strerror}") from exc
         tables += [
             CodeTable(known.get(t.source.id, t.source), t.tables, t.warnings, t.copies)
             for t in found

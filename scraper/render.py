@@ -188,6 +188,8 @@ def render_all(
     is off (the caller then validates the files it will write)."""
     env = environment(templates)
     views = [view(t) for t in tables]  # in priority order: that of sources.toml
+    if not views:
+        raise RenderError("no table to render: every source failed or has no capture")
     ids = [v.source.id for v in views]
     if len(set(ids)) != len(ids):
         raise RenderError(f"two tables for one source id: {sorted(ids)}")

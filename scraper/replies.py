@@ -55,7 +55,7 @@ def replies_in(text: str, documented: Callable[[str], bool]) -> list[object]:
         raise NothingToExplain(f"the input is over {PASTE_LIMIT:,} characters; paste less")
     try:
         whole = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         whole = None
     if isinstance(whole, dict):
         return [whole]
@@ -68,7 +68,7 @@ def replies_in(text: str, documented: Callable[[str], bool]) -> list[object]:
         tries += 1
         try:
             value, end = decoder.raw_decode(text, start)
-        except ValueError:
+        except (ValueError, RecursionError):
             start = text.find("{", start + 1)
             continue
         if isinstance(value, dict) and {"code", "sCode", "data"} & value.keys():

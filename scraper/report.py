@@ -37,7 +37,12 @@ class Group:
         where = f" in {len(sections)} sections" if len(sections) > 1 else ""
         codes = [c.code for c in self.changes if c.code is not None]
         named = f": {codes[0]}, {codes[1]}, … {codes[-1]}" if len(codes) > 2 else ""
-        return escape.one_line(f"{len(self.changes)} {self.rule}{where}{named}")
+        return escape.flat(f"{len(self.changes)} {self.rule}{where}{named}")
+
+
+def plural(count: int, noun: str) -> str:
+    """``1 change``, ``2 changes``."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def ordered(changes: list[Change]) -> list[Group]:
@@ -65,7 +70,7 @@ def _line(change: Change) -> str:
     else:
         what = change.new or change.old or ""
     extra = f"({change.detail})" if change.detail and change.detail not in what else ""
-    return escape.one_line(f"{where}: " + " ".join(part for part in (what, extra) if part))
+    return escape.flat(f"{where}: " + " ".join(part for part in (what, extra) if part))
 
 
 def text(
@@ -76,7 +81,7 @@ def text(
     not changes, they never fail a run."""
     lines: list[str] = []
     for source, why in sorted(report.failed.items()):
-        lines.append(f"FAILED {source}: {escape.one_line(why)} (committed table kept)")
+        lines.append(f"FAILED {source}: {escape.flat(why)} (committed table kept)")
 
     def show(level_name: Level, rule: str, line: str) -> str:
         level = f"{level_name:<4}"
@@ -109,10 +114,11 @@ def text(
             lines.append(f"  … and {len(found) - few} more, see {where}")
     counts = {level: sum(1 for c in report.real if c.level == level) for level in LEVELS}
     total = ", ".join(f"{counts[level]} {level}" for level in reversed(LEVELS))
+    findings = plural(len(found), "finding")
     lines.append(
-        f"{len(report.real)} changes ({total}); {len(found)} findings in the docs"
+        f"{plural(len(report.real), 'change')} ({total}); {findings} in the docs"
         if report.real
-        else f"no changes; {len(found)} findings in the docs"
+        else f"no changes; {findings} in the docs"
     )
     return "\n".join(lines) + "\n"
 

@@ -15,10 +15,11 @@ from typing import Any
 import click
 
 from . import fetch, languages
-from .escape import one_line
+from .escape import flat
 from .extract import Extraction
 from .model import CodeTable
 from .regen import Fetched, Outcome
+from .report import plural
 from .write import Plan
 
 
@@ -36,7 +37,7 @@ def label(word: str, colour: str) -> str:
 def notes(outcome: Outcome) -> list[str]:
     """The warnings of every source's rows, then the sources that have no capture yet."""
     lines = [
-        f"{label('warning', 'yellow')} {table.source.id}: {one_line(warning)}"
+        f"{label('warning', 'yellow')} {table.source.id}: {flat(warning)}"
         for table in outcome.tables
         for warning in table.warnings
     ]
@@ -96,7 +97,7 @@ def fetch_summary(outcome: Outcome, offline: bool) -> dict[str, Any]:
             "bytes": f.body_bytes,
             "not_modified": f.outcome == fetch.NOT_MODIFIED,
             "rows": None if f.source.id in outcome.failures else rows.get(f.source.id),
-            "error": outcome.failures.get(f.source.id),
+            "error": outcome.failures.get(f.source.id) or f.error,
             "note": f.note,
         }
         for f in outcome.fetched
@@ -106,17 +107,19 @@ def fetch_summary(outcome: Outcome, offline: bool) -> dict[str, Any]:
 
 def fetched_line(outcome: Outcome) -> str:
     changed = [p.name for p in outcome.capture_writes]
+    answered = sum(1 for f in outcome.fetched if f.outcome != fetch.FAILED)
     return (
-        f"{len(outcome.fetched)} sources fetched, {len(outcome.failures)} failed; "
-        f"captures updated: {', '.join(changed) or 'none'}"
+        f"{answered} of {plural(len(outcome.fetched), 'source')} fetched, "
+        f"{len(outcome.fetched) - answered} failed; captures updated: "
+        f"{', '.join(changed) or 'none'}"
     )
 
 
 def regen_line(outcome: Outcome, report_path: Path) -> str:
     return (
-        f"{len(outcome.tables)} sources, {outcome.rows} rows: "
-        f"{len(outcome.plan.write)} files written, {len(outcome.plan.delete)} removed; "
-        f"report in {report_path}"
+        f"{len(outcome.tables)} of {plural(outcome.declared, 'source')} with tables, "
+        f"{plural(outcome.rows, 'row')}: {plural(len(outcome.plan.write), 'file')} written, "
+        f"{len(outcome.plan.delete)} removed; report in {report_path}"
     )
 
 
@@ -133,7 +136,7 @@ def tables(found: list[CodeTable]) -> str:
             )
             for row in t.rows:
                 status = "" if row.http_status is None else f" [{row.http_status}]"
-                lines.append(f"{row.documented}{status}\t{one_line(row.message)}")
+                lines.append(f"{row.documented}{status}\t{flat(row.message)}")
         for language, copies in table.copies:
             rows = sum(len(t.rows) for t in copies)
             lines.append(
@@ -185,7 +188,7 @@ def reply(entries: list[dict[str, Any]]) -> str:
         where = "" if entry["index"] is None else f" (item {entry['index']}"
         ids = ", ".join(f"{k} {v}" for k, v in entry["ids"].items())
         where += f", {ids})" if ids else (")" if where else "")
-        lines.append(f"{entry['code']}{where}: {one_line(entry['message']) or '(no message)'}")
+        lines.append(f"{entry['code']}{where}: {flat(entry['message']) or '(no message)'}")
         row = entry["row"]
         if row is None:
             lines.append("  not documented by any source")
@@ -199,21 +202,18 @@ def reply(entries: list[dict[str, Any]]) -> str:
         status = "" if row["http_status"] is None else f" · HTTP {row['http_status']}"
         documented = "" if row["documented"] == row["code"] else f" · {row['documented']}"
         lines.append(f"  {how}; {row['source']}{documented} · {row['section']}{status}")
-        lines += [f"  {locale}: {one_line(text)}" for locale, text in row["translations"].items()]
-        lines += [f"  {{{name}}} = {one_line(value)}" for name, value in entry["values"].items()]
+        lines += [f"  {locale}: {flat(text)}" for locale, text in row["translations"].items()]
+        lines += [f"  {{{name}}} = {flat(value)}" for name, value in entry["values"].items()]
         if entry["detail"]:
-            lines.append(f"  detail: {one_line(entry['detail'])}")
+            lines.append(f"  detail: {flat(entry['detail'])}")
     return "".join(line + "\n" for line in lines)
 
 
 def crawl_notes(outcome: Outcome) -> list[str]:
     """What a run says of the network: everything unreachable, and each failed source."""
-    lines = []
-    if outcome.offline_fallback:
-        lines.append(
-            "errtables: no source could be reached (no network?); using the committed captures"
-        )
-    lines += [
+    if outcome.offline_fallback:  # one line, not one per source
+        return ["errtables: no source could be reached (no network?); using the committed captures"]
+    lines = [
         f"errtables: {source_id} failed: {why} (its committed table is kept)"
         for source_id, why in sorted(outcome.failures.items())
     ]

@@ -105,6 +105,9 @@ RESERVED = frozenset(keyword.kwlist) | frozenset(
     "package private protected public await".split()
 )
 FORBIDDEN_DIRS = (".git", ".github")
+# An http(s) URL on one line: no white space or control character anywhere (a trailing
+# newline included).
+_URL = re.compile(r"https?://[^\s\x00-\x1f\x7f]+")
 
 
 def _kind(value: object) -> str:
@@ -179,6 +182,12 @@ def load(path: Path) -> Sources:
         raise error(f"captures_dir must be a string, not {_kind(captures_dir)}", "captures_dir")
     try:
         _relative_inside(root, captures_dir, "captures_dir", None)
+        inside = (root / captures_dir).resolve()
+        if inside == root.resolve() or inside.is_relative_to((root / "generated").resolve()):
+            raise ValueError(
+                f"captures_dir {captures_dir!r} must be a folder of its own, not the root or "
+                "inside generated/ (whose files errtables replaces)"
+            )
     except ValueError as exc:
         raise error(str(exc), "captures_dir") from exc
     entries = data.get("source")
@@ -231,7 +240,7 @@ def load(path: Path) -> Sources:
             ) from exc
         for key in ("url", "fetch_url"):
             value = getattr(source, key)
-            if value is not None and not re.match(r"^https?://[^\s]+$", value):
+            if value is not None and not _URL.fullmatch(value):
                 raise error(
                     f"source {source.id}: {key} must be http(s), got {value!r}", key, number
                 )

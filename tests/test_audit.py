@@ -6,16 +6,21 @@ from __future__ import annotations
 
 import fcntl
 import json
+import re
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
+from pytest_httpserver import HTTPServer
 
-from scraper import write
+from scraper import diff, report, write
+from scraper import page as pages
+from scraper.extract import extract_page
+from scraper.regen import VALIDATORS
 
-from .conftest import copy_repo, digest
+from .conftest import CAPTURED, WS, body_of, copy_repo, digest
 from .test_cli import invoke
 
 
@@ -207,3 +212,145 @@ def test_a_report_that_cannot_be_written_stops_the_run_before_any_write(repo: Pa
 def test_the_lock_file_is_ignored_by_git() -> None:
     ignored = (Path(__file__).resolve().parent.parent / ".gitignore").read_text(encoding="utf-8")
     assert write.LOCK in ignored.split()
+
+
+# --- no traceback from the outside world (items 8 to 11) -------------------------------------
+
+
+def _serve_with(httpserver: HTTPServer, headers: dict[str, str]) -> None:
+    for path in CAPTURED:
+        data, kind = body_of(path)
+        httpserver.expect_request(f"/{path.stem}").respond_with_data(
+            data, content_type=kind, headers=headers
+        )
+
+
+def test_an_etag_that_is_no_header_value_is_neither_stored_nor_sent(
+    served_repo: Path, httpserver: HTTPServer
+) -> None:
+    _serve_with(httpserver, {"ETag": '"café"', "Last-Modified": "Mon, 01 Jun 2026 00:00:00 GMT"})
+    sources_file = str(served_repo / "sources.toml")
+    for _ in range(2):  # the second run reads what the first stored
+        code, _, err = invoke("fetch", "--sources", sources_file)
+        assert code == 0, err
+    stored = json.loads((served_repo / VALIDATORS).read_text(encoding="utf-8"))
+    assert stored and all("etag" not in v and "last_modified" in v for v in stored.values())
+    # A committed cache that holds one anyway (or has the wrong shape) breaks nothing.
+    (served_repo / VALIDATORS).write_text(
+        json.dumps({k: {"etag": '"café"', "sha256": 5} for k in stored}), encoding="utf-8"
+    )
+    code, _, err = invoke("fetch", "--sources", sources_file)
+    assert code == 0, err
+    for shape in ("[1, 2]", '{"okx-v5-en": "x"}', "[" * 100_000 + "]" * 100_000):
+        (served_repo / VALIDATORS).write_text(shape, encoding="utf-8")
+        code, _, err = invoke("fetch", "--sources", sources_file)
+        assert code in (0, 2) and "Traceback" not in err, err
+
+
+def test_a_same_host_redirect_to_ftp_fails_that_source_only(
+    served_repo: Path, httpserver: HTTPServer
+) -> None:
+    for path in CAPTURED:
+        if path.stem == WS:
+            target = httpserver.url_for("/elsewhere").replace("http://", "ftp://")
+            httpserver.expect_request(f"/{WS}").respond_with_data(
+                "", status=302, headers={"Location": target}
+            )
+        else:
+            data, kind = body_of(path)
+            httpserver.expect_request(f"/{path.stem}").respond_with_data(data, content_type=kind)
+    code, out, err = invoke("fetch", "--json", "--sources", str(served_repo / "sources.toml"))
+    assert code == 0, err
+    found = {s["source"]: s for s in json.loads(out)["sources"]}
+    assert found[WS]["status"] == "failed" and "not an http(s) address" in found[WS]["error"]
+    assert sum(s["status"] == "failed" for s in found.values()) == 1
+
+
+def test_a_json_page_with_a_lone_surrogate_is_one_line(tmp_path: Path) -> None:
+    page = tmp_path / "page.json"
+    page.write_text(
+        '{"html": "<table><tr><th>Code</th><th>Message</th></tr>'
+        '<tr><td>1</td><td>bad \\ud800</td></tr></table>"}',
+        encoding="utf-8",
+    )
+    code, out, err = invoke("extract", str(page))
+    assert code == 2 and err.count("\n") == 1 and "lone surrogate" in err, err
+
+
+@pytest.mark.parametrize(
+    "head", ['<meta charset="utf-8">', '<?xml version="1.0" encoding="utf-8"?>\n<html>']
+)
+def test_an_html_page_starting_with_meta_or_xml_is_html(head: str) -> None:
+    table = "<table><tr><th>Code</th><th>Message</th></tr><tr><td>50001</td><td>Failed</td></tr>"
+    page = pages.from_text("page", head + "<h2>Error codes</h2>" + table + "</table>")
+    assert page.html is not None
+    assert [r.code for t in extract_page(page).tables for r in t.rows] == ["50001"]
+
+
+def test_deeply_nested_committed_json_is_one_line(repo: Path) -> None:
+    (repo / "generated/json/okcoin-rest-en.json").write_text("[" * 100_000, encoding="utf-8")
+    code, _, err = invoke("check", "--sources", str(repo / "sources.toml"))
+    assert code == 2 and err.count("\n") == 1 and "okcoin-rest-en.json" in err, err
+
+
+@pytest.mark.parametrize(
+    ("edit", "says"),
+    [
+        (
+            (
+                'url = "https://www.okx.com/docs-v5/en/"',
+                'url = "https://www.okx.com/docs-v5/en/"\nfetch_url = "https://www.okx.com/x\\n"',
+            ),
+            "fetch_url must be http(s)",
+        ),
+        (("", 'captures_dir = "generated/captures"\n'), "inside generated/"),
+    ],
+    ids=["url-newline", "captures-in-generated"],
+)
+def test_sources_toml_refuses_what_would_break_later(
+    repo: Path, edit: tuple[str, str], says: str
+) -> None:
+    text = (repo / "sources.toml").read_text(encoding="utf-8")
+    assert edit[0] in text
+    edited = text.replace(edit[0], edit[1], 1) if edit[0] else edit[1] + text
+    (repo / "sources.toml").write_text(edited, encoding="utf-8")
+    code, _, err = invoke("check", "--sources", str(repo / "sources.toml"))
+    assert code == 2 and err.count("\n") == 1 and says in err, err
+
+
+def test_no_source_with_a_table_says_why(tmp_path: Path) -> None:
+    root = tmp_path / "empty"
+    root.mkdir()
+    (root / "sources.toml").write_text(
+        '[[source]]\nid = "a"\nurl = "https://example.com/a"\nlocale = "en"\ntitle = "A"\n',
+        encoding="utf-8",
+    )
+    code, _, err = invoke("regen", "--offline", "--sources", str(root / "sources.toml"))
+    assert code == 2 and "no source has a table" in err and "a: no capture yet" in err, err
+    assert "does not parse" not in err
+
+
+def test_the_report_shows_scraped_text_as_written() -> None:
+    change = diff.Change("code-added", "s", "1", new="a */ b -- c")
+    line = report._line(change)
+    assert "*/" in line and "--" in line
+
+
+def test_fetch_without_network_is_an_error_that_names_each_source(
+    served_repo: Path,
+) -> None:
+    text = (served_repo / "sources.toml").read_text(encoding="utf-8")
+    # Nothing listens on port 9 of loopback (discard): every source is unreachable.
+    text = re.sub(r'fetch_url = "http://[^/]+/', 'fetch_url = "http://127.0.0.1:9/', text)
+    (served_repo / "sources.toml").write_text(text, encoding="utf-8")
+    code, out, err = invoke("fetch", "--json", "--sources", str(served_repo / "sources.toml"))
+    assert code == 2
+    found = json.loads(out)["sources"]
+    assert found and all(s["status"] == "failed" and s["error"] for s in found)
+    code, out, err = invoke("fetch", "--sources", str(served_repo / "sources.toml"))
+    assert code == 2 and f"0 of {len(found)} sources fetched, {len(found)} failed" in out
+
+
+def test_counts_are_plural_only_when_more_than_one() -> None:
+    assert report.plural(1, "change") == "1 change" and report.plural(2, "finding") == "2 findings"
+    assert report.plural(0, "file") == "0 files"

@@ -114,7 +114,7 @@ def test_regen_with_another_sources_file(repo: Path, tmp_path: Path) -> None:
     )
     code, out, err = invoke("regen", "--offline", "--sources", str(other / "mine.toml"))
     assert code == 0, err
-    assert "1 sources, 25 rows" in out
+    assert "1 of 1 source with tables, 25 rows" in out
     assert (other / "generated/python/okx_error_codes/ws.py").is_file()
 
 
