@@ -184,7 +184,8 @@ class Matcher:
                 if text.startswith(first) and text.endswith(last):
                     found = templates[i].fit(text, True)
                     if found is not None:
-                        return Match(rows[i], MappingProxyType(found[1]), True)
+                        values = MappingProxyType(found[1]) if found[1] else _NO_VALUES
+                        return Match(rows[i], values, True)
         size = len(text)
         for i in candidates:
             template = templates[i]

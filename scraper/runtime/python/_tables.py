@@ -3,7 +3,7 @@ and the matchers, made once per documented code (standard library only)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from types import MappingProxyType
 from typing import Final
 
@@ -122,6 +122,7 @@ class Tables:
         # and again): at most RECENT of them, for messages within MESSAGE_LIMIT; emptied
         # when full (a clear() is safe when threads share the tables).
         self._recent: dict[tuple[str | None, str, str], Match] = {}
+        self._finders: dict[str | None, Callable[[str, str], Match | None]] = {}
 
     def _check(self, source: str | None) -> None:
         if source is not None and source not in self.pages:
@@ -181,7 +182,10 @@ class Tables:
         ``data`` (``sCode``/``sMsg``), then the reply's own ``code``/``msg`` when no item
         explains it. [] for a success or anything that is not a reply."""
         self._check(source)  # refused whatever the reply
-        return errors(payload, lambda code, message: self._find(code, message, source))
+        find = self._finders.get(source)
+        if find is None:  # one per source= given: bounded by SOURCES
+            find = self._finders[source] = lambda code, message: self._find(code, message, source)
+        return errors(payload, find)
 
     def from_response(self, payload: object, source: str | None = None) -> Match | None:
         """The most specific documented error of a reply: the first failing item when the
