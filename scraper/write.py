@@ -126,6 +126,13 @@ def plan(out: Path, files: dict[str, str]) -> Plan:
             pass
         write.append(rel)
     delete = sorted(_existing(out) - files.keys())
+    top = out.resolve()
+    for rel in [*write, *delete]:  # a linked folder deeper down leads outside just the same
+        if not (out / rel).parent.resolve().is_relative_to(top):
+            raise WriteError(
+                f"{out / rel}: its folder resolves outside {top}; errtables writes only inside "
+                "the tree: replace the link with a folder"
+            )
     return Plan(tuple(sorted(write)), tuple(delete))
 
 

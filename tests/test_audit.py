@@ -354,3 +354,15 @@ def test_fetch_without_network_is_an_error_that_names_each_source(
 def test_counts_are_plural_only_when_more_than_one() -> None:
     assert report.plural(1, "change") == "1 change" and report.plural(2, "finding") == "2 findings"
     assert report.plural(0, "file") == "0 files"
+
+
+def test_a_package_folder_linked_outside_the_tree_is_refused(repo: Path, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    (repo / "generated/python/okx_error_codes").rename(elsewhere)
+    (repo / "generated/python/okx_error_codes").symlink_to(elsewhere)
+    capture = repo / "captures/okcoin-rest-en.txt"  # a change that rewrites okcoin_rest_en.py
+    capture.write_text(capture.read_text(encoding="utf-8") + "\n99999 New failure\n", "utf-8")
+    before = digest(elsewhere)
+    code, _, err = invoke("regen", "--offline", "--sources", str(repo / "sources.toml"))
+    assert code == 2 and "outside" in err and err.count("\n") == 1, err
+    assert digest(elsewhere) == before
