@@ -64,10 +64,10 @@ lint: $(DEV) ## ruff and mypy --strict over the tool and the generated package; 
 	$(BIN)/ruff check scraper tests tools generated
 	$(BIN)/ruff format --check scraper tests tools
 	$(BIN)/mypy
-	MYPYPATH=generated/python $(BIN)/mypy --strict -p okx_error_codes
+	MYPYPATH=generated/python/okx-error-codes $(BIN)/mypy --strict -p okx_error_codes
 	$(BIN)/node $(VENV)/node/node_modules/typescript/bin/tsc --strict --noEmit --target es2022 \
 		--lib es2022 --module nodenext --moduleResolution nodenext --noUncheckedIndexedAccess \
-		--exactOptionalPropertyTypes generated/typescript/index.ts
+		--exactOptionalPropertyTypes generated/typescript/okx-error-codes/index.ts
 
 bench: $(DEV) ## Measure extraction, memory, offline regen, package and crawl figures in one run
 	$(BIN)/python -m scraper.bench

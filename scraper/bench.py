@@ -217,8 +217,8 @@ def _extract_hostile(name: str, text: str) -> None:
         pass
 
 
-PACKAGE_DIR = ROOT / "generated" / "python"
-TYPESCRIPT_DIR = ROOT / "generated" / "typescript"
+PACKAGE_DIR = ROOT / "generated" / "python" / "okx-error-codes"
+TYPESCRIPT_DIR = ROOT / "generated" / "typescript" / "okx-error-codes"
 # The generated packages before the run-time library was rewritten (issue 19): bytes of
 # generated/python/okx_error_codes and of generated/typescript, for the same 2,424 rows.
 BEFORE_BYTES = {"Python": 1_253_115, "TypeScript": 1_213_505}

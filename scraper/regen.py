@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +20,7 @@ from . import diff, escape, fetch, join, languages, render, report, write
 from . import page as pages
 from .extract import Extraction, extract_page
 from .model import CodeTable, ParseWarning, Source, Table
-from .sources import Sources, locale_of, slug
+from .sources import Package, Sources, locale_of, slug
 
 GENERATED = "generated"
 VALIDATORS = "captures/http-cache.json"
@@ -129,6 +131,40 @@ def load_validators(sources: Sources) -> dict[str, fetch.Validators]:
     }
 
 
+DATES = "dates.json"  # in captures_dir: source id -> the day its capture last changed
+_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+def capture_dates(sources: Sources) -> dict[str, str]:
+    """The day each source's capture last changed (``YYYY-MM-DD``), as committed."""
+    path = sources.root / sources.captures_dir / DATES
+    if not path.is_file():
+        return {}
+    data = _read_json(path)
+    if not isinstance(data, dict):
+        return {}
+    return {k: v for k, v in data.items() if isinstance(v, str) and _DAY.fullmatch(v)}
+
+
+def dated(sources: Sources, changed: Iterable[str], today: str | None = None) -> str:
+    """The dates file with ``changed`` sources captured ``today`` (UTC, by default)."""
+    day = today or datetime.now(UTC).date().isoformat()
+    dates = {**capture_dates(sources), **dict.fromkeys(changed, day)}
+    return escape.json_text(dict(sorted(dates.items())))
+
+
+def versions(sources: Sources, dates: dict[str, str]) -> dict[str, str]:
+    """Each package's version: the day of its newest capture, ``2026.8.22`` (PEP 440 and
+    npm alike); a docs change is a new version, an unchanged tree keeps its own."""
+    found = {}
+    for package in sources.packages:
+        days = [dates[i] for i in package.sources if i in dates]
+        if days:
+            year, month, day = _DAY.fullmatch(max(days)).groups()  # type: ignore[union-attr]
+            found[package.name] = f"{int(year)}.{int(month)}.{int(day)}"
+    return found
+
+
 def _text_or_none(value: object) -> str | None:
     return value if isinstance(value, str) else None
 
@@ -162,6 +198,8 @@ class Outcome:
     skipped: list[str] = field(default_factory=list)  # no capture, nothing committed
     offline_fallback: bool = False  # nothing reachable: the captures were used
     declared: int = 0  # the sources sources.toml lists
+    packages: tuple[Package, ...] = ()  # as sources.toml declares them
+    versions: dict[str, str] = field(default_factory=dict)  # package name -> version
     files: dict[str, str] = field(default_factory=dict)  # rendered generated/ files
     plan: write.Plan = field(default_factory=lambda: write.Plan((), ()))
     capture_writes: dict[Path, str] = field(default_factory=dict)  # captures and metadata
@@ -231,6 +269,7 @@ def _crawl(
         return {}
     fresh: dict[str, CodeTable] = {}
     updated = dict(validators)
+    changed: list[str] = []
     for result in outcome.fetched:
         source = result.source
         if result.outcome == fetch.FAILED:
@@ -250,6 +289,7 @@ def _crawl(
         old = path.read_text(encoding="utf-8") if path.is_file() else None
         if old != text:
             outcome.capture_writes[path] = text
+            changed.append(source.id)
         stored = validators.get(source.id)
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()  # of the capture as written
         if old != text or stored is None or stored.capture_sha256 != digest:
@@ -258,6 +298,10 @@ def _crawl(
     known = {k: v.to_json() for k, v in sorted(validators.items()) if v.to_json()}
     if data != known:
         outcome.capture_writes[sources.root / VALIDATORS] = escape.json_text(data)
+    if changed:
+        outcome.capture_writes[sources.root / sources.captures_dir / DATES] = dated(
+            sources, changed
+        )
     return fresh
 
 
@@ -273,6 +317,11 @@ def run(
     outcome = Outcome(declared=len(sources.sources))
     old = committed(out)
     new = collect(sources, old, options, outcome, done)
+    dates_file = sources.root / sources.captures_dir / DATES
+    dates = capture_dates(sources)
+    if dates_file in outcome.capture_writes:  # this run's captures, dated today
+        dates = json.loads(outcome.capture_writes[dates_file])
+    outcome.packages, outcome.versions = sources.packages, versions(sources, dates)
     guard(sources, old, new, options, outcome)
     build(out, options, outcome)
     if not options.dry_run:
@@ -347,7 +396,11 @@ def guard(
 
 def build(out: Path, options: Options, outcome: Outcome) -> None:
     """Every generated file and the reports, in memory; the files to write validated."""
-    outcome.files = write.manifested(render.render_all(outcome.tables, check=False))
+    outcome.files = write.manifested(
+        render.render_all(
+            outcome.tables, check=False, packages=outcome.packages, versions=outcome.versions
+        )
+    )
     outcome.plan = write.plan(out, outcome.files)
     # Validated before anything is written; files equal to those in out/ are not written.
     render.validate({rel: outcome.files[rel] for rel in outcome.plan.write})
@@ -465,7 +518,14 @@ def store_capture(declared: Sources, source: Source, page: pages.Page) -> tuple[
     table = code_table(source, pages.from_text(str(target), text))
     if not table.tables:
         raise PipelineError(f"{page.name}: {no_table_reason(page)}; not stored")
-    write.atomic_write(target, text.encode("utf-8"))
+    write.commit(
+        declared.root,
+        {
+            target: text.encode("utf-8"),
+            declared.root / declared.captures_dir / DATES: dated(declared, [source.id]).encode(),
+        },
+        folders=declared.written,
+    )
     return target, table
 
 
@@ -491,7 +551,11 @@ def render_extracted(inputs: list[Path], declared: Sources | None) -> dict[str, 
         ]
     tables.sort(key=lambda t: priority.get(t.source.id, len(priority)))
     joined, _ = join.join(tables)
+    packages = declared.packages if declared is not None else ()
+    dates = capture_dates(declared) if declared is not None else {}
     try:
-        return render.render_all(joined)
+        if declared is None:
+            return render.render_all(joined)
+        return render.render_all(joined, packages=packages, versions=versions(declared, dates))
     except ValueError as exc:
         raise render.RenderError(str(exc)) from exc

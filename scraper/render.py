@@ -9,7 +9,7 @@ from __future__ import annotations
 import ast
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -33,29 +33,34 @@ from .escape import (
 from .model import MAX_FILE_BYTES, CodeTable, Row, code_sort_key
 from .runtime import PYTHON_FILES, TYPESCRIPT_FILES, python_source, typescript_source
 from .runtime import constants as runtime_constants
+from .sources import DEFAULT_PACKAGE, Package
 
 SCHEMA = Path(__file__).resolve().parent / "schemas" / "codes.schema.json"
-PACKAGE = "okx_error_codes"
 
 # What is generated from templates: output path (under generated/) and its template, laid out
 # like the output. Each source gets the SOURCE_OUTPUTS once ({module}: its Python name,
 # {source}: its id); JSON is written by the json module, not a template.
-SHARED_OUTPUTS = (
-    ("python/{package}/__init__.py", "python/__init__.py.jinja"),
-    ("typescript/index.ts", "typescript/index.ts.jinja"),
-    ("typescript/constants.ts", "typescript/constants.ts.jinja"),
-    ("markdown/README.md", "markdown/README.md.jinja"),
+# Each package ({python}: its import name, {dist}: its distribution and npm name) gets the
+# PACKAGE_OUTPUTS once and, per source, the SOURCE_OUTPUTS; the Markdown index is shared.
+PACKAGE_OUTPUTS = (
+    ("python/{dist}/{python}/__init__.py", "python/__init__.py.jinja"),
+    ("python/{dist}/pyproject.toml", "python/pyproject.toml.jinja"),
+    ("python/{dist}/README.md", "python/README.md.jinja"),
+    ("typescript/{dist}/index.ts", "typescript/index.ts.jinja"),
+    ("typescript/{dist}/constants.ts", "typescript/constants.ts.jinja"),
+    ("typescript/{dist}/README.md", "python/README.md.jinja"),
 )
 SOURCE_OUTPUTS = (
-    ("python/{package}/{module}.py", "python/{module}.py.jinja"),
-    ("typescript/{module}.ts", "typescript/{module}.ts.jinja"),
-    ("markdown/{source}.md", "markdown/{source}.md.jinja"),
+    ("python/{dist}/{python}/{module}.py", "python/{module}.py.jinja"),
+    ("typescript/{dist}/{module}.ts", "typescript/{module}.ts.jinja"),
 )
+# Markdown and JSON stay per source, whatever its package.
+SHARED_OUTPUTS = (("markdown/README.md", "markdown/README.md.jinja"),)
+MARKDOWN_OUTPUT = ("markdown/{source}.md", "markdown/{source}.md.jinja")
 
 # The escaping filters are this module's API too (tests and callers name them here).
 __all__ = [
     "FORMAT_VERSION",
-    "PACKAGE",
     "TEMPLATES",
     "RenderError",
     "SourceView",
@@ -182,10 +187,16 @@ def document(table: CodeTable) -> dict[str, Any]:
 
 
 def render_all(
-    tables: Iterable[CodeTable], templates: Path = TEMPLATES, check: bool = True
+    tables: Iterable[CodeTable],
+    templates: Path = TEMPLATES,
+    check: bool = True,
+    packages: Sequence[Package] = (),
+    versions: Mapping[str, str] | None = None,
 ) -> dict[str, str]:
     """Every generated file, as ``{relative path: text}``; each validated unless ``check``
-    is off (the caller then validates the files it will write)."""
+    is off (the caller then validates the files it will write). ``packages`` say which
+    sources go where (one package, okx, holds them all when none are given); ``versions``
+    gives each package's version by name (``0.0.0`` when unknown)."""
     env = environment(templates)
     views = [view(t) for t in tables]  # in priority order: that of sources.toml
     if not views:
@@ -193,38 +204,91 @@ def render_all(
     ids = [v.source.id for v in views]
     if len(set(ids)) != len(ids):
         raise RenderError(f"two tables for one source id: {sorted(ids)}")
-    files: dict[str, str] = {
-        f"python/{PACKAGE}/py.typed": "",
-        "json/codes.schema.json": json_text(schema()),
-        "typescript/package.json": json_text({"sideEffects": False, "type": "module"}),
-    }
+    declared = {i for p in packages for i in p.sources}
+    extra = tuple(i for i in ids if i not in declared)  # tables of undeclared sources
+    if not packages:
+        packages = (Package(DEFAULT_PACKAGE, extra),)
+    elif extra:  # they go into the first package, after its own
+        first = packages[0]
+        packages = (Package(first.name, first.sources + extra), *packages[1:])
+    files: dict[str, str] = {"json/codes.schema.json": json_text(schema())}
     for output, template in SHARED_OUTPUTS:
-        path = output.format(package=PACKAGE)
-        files[path] = env.get_template(template).render(
-            views=views, package=PACKAGE, constants=shared_constants()
-        )
-    files.update(runtime_files())
+        files[output] = env.get_template(template).render(views=views, packages=packages)
+    by_id = {v.source.id: v for v in views}
+    for package in packages:
+        members = [by_id[i] for i in package.sources if i in by_id]  # in the package's order
+        if not members:
+            continue  # no source of it has a table yet
+        version = (versions or {}).get(package.name, "0.0.0")
+        files.update(_package_files(env, package, members, version))
+    output, template = MARKDOWN_OUTPUT
     for v in views:
-        names = {"package": PACKAGE, "module": v.source.module, "source": v.source.id}
-        for output, template in SOURCE_OUTPUTS:
-            files[output.format(**names)] = env.get_template(template).render(v=v)
+        files[output.format(source=v.source.id)] = env.get_template(template).render(v=v)
         files[f"json/{v.source.id}.json"] = json_text(document(v.table))
     if check:
         validate(files)
     return dict(sorted(files.items()))
 
 
-def runtime_files() -> dict[str, str]:
+def _package_files(
+    env: Any, package: Package, views: list[SourceView], version: str
+) -> dict[str, str]:
+    names = {"python": package.python, "dist": package.distribution}
+    files = {
+        f"python/{package.distribution}/{package.python}/py.typed": "",
+        f"typescript/{package.distribution}/package.json": json_text(
+            npm_manifest(package, version),
+            sort_keys=False,  # "types" first in exports
+        ),
+    }
+    context = {"views": views, "package": package, "version": version}
+    for output, template in PACKAGE_OUTPUTS:
+        files[output.format(**names)] = env.get_template(template).render(
+            **context, constants=shared_constants(), language=output.split("/")[0]
+        )
+    for v in views:
+        here = {**names, "module": v.source.module, "source": v.source.id}
+        for output, template in SOURCE_OUTPUTS:
+            if not output.startswith("markdown/"):
+                files[output.format(**here)] = env.get_template(template).render(v=v)
+    for v in views:  # Markdown stays per source, whatever its package
+        files[f"markdown/{v.source.id}.md"] = env.get_template("markdown/{source}.md.jinja").render(
+            v=v
+        )
+    files.update(runtime_files(package))
+    return files
+
+
+def npm_manifest(package: Package, version: str) -> dict[str, Any]:
+    """The npm package.json: ESM, its types, no dependencies; the files npm pack ships are
+    the compiled ones (make dist compiles them beside this file)."""
+    return {
+        "name": package.distribution,
+        "version": version,
+        "description": f"Error codes of {package.name}'s API docs, extracted by errtables",
+        "license": "MIT",
+        "type": "module",
+        "main": "./index.js",
+        "types": "./index.d.ts",
+        "exports": {".": {"types": "./index.d.ts", "default": "./index.js"}},
+        "files": ["*.js", "*.d.ts", "README.md"],
+        "sideEffects": False,
+        "engines": {"node": ">=18"},
+    }
+
+
+def runtime_files(package: Package) -> dict[str, str]:
     """The run-time library, copied unchanged under a header line that says where from."""
     files = {}
+    python = f"python/{package.distribution}/{package.python}"
     for name in PYTHON_FILES:
         header = f"# Code generated by errtables from scraper/runtime/python/{name}. DO NOT EDIT.\n"
-        files[f"python/{PACKAGE}/{name}"] = header + python_source(name)
+        files[f"{python}/{name}"] = header + python_source(name)
     for name in TYPESCRIPT_FILES:
         header = (
             f"// Code generated by errtables from scraper/runtime/typescript/{name}. DO NOT EDIT.\n"
         )
-        files[f"typescript/{name}"] = header + typescript_source(name)
+        files[f"typescript/{package.distribution}/{name}"] = header + typescript_source(name)
     return files
 
 

@@ -10,18 +10,23 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from . import sources
 from .regen import GENERATED, PipelineError
-from .render import PACKAGE
 
 
 def generated_package(sources_path: Path) -> Any:
-    """The generated Python package beside the sources file: what users run, used as is."""
-    folder = sources_path.resolve().parent / GENERATED / "python"
-    if not (folder / PACKAGE / "__init__.py").is_file():
+    """The first generated Python package beside the sources file (the one its first
+    [[package]] declares): what users run, used as is."""
+    try:
+        package = sources.load(sources_path).packages[0]
+    except sources.SourcesError as exc:
+        raise PipelineError(str(exc)) from exc
+    folder = sources_path.resolve().parent / GENERATED / "python" / package.distribution
+    if not (folder / package.python / "__init__.py").is_file():
         raise PipelineError(f"no generated package in {folder}; run 'make regen' first")
     sys.path.insert(0, str(folder))
     try:
-        return importlib.import_module(PACKAGE)
+        return importlib.import_module(package.python)
     finally:
         sys.path.remove(str(folder))
 

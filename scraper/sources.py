@@ -22,10 +22,29 @@ class SourcesError(Exception):
 
 
 @dataclass(frozen=True)
+class Package:
+    """A generated package: its names and the sources it holds, in priority order."""
+
+    name: str  # short: "okx"
+    sources: tuple[str, ...]  # source ids, the lookup priority
+
+    @property
+    def python(self) -> str:
+        """The import name: ``okx_error_codes``."""
+        return f"{self.name.replace('-', '_')}_error_codes"
+
+    @property
+    def distribution(self) -> str:
+        """The Python distribution and npm package name: ``okx-error-codes``."""
+        return f"{self.name}-error-codes"
+
+
+@dataclass(frozen=True)
 class Sources:
     path: Path
     sources: tuple[Source, ...]
     captures_dir: str = "captures"
+    packages: tuple[Package, ...] = ()
 
     @property
     def root(self) -> Path:
@@ -95,8 +114,16 @@ SOURCE_KEYS: dict[str, tuple[bool, str]] = {
 }
 TOP_KEYS: dict[str, str] = {
     "source": "one [[source]] table per page",
+    "package": "one [[package]] table per generated package: name, sources",
     "captures_dir": "the folder of the captures, relative (default: captures)",
 }
+PACKAGE_KEYS: dict[str, tuple[bool, str]] = {
+    "name": (True, "lowercase letters, digits and dashes: okx gives okx_error_codes"),
+    "sources": (True, "the ids of its sources, in priority order"),
+}
+# Without [[package]] tables, every source goes into one package of this name.
+DEFAULT_PACKAGE = "okx"
+_PACKAGE_NAME = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
 # Names a source id may not take: its module would not import in Python or TypeScript.
 RESERVED = frozenset(keyword.kwlist) | frozenset(
     "break case catch class const continue debugger default delete do else enum export "
@@ -259,7 +286,62 @@ def load(path: Path) -> Sources:
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:
         raise SourcesError(f"{path}: source ids must be unique; repeated: {', '.join(duplicates)}")
-    return Sources(path, tuple(sources), captures_dir)
+    packages = _packages(data.get("package"), ids, path)
+    return Sources(path, tuple(sources), captures_dir, packages)
+
+
+def _packages(entries: object, ids: list[str], path: Path) -> tuple[Package, ...]:
+    """The [[package]] tables, checked: every source in exactly one package."""
+    if entries is None:
+        return (Package(DEFAULT_PACKAGE, tuple(ids)),)
+    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+        raise SourcesError(f"{path}: declare each package as a [[package]] table")
+    found: list[Package] = []
+    owner: dict[str, str] = {}
+    for number, entry in enumerate(entries, 1):
+        for key in entry:
+            if key not in PACKAGE_KEYS:
+                raise SourcesError(
+                    f"{path}: [[package]] #{number} has an unknown key {key!r}"
+                    f"{_closest(key, PACKAGE_KEYS)}"
+                )
+        name, members = entry.get("name"), entry.get("sources")
+        if not isinstance(name, str) or not _PACKAGE_NAME.fullmatch(name):
+            raise SourcesError(
+                f"{path}: "
+                f"[[package]] #{number}: name must be lowercase letters, digits and dashes "
+                f"(okx, bybit-v5), not {name!r}"
+            )
+        if (
+            not isinstance(members, list)
+            or not members
+            or not all(isinstance(m, str) for m in members)
+        ):
+            raise SourcesError(f"{path}: [[package]] {name}: sources must list source ids")
+        for member in members:
+            if member not in ids:
+                raise SourcesError(
+                    f"{path}: [[package]] {name}: no [[source]] has the id {member!r}"
+                    f"{_closest(member, ids)}"
+                )
+            if member in owner:
+                raise SourcesError(
+                    f"{path}: "
+                    f"source {member} is in the packages {owner[member]} and {name}; "
+                    "a source belongs to one package"
+                )
+            owner[member] = name
+        found.append(Package(name, tuple(members)))
+    names = [p.name for p in found]
+    if len(set(names)) != len(names):
+        raise SourcesError(f"{path}: package names must be unique: {', '.join(names)}")
+    homeless = [i for i in ids if i not in owner]
+    if homeless:
+        raise SourcesError(
+            f"{path}: source(s) {', '.join(homeless)} are in no package; add each id to the "
+            "sources of a [[package]]"
+        )
+    return tuple(found)
 
 
 def slug(text: str) -> str:

@@ -198,9 +198,9 @@ def tsc(*args: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture(scope="session")
 def compiled_ts(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """generated/typescript compiled to JavaScript once, as an ES module folder."""
+    """generated/typescript/okx-error-codes compiled to JavaScript once, as an ES module folder."""
     out = tmp_path_factory.mktemp("compiled")
-    result = tsc("--outDir", str(out), str(ROOT / "generated/typescript/index.ts"))
+    result = tsc("--outDir", str(out), str(ROOT / "generated/typescript/okx-error-codes/index.ts"))
     assert result.returncode == 0, result.stdout + result.stderr
     (out / "package.json").write_text('{"type": "module"}\n', encoding="utf-8")
     return out

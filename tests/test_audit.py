@@ -59,7 +59,7 @@ def test_render_into_a_project_folder_removes_none_of_the_users_files(
     code, out, err = invoke("render", str(other), "--out", str(project))
     assert code == 0, err
     assert not (project / "json/okcoin-rest-en.json").exists()
-    assert not (project / "python/okx_error_codes/okcoin_rest_en.py").exists()
+    assert not (project / "python/okx-error-codes/okx_error_codes/okcoin_rest_en.py").exists()
     for rel, text in mine.items():
         assert (project / rel).read_text(encoding="utf-8") == text
 
@@ -82,7 +82,7 @@ def test_regen_into_another_folder_keeps_the_users_files(repo: Path) -> None:
     for rel, text in mine.items():
         assert (site / rel).read_text(encoding="utf-8") == text
     manifest = json.loads((site / write.MANIFEST).read_text(encoding="utf-8"))
-    assert "python/okx_error_codes/okx_v5_en.py" in manifest["files"]
+    assert "python/okx-error-codes/okx_error_codes/okx_v5_en.py" in manifest["files"]
     assert not any(rel in manifest["files"] for rel in mine)
 
 
@@ -188,7 +188,7 @@ def test_a_running_regen_keeps_its_staged_files_while_another_command_waits(repo
 def test_a_folder_where_a_generated_file_goes_changes_nothing(repo: Path) -> None:
     capture = repo / "captures/okcoin-rest-en.txt"
     capture.write_text(capture.read_text(encoding="utf-8") + "\n99999 New failure\n", "utf-8")
-    target = repo / "generated/python/okx_error_codes/okcoin_rest_en.py"
+    target = repo / "generated/python/okx-error-codes/okx_error_codes/okcoin_rest_en.py"
     target.unlink()
     target.mkdir()
     before = digest(repo)
@@ -358,8 +358,8 @@ def test_counts_are_plural_only_when_more_than_one() -> None:
 
 def test_a_package_folder_linked_outside_the_tree_is_refused(repo: Path, tmp_path: Path) -> None:
     elsewhere = tmp_path / "elsewhere"
-    (repo / "generated/python/okx_error_codes").rename(elsewhere)
-    (repo / "generated/python/okx_error_codes").symlink_to(elsewhere)
+    (repo / "generated/python/okx-error-codes/okx_error_codes").rename(elsewhere)
+    (repo / "generated/python/okx-error-codes/okx_error_codes").symlink_to(elsewhere)
     capture = repo / f"captures/{WS}.html"  # a reworded message: its module is rewritten
     text = capture.read_text(encoding="utf-8")
     capture.write_text(text.replace("Invalid timestamp", "Invalid time stamp", 1), "utf-8")

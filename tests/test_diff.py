@@ -211,7 +211,9 @@ def test_removed_source_is_refused_then_allowed(repo: Path) -> None:
     assert code == 0, err
     assert "ERR  source-removed" in out
     assert not (repo / "generated/json/okcoin-rest-en.json").exists()
-    assert not (repo / "generated/python/okx_error_codes/okcoin_rest_en.py").exists()
+    assert not (
+        repo / "generated/python/okx-error-codes/okx_error_codes/okcoin_rest_en.py"
+    ).exists()
 
 
 def test_removal_threshold_is_a_share() -> None:

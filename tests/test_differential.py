@@ -21,11 +21,11 @@ from hypothesis import strategies as st
 
 from .conftest import FIXTURES, NODE_BIN, ROOT
 
-sys.path.insert(0, str(ROOT / "generated/python"))
+sys.path.insert(0, str(ROOT / "generated/python/okx-error-codes"))
 try:
     import okx_error_codes as codes
 finally:
-    sys.path.remove(str(ROOT / "generated/python"))
+    sys.path.remove(str(ROOT / "generated/python/okx-error-codes"))
 
 RUNTIME = ROOT / "tests/node/runtime.mjs"
 SOURCE_IDS = list(codes.SOURCES)

@@ -18,7 +18,7 @@ from .conftest import ROOT
 from .test_render import hostile_table
 
 GENERATED = ROOT / "generated"
-PACKAGE = GENERATED / "python" / "okx_error_codes"
+PACKAGE = GENERATED / "python" / "okx-error-codes" / "okx_error_codes"
 BIN = Path(sys.executable).parent
 
 
@@ -110,8 +110,8 @@ def test_regen_twice_leaves_git_clean(tmp_path: Path) -> None:
 def test_generated_python_passes_mypy_strict_and_ruff() -> None:
     mypy = run(
         [str(BIN / "mypy"), "--strict", "--cache-dir", os.devnull, "-p", "okx_error_codes"],
-        GENERATED / "python",
-        MYPYPATH=str(GENERATED / "python"),
+        GENERATED / "python" / "okx-error-codes",
+        MYPYPATH=str(GENERATED / "python" / "okx-error-codes"),
     )
     assert mypy.returncode == 0, mypy.stdout + mypy.stderr
     ruff = run([str(BIN / "ruff"), "check", "--no-cache", str(PACKAGE)], ROOT)
@@ -125,8 +125,8 @@ def test_hostile_generated_python_passes_mypy_strict(tmp_path: Path) -> None:
         (tmp_path / rel).write_text(text, encoding="utf-8")
     mypy = run(
         [str(BIN / "mypy"), "--strict", "--cache-dir", os.devnull, "-p", "okx_error_codes"],
-        tmp_path / "python",
-        MYPYPATH=str(tmp_path / "python"),
+        tmp_path / "python" / "okx-error-codes",
+        MYPYPATH=str(tmp_path / "python" / "okx-error-codes"),
     )
     assert mypy.returncode == 0, mypy.stdout + mypy.stderr
 
@@ -156,7 +156,10 @@ assert codes.lookup("nope") is None
 assert codes.TABLES["okcoin-rest-en"]["HTTP 403"].kind == "http"
 print(len(codes.SOURCES))
 """
-    result = run([sys.executable, "-I", "-B", "-c", script, str(GENERATED / "python")], ROOT)
+    result = run(
+        [sys.executable, "-I", "-B", "-c", script, str(GENERATED / "python" / "okx-error-codes")],
+        ROOT,
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "10"
 
@@ -174,7 +177,7 @@ def test_the_readme_example_type_checks_and_runs(tmp_path: Path) -> None:
     example = section.split("```python\n", 1)[1].split("```", 1)[0]
     path = tmp_path / "example.py"
     path.write_text(example, encoding="utf-8")
-    env = {**os.environ, "MYPYPATH": str(ROOT / "generated/python")}
+    env = {**os.environ, "MYPYPATH": str(ROOT / "generated/python/okx-error-codes")}
     checked = subprocess.run(
         [sys.executable, "-m", "mypy", "--strict", "--no-incremental", str(path)],
         capture_output=True,
@@ -190,7 +193,7 @@ def test_the_readme_example_type_checks_and_runs(tmp_path: Path) -> None:
         text=True,
         timeout=60,
         check=False,
-        env={**os.environ, "PYTHONPATH": str(ROOT / "generated/python")},
+        env={**os.environ, "PYTHONPATH": str(ROOT / "generated/python/okx-error-codes")},
     )
     assert ran.returncode == 0, ran.stderr
     assert "0 51094 {'clOrdId': 'b15'} 51094 True" in ran.stdout

@@ -108,8 +108,8 @@ def test_one_small_record_in_every_output_format(update_goldens: bool) -> None:
     joined, _ = join.join(tables)
     files = render.render_all(joined)
     for rel in (
-        "python/okx_error_codes/tiny_en.py",
-        "typescript/tiny_en.ts",
+        "python/okx-error-codes/okx_error_codes/tiny_en.py",
+        "typescript/okx-error-codes/tiny_en.ts",
         "json/tiny-en.json",
         "markdown/tiny-en.md",
     ):

@@ -22,7 +22,7 @@ CASES: list[dict[str, Any]] = json.loads((FIXTURES / "replies.json").read_text(e
 
 @pytest.fixture(scope="module")
 def codes() -> Iterator[ModuleType]:
-    path = str(ROOT / "generated/python")
+    path = str(ROOT / "generated/python/okx-error-codes")
     sys.path.insert(0, path)
     try:
         yield importlib.import_module("okx_error_codes")

@@ -11,7 +11,7 @@ from scraper import render
 
 from .conftest import FIXTURES, NODE_BIN, ROOT, node_run, tsc
 
-TS = ROOT / "generated/typescript"
+TS = ROOT / "generated/typescript/okx-error-codes"
 
 
 def test_tsc_strict_finds_nothing() -> None:

@@ -27,11 +27,11 @@ GENERATED = ROOT / "generated"
 
 @pytest.fixture(scope="module")
 def codes() -> Iterator[ModuleType]:
-    sys.path.insert(0, str(GENERATED / "python"))
+    sys.path.insert(0, str(GENERATED / "python" / "okx-error-codes"))
     try:
         yield importlib.import_module("okx_error_codes")
     finally:
-        sys.path.remove(str(GENERATED / "python"))
+        sys.path.remove(str(GENERATED / "python" / "okx-error-codes"))
 
 
 def rows_in(source: str) -> int:
@@ -244,7 +244,8 @@ print("ok")
             "-S",
             "-I",
             "-c",
-            f"import sys; sys.path.insert(0, {str(GENERATED / 'python')!r})\n" + script,
+            f"import sys; sys.path.insert(0, {str(GENERATED / 'python' / 'okx-error-codes')!r})\n"
+            + script,
         ],
         capture_output=True,
         text=True,

@@ -92,6 +92,7 @@ export function similarity(a: ReadonlySet<string>, b: ReadonlySet<string>): numb
 /** One documented message, split at its placeholders. */
 export class Template {
   readonly literals: readonly string[];
+  readonly spaced: readonly boolean[];
   readonly names: readonly string[];
   readonly openEnd: boolean;
   readonly weight: number;
@@ -105,6 +106,7 @@ export class Template {
     this.literals = texts.map((text, k) =>
       !clean(text) && text && k > 0 && k < last ? " " : clean(text),
     );
+    this.spaced = texts.map((text) => text !== "" && SPACES.includes(text[0]!));
     this.openEnd = this.names.length > 0 && strip(texts[last]!, END_SPACES) === "";
     const literal = clean(texts.join(""));
     this.weight = codePoints(literal) - literal.split(" ").length + 1;
@@ -145,11 +147,16 @@ export class Template {
       } else if (!literal) {
         end = pos = start + first; // the next placeholder follows at once: one character each
       } else {
-        end = text.indexOf(literal, start + first);
-        if (end < 0) {
-          return null;
+        end = this.spaced[i] ? text.indexOf(` ${literal}`, start + first) : -1;
+        if (end >= 0) {
+          pos = end + 1 + literal.length;
+        } else {
+          end = text.indexOf(literal, start + first);
+          if (end < 0) {
+            return null;
+          }
+          pos = end + literal.length;
         }
-        pos = end + literal.length;
       }
       let value = text.slice(start, end);
       value = value.endsWith(" ") ? value.slice(0, -1) : value;

@@ -4,7 +4,8 @@
 A row's message is a template: ``Order failed. Insufficient {param0} balance in account``.
 Matching never backtracks: the template's first literal must start the message, each later
 literal is found at its first place after the value before it (at least one character that
-is not a space), and for a whole match the last literal must end the message. Each step is
+is not a space; a literal the template writes after a space is looked for with that space
+first), and for a whole match the last literal must end the message. Each step is
 one ``str.find``; a message is read up to MESSAGE_LIMIT characters. A placeholder that occurs
 twice must take the same value both times.
 
@@ -65,7 +66,7 @@ def similarity(a: frozenset[str], b: frozenset[str]) -> float:
 class Template:
     """One documented message, split at its placeholders."""
 
-    __slots__ = ("literals", "names", "open_end", "weight", "words", "size")
+    __slots__ = ("literals", "spaced", "names", "open_end", "weight", "words", "size")
 
     def __init__(self, message: str) -> None:
         pieces = _SPLIT.split(message)  # literal, name, literal, name, ..., literal
@@ -76,6 +77,9 @@ class Template:
             " " if not clean(text) and text and 0 < k < last else clean(text)
             for k, text in enumerate(texts)
         )
+        # A literal the template writes after a space: searched with its space first, so a
+        # value that holds the word ("0or" before " or ") is not cut at it.
+        self.spaced: tuple[bool, ...] = tuple(text[:1] in SPACES for text in texts)
         # Ends in a placeholder (a full stop aside): the end of the message is unknown.
         self.open_end = bool(self.names) and not texts[-1].strip(SPACES + ".")
         literal = clean("".join(texts))
@@ -108,10 +112,14 @@ class Template:
             elif not literal:  # the next placeholder follows at once: one character each
                 end = pos = start + 1
             else:
-                end = text.find(literal, start + 1)
-                if end < 0:
-                    return None
-                pos = end + len(literal)
+                end = text.find(" " + literal, start + 1) if self.spaced[i] else -1
+                if end >= 0:
+                    pos = end + 1 + len(literal)
+                else:
+                    end = text.find(literal, start + 1)
+                    if end < 0:
+                        return None
+                    pos = end + len(literal)
             value = text[start:end].rstrip(" ")
             if values.setdefault(name, value) != value:
                 return None
