@@ -24,7 +24,7 @@ ifneq ($(PYTHON_ID),$(shell cat $(VENV)/.python 2>/dev/null))
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help install regen test lint bench clean goldens check lock ccxt
+.PHONY: help install regen test lint bench clean goldens check lock ccxt dist
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -68,6 +68,9 @@ lint: $(DEV) ## ruff and mypy --strict over the tool and the generated package; 
 	$(BIN)/node $(VENV)/node/node_modules/typescript/bin/tsc --strict --noEmit --target es2022 \
 		--lib es2022 --module nodenext --moduleResolution nodenext --noUncheckedIndexedAccess \
 		--exactOptionalPropertyTypes generated/typescript/okx-error-codes/index.ts
+
+dist: $(DEV) ## Build every generated package into dist/: wheel, sdist, npm tarball (same bytes each time)
+	$(BIN)/python tools/dist.py --out dist
 
 bench: $(DEV) ## Measure extraction, memory, offline regen, package and crawl figures in one run
 	$(BIN)/python -m scraper.bench

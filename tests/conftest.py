@@ -180,13 +180,16 @@ TS_STRICT = [
 ]
 
 
-def node_run(args: list[str], **env: str) -> subprocess.CompletedProcess[str]:
+def node_run(
+    args: list[str], cwd: str | None = None, **env: str
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         args,
         capture_output=True,
         text=True,
         timeout=300,
         check=False,
+        cwd=cwd,
         env={**os.environ, "PATH": f"{NODE_BIN}{os.pathsep}{os.environ.get('PATH', '')}", **env},
     )
 

@@ -38,8 +38,8 @@ def load(path: Path) -> dict:  # type: ignore[type-arg]
     return data
 
 
-def test_there_are_the_two_workflows() -> None:
-    assert [p.name for p in WORKFLOWS] == ["ci.yml", "regen.yml"]
+def test_there_are_the_three_workflows() -> None:
+    assert [p.name for p in WORKFLOWS] == ["ci.yml", "regen.yml", "release.yml"]
 
 
 def test_zizmor_finds_nothing() -> None:
@@ -136,3 +136,21 @@ def test_ci_workflow_runs_the_make_targets() -> None:
     assert {"pull_request", "push"} <= set(data["on"])
     runs = [s["run"] for s in data["jobs"]["test"]["steps"] if "run" in s]
     assert runs == ["make test", "make check", "make lint"]
+
+
+def test_release_workflow_publishes_from_an_environment_with_least_privilege() -> None:
+    data = load(ROOT / ".github/workflows/release.yml")
+    assert set(data["on"]) == {"push", "workflow_dispatch"}
+    assert "generated/**" in data["on"]["push"]["paths"]
+    jobs = data["jobs"]
+    assert dict(jobs["build"]["permissions"]) == {"contents": "read"}
+    assert [s["run"] for s in jobs["build"]["steps"] if "run" in s] == ["make dist"]
+    for name in ("pypi", "npm"):
+        job = jobs[name]
+        assert job["environment"] == "release" and job["needs"] == "build"
+        assert dict(job["permissions"]) == {"id-token": "write"}
+        assert not any(str(s.get("uses", "")).startswith("actions/checkout@") for s in job["steps"])
+    (publish,) = [s for s in jobs["pypi"]["steps"] if "pypi-publish" in str(s.get("uses"))]
+    assert "password" not in publish["with"]  # trusted publishing, no stored token
+    (npm,) = [s for s in jobs["npm"]["steps"] if "run" in s]
+    assert "--provenance" in npm["run"]
