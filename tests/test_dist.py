@@ -5,6 +5,7 @@ from .mjs and from TypeScript (nodenext and bundler); a second [[package]] is it
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import os
@@ -15,10 +16,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pytest_httpserver import HTTPServer
 
 from scraper import sources
 
-from .conftest import NODE_BIN, ROOT, TSC, copy_repo, node_run
+from .conftest import NODE_BIN, ROOT, TSC, WS, copy_repo, node_run, serve_changed
 from .test_cli import invoke
 
 
@@ -217,3 +219,24 @@ def test_a_source_in_no_package_is_an_error_that_names_the_fix(tmp_path: Path) -
     code, _, err = invoke("check", "--sources", str(repo / "sources.toml"))
     assert code == 2 and "okcoin-rest-en are in no package" in err
     assert "add each id to the sources of a [[package]]" in err
+
+
+def test_a_changed_capture_is_dated_today_and_moves_the_version(
+    served_repo: Path, httpserver: HTTPServer
+) -> None:
+    serve_changed(httpserver, (b"Invalid op: {op}", b"Invalid op: {op}, expected {expected}"))
+    dates = served_repo / "captures/dates.json"
+    dates.write_text('{"okx-v5-en": "2026-08-22"}\n', encoding="utf-8")
+    code, _, err = invoke("regen", "--sources", str(served_repo / "sources.toml"))
+    assert code == 0, err
+    today = dt.datetime.now(dt.UTC).date()
+    stored = json.loads(dates.read_text(encoding="utf-8"))
+    assert stored == {"okx-v5-en": "2026-08-22", WS: today.isoformat()}
+    pyproject = served_repo / "generated/python/okx-error-codes/pyproject.toml"
+    version = f"{today.year}.{today.month}.{today.day}"
+    assert f'version = "{version}"' in pyproject.read_text(encoding="utf-8")
+    # Unchanged pages: the same version, not today's again.
+    dates.write_text(json.dumps({**stored, WS: "2026-09-01"}), encoding="utf-8")
+    code, _, err = invoke("regen", "--sources", str(served_repo / "sources.toml"))
+    assert code == 0, err
+    assert 'version = "2026.9.1"' in pyproject.read_text(encoding="utf-8")
