@@ -50,8 +50,13 @@ class Rows:
     ) -> ErrorCode:
         translations = NO_TRANSLATIONS
         if tr is not None:
-            every = {**tr, self.source.locale: message}
-            translations = MappingProxyType(dict(sorted(every.items())))
+            own = self.source.locale
+            if len(tr) == 1:  # the common case (two languages), without a sort
+                ((other, text),) = tr.items()
+                pairs = {other: text, own: message} if other < own else {own: message, other: text}
+            else:
+                pairs = dict(sorted({**tr, own: message}.items()))
+            translations = MappingProxyType(pairs)
         return ErrorCode(
             code,
             message,
