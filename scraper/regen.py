@@ -422,28 +422,27 @@ def commit(sources: Sources, out: Path, options: Options, outcome: Outcome) -> N
         deletes = [out / rel for rel in outcome.plan.delete]
     root = sources.root.absolute()
     reports = {path.absolute(): text.encode("utf-8") for path, text in outcome.report_files.items()}
-    outside = {path: data for path, data in reports.items() if not path.is_relative_to(root)}
-    for path in outside:  # a report folder that cannot be made stops the run before any write
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise write.WriteError(
-                f"cannot write the report {path}: {exc.strerror}; nothing was changed"
-            ) from exc
-    inner = {path: data for path, data in reports.items() if path not in outside}
-    folders = (*sources.written, *{p.parent.relative_to(root).as_posix() for p in inner})
+    # Reports in a folder errtables writes (build/ by default) join the transaction: the next
+    # command's recovery knows those folders. Others are written first, so that a report
+    # that cannot be written stops the run before anything else is.
+    bases = [root / folder for folder in sources.written]
+    inner = {p: d for p, d in reports.items() if any(p.is_relative_to(b) for b in bases)}
+    for path, data in reports.items():
+        if path not in inner:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                write.atomic_write(path, data)
+            except OSError as exc:
+                raise write.WriteError(
+                    f"cannot write the report {path}: {exc.strerror}; nothing was changed"
+                ) from exc
     if out.absolute().is_relative_to(root):
         write.inside(root, out)  # generated/ a link elsewhere: refused
         # Captures, validators, generated/ and the reports change together or not at all.
-        write.commit(root, {**writes, **generated, **inner}, deletes, folders)
+        write.commit(root, {**writes, **generated, **inner}, deletes, sources.written)
     else:
-        write.commit(root, {**writes, **inner}, folders=folders)
+        write.commit(root, {**writes, **inner}, folders=sources.written)
         write.commit(out, generated, deletes, folders=("",))
-    for path, data in outside.items():
-        try:
-            write.atomic_write(path, data)
-        except OSError as exc:
-            raise write.WriteError(f"cannot write the report {path}: {exc.strerror}") from exc
 
 
 def extract_document(tables: list[CodeTable]) -> dict[str, Any]:

@@ -53,8 +53,9 @@ class Sources:
 
     @property
     def written(self) -> tuple[str, ...]:
-        """The folders errtables writes below ``root``: where a killed run may leave files."""
-        return (self.captures_dir, "generated")
+        """The folders errtables writes below ``root`` (build/ holds the reports): where a
+        killed run may leave files."""
+        return (self.captures_dir, "generated", "build")
 
     def capture_path(self, source: Source) -> Path | None:
         """The source's committed capture, if it has one."""

@@ -267,13 +267,17 @@ def recover(root: Path, folders: Iterable[str]) -> str | None:
             path.unlink(missing_ok=True)
         journal.unlink()
         _fsync_dir(root)
-        done = f"finished the writes of an interrupted run ({len(moves)} files)"
+        done = f"finished the writes of an interrupted run ({_files(len(moves))})"
     left = [p for folder in folders for p in sweep(root / folder)]
     for stale in root.glob(f"{TEMP_PREFIX}*.tmp"):
         stale.unlink(missing_ok=True)
     if left and done is None:
-        done = f"removed {len(left)} half-written files an interrupted run left"
+        done = f"removed {_files(len(left), 'half-written file')} an interrupted run left"
     return done
+
+
+def _files(count: int, noun: str = "file") -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 _HELD: dict[Path, int] = {}  # tree -> the lock file this process holds on it

@@ -367,3 +367,22 @@ def test_a_package_folder_linked_outside_the_tree_is_refused(repo: Path, tmp_pat
     code, _, err = invoke("regen", "--offline", "--sources", str(repo / "sources.toml"))
     assert code == 2 and "outside" in err and err.count("\n") == 1, err
     assert digest(elsewhere) == before
+
+
+def test_a_journal_of_a_killed_regen_that_was_writing_its_report_is_finished(repo: Path) -> None:
+    """The report folder (build/) is one errtables writes: a killed run's journal naming it
+    is valid, and the next command finishes it."""
+    (repo / "build").mkdir()
+    staged = repo / "build/.errtables-errtables-report.md.x1.tmp"
+    staged.write_text("the new report", encoding="utf-8")
+    journal = {
+        "version": 1,
+        "moves": [[staged.relative_to(repo).as_posix(), "build/errtables-report.md"]],
+        "deletes": [],
+    }
+    (repo / write.JOURNAL).write_text(json.dumps(journal), encoding="utf-8")
+    code, _, err = invoke("check", "--sources", str(repo / "sources.toml"))
+    assert code == 0, err
+    assert "finished the writes of an interrupted run (1 file)" in err
+    assert (repo / "build/errtables-report.md").read_text(encoding="utf-8") == "the new report"
+    assert not (repo / write.JOURNAL).exists()

@@ -108,4 +108,4 @@ def test_a_moved_captures_dir_is_where_a_killed_run_is_cleaned_up(tmp_path: Path
     left.write_text("half", encoding="utf-8")
     _, _, err = invoke("check", "--sources", str(declared.path))
     assert not left.exists()
-    assert "removed 1 half-written files" in err
+    assert "removed 1 half-written file an interrupted" in err
