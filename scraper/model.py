@@ -26,6 +26,17 @@ MAX_TABLE_LINES = 100_000
 MAX_ROWS = 20_000
 MAX_FILE_BYTES = 25 * 1024 * 1024
 
+
+def plural(count: int, noun: str) -> str:
+    """``1 change``, ``2 changes``."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def text_or_none(value: object) -> str | None:
+    """A string as it is; anything else read from JSON is None."""
+    return value if isinstance(value, str) else None
+
+
 PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_]+)\}")  # {0}, {param0}, {op}
 # A numeric code as the docs write it: ``51008``, ``-32603``, ``51008_1000``.
 NUMERIC_CODE = r"-?[0-9]+(?:_[0-9]+)*"

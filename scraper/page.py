@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .model import MAX_PAGE_BYTES, MAX_TABLE_LINES
+from .model import MAX_PAGE_BYTES, MAX_TABLE_LINES, text_or_none
 
 # A fenced ```html block: its opening line, then the first closing fence after it (two
 # searches, each once over the text: no lazy group to rescan from every opening).
@@ -149,10 +149,10 @@ def from_text(name: str, content: str) -> Page:
                     )
             return Page(
                 name,
-                html=_str_or_none(data.get("html")),
-                text=_str_or_none(data.get("text")),
-                url=_str_or_none(data.get("url")),
-                title=_str_or_none(data.get("title")),
+                html=text_or_none(data.get("html")),
+                text=text_or_none(data.get("text")),
+                url=text_or_none(data.get("url")),
+                title=text_or_none(data.get("title")),
             )
     block = _html_block(content) if "```html" in content else None
     if block is not None:
@@ -261,10 +261,6 @@ def _encodable(text: str) -> bool:
     except UnicodeEncodeError:
         return False
     return True
-
-
-def _str_or_none(value: object) -> str | None:
-    return value if isinstance(value, str) else None
 
 
 def read(path: Path) -> Page:

@@ -19,7 +19,7 @@ from . import capture as captures
 from . import diff, escape, fetch, join, languages, render, report, write
 from . import page as pages
 from .extract import Extraction, extract_page
-from .model import CodeTable, ParseWarning, Source, Table
+from .model import CodeTable, ParseWarning, Source, Table, text_or_none
 from .sources import Package, Sources, locale_of, slug
 
 GENERATED = "generated"
@@ -125,7 +125,7 @@ def load_validators(sources: Sources) -> dict[str, fetch.Validators]:
     if not isinstance(data, dict):
         return {}  # not what errtables writes: no conditional requests, pages fetched whole
     return {
-        k: fetch.Validators(v.get("etag"), v.get("last_modified"), _text_or_none(v.get("sha256")))
+        k: fetch.Validators(v.get("etag"), v.get("last_modified"), text_or_none(v.get("sha256")))
         for k, v in data.items()
         if isinstance(k, str) and isinstance(v, dict)
     }
@@ -160,13 +160,9 @@ def versions(sources: Sources, dates: dict[str, str]) -> dict[str, str]:
     for package in sources.packages:
         days = [dates[i] for i in package.sources if i in dates]
         if days:
-            year, month, day = _DAY.fullmatch(max(days)).groups()  # type: ignore[union-attr]
+            year, month, day = max(days).split("-")  # capture_dates kept only YYYY-MM-DD
             found[package.name] = f"{int(year)}.{int(month)}.{int(day)}"
     return found
-
-
-def _text_or_none(value: object) -> str | None:
-    return value if isinstance(value, str) else None
 
 
 def _capture_hash(path: Path | None) -> str | None:

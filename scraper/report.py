@@ -9,6 +9,7 @@ import click
 
 from . import escape
 from .diff import ERR, INFO, LEVELS, RANK, WARN, Change, Level, Report, summary
+from .model import plural
 
 MAX_MARKDOWN = 60_000
 _COLOURS = {ERR: "red", WARN: "yellow", INFO: "cyan"}
@@ -38,11 +39,6 @@ class Group:
         codes = [c.code for c in self.changes if c.code is not None]
         named = f": {codes[0]}, {codes[1]}, … {codes[-1]}" if len(codes) > 2 else ""
         return escape.flat(f"{len(self.changes)} {self.rule}{where}{named}")
-
-
-def plural(count: int, noun: str) -> str:
-    """``1 change``, ``2 changes``."""
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def ordered(changes: list[Change]) -> list[Group]:

@@ -17,9 +17,8 @@ import click
 from . import fetch, languages
 from .escape import flat
 from .extract import Extraction
-from .model import CodeTable
+from .model import CodeTable, plural
 from .regen import Fetched, Outcome
-from .report import plural
 from .write import Plan
 
 

@@ -18,6 +18,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .model import plural
+
 TEMP_PREFIX = ".errtables-"
 JOURNAL = ".errtables-journal.json"
 LOCK = ".errtables.lock"
@@ -267,17 +269,13 @@ def recover(root: Path, folders: Iterable[str]) -> str | None:
             path.unlink(missing_ok=True)
         journal.unlink()
         _fsync_dir(root)
-        done = f"finished the writes of an interrupted run ({_files(len(moves))})"
+        done = f"finished the writes of an interrupted run ({plural(len(moves), 'file')})"
     left = [p for folder in folders for p in sweep(root / folder)]
     for stale in root.glob(f"{TEMP_PREFIX}*.tmp"):
         stale.unlink(missing_ok=True)
     if left and done is None:
-        done = f"removed {_files(len(left), 'half-written file')} an interrupted run left"
+        done = f"removed {plural(len(left), 'half-written file')} an interrupted run left"
     return done
-
-
-def _files(count: int, noun: str = "file") -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 _HELD: dict[Path, int] = {}  # tree -> the lock file this process holds on it

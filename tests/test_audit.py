@@ -18,6 +18,7 @@ from pytest_httpserver import HTTPServer
 from scraper import diff, report, write
 from scraper import page as pages
 from scraper.extract import extract_page
+from scraper.model import plural
 from scraper.regen import VALIDATORS
 
 from .conftest import CAPTURED, WS, body_of, copy_repo, digest
@@ -352,8 +353,8 @@ def test_fetch_without_network_is_an_error_that_names_each_source(
 
 
 def test_counts_are_plural_only_when_more_than_one() -> None:
-    assert report.plural(1, "change") == "1 change" and report.plural(2, "finding") == "2 findings"
-    assert report.plural(0, "file") == "0 files"
+    assert plural(1, "change") == "1 change" and plural(2, "finding") == "2 findings"
+    assert plural(0, "file") == "0 files"
 
 
 def test_a_package_folder_linked_outside_the_tree_is_refused(repo: Path, tmp_path: Path) -> None:

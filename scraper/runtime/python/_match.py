@@ -55,13 +55,6 @@ def words(text: str) -> frozenset[str]:
     return frozenset(_TOKEN.findall(folded))
 
 
-def similarity(a: frozenset[str], b: frozenset[str]) -> float:
-    """2 x shared tokens / (tokens of both): 1 for the same words, 0 for none in common."""
-    if not a and not b:
-        return 1.0
-    return 2 * len(a & b) / (len(a) + len(b))
-
-
 class Template:
     """One documented message, split at its placeholders."""
 
@@ -209,9 +202,10 @@ class Matcher:
         return Match(rows[chosen], _NO_VALUES, False, best)
 
     def closest(self, tokens: frozenset[str]) -> tuple[int, float]:
-        """The template with the highest ``similarity`` to the message's words (the first in
-        priority and page order on a tie) and its score. Only the templates that share a
-        word with the message are scored: the others score 0, or 1 when neither has words."""
+        """The template most like the message's words (2 x shared words / words of both; the
+        first in priority and page order on a tie) and its score. Only the templates that
+        share a word with the message are scored: the others score 0, or 1 when neither has
+        words."""
         count = len(tokens)
         if not count:
             return (self.wordless, 1.0) if self.wordless is not None else (self.first, 0.0)
