@@ -1,131 +1,233 @@
-"""Error codes written outside tables, read only inside a section about errors:
+"""Error codes written outside tables. Each shape is one small reader fed by the section walk,
+and every candidate is judged by ``verdict.judge_entries`` (an error section, code tokens that
+are mostly distinct, messages that read as failures):
 
-- a heading per code, its messages in the list or paragraphs after it
-  (``<h3>-1013 INVALID_MESSAGE</h3><ul><li>…</li></ul>``);
+- a heading per code, its messages in the lists and paragraphs after it
+  (``<h3>-1013 INVALID_MESSAGE</h3><ul><li>…</li></ul>``), one table per section;
 - a definition list (``<dt>CODE</dt><dd>message</dd>``);
-- a list, or a run of paragraphs, whose every item reads ``CODE: message`` or ``CODE message``.
+- items, or a run of paragraphs, that start with a code: ``CODE: message``,
+  ``<code>E1001</code> message``, ``<strong>30012</strong> – message``;
+- records of key/value items: ``err_code: 30012`` / ``err_msg: …``, nested or flat;
+- a code block of ``CODE message`` lines or a JSON object mapping codes to messages.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+import json
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from itertools import islice
 
 from lxml import html
 
 from . import columns
-from .columns import CODE, MESSAGE, TITLE
+from .columns import CODE, HTTP_STATUS, MESSAGE, TITLE, Role
 from .model import ParseWarning, Table
-from .normalize import cell_text, normalize_text
-from .rows import Collector, line_of, section_of, split_code, struck
-from .walk import Block, Path, in_error_section
+from .normalize import cell_text, normalize_text, text_of
+from .rows import STRUCK, Collector, line_of, section_of, split_code, struck
+from .verdict import Context, Verdict, judge_entries
+from .walk import HEADINGS, Block, Path, heading_text, in_error_section, lead_of
+
+_LISTS = ("ul", "ol")
+# Markup that sets a code apart at the start of an item.
+_MARKS = frozenset({"code", "strong", "b", "kbd", "em", "tt", "samp", *STRUCK})
+_MAX_KEY = 40  # characters of a record's label
+_MAX_BLOCK_LINES = 5000  # lines of a code block read as codes
+_HEADINGS = "a heading per code"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One code read outside a table, with the element it was read from."""
+
+    element: html.HtmlElement
+    code: str
+    message: str
+    title: str = ""
+    status: str = ""
+    deprecated: bool = False
 
 
 @dataclass(frozen=True)
 class Read:
+    """A candidate list, record group or code block and the verdict on it; ``table`` is
+    None when it was skipped."""
+
     path: Path
-    table: Table
+    section: str
+    table: Table | None
     warnings: list[ParseWarning]
     elements: tuple[html.HtmlElement, ...]
     layout: str  # how the codes were written, for ``extract --explain``
+    verdict: Verdict
+
+
+@dataclass
+class _Candidate:
+    path: Path
+    elements: list[html.HtmlElement]
+    layout: str
+    entries: list[Entry] = field(default_factory=list)
+    unread: list[tuple[html.HtmlElement, str]] = field(default_factory=list)
+    marked: bool = False
+    keys: tuple[str, str] | None = None
+    section: str | None = None  # the path's text unless the reader says otherwise
+    minimum: int = 2  # entries: one paragraph that starts with a number is no list
+    refused: str = ""  # why it is no list of codes whatever the evidence
+
+
+def _judged(found: _Candidate, page: str, offset: int, references: int = 0) -> Read:
+    section = found.section if found.section is not None else section_of(found.path)
+    lead = lead_of(found.elements[0]) if found.layout != _HEADINGS else ""
+    context = Context(tuple(text for _, text in found.path), "", lead)
+    verdict = (
+        Verdict(False, 0, (found.refused,), None)
+        if found.refused
+        else judge_entries(
+            [e.code for e in found.entries],
+            [e.message for e in found.entries],
+            context,
+            unread=len(found.unread),
+            marked=found.marked,
+            keys=found.keys,
+        )
+    )
+    if verdict.taken and len(found.entries) < found.minimum:
+        verdict = Verdict(False, verdict.score, (*verdict.reasons, "only one code"), None)
+    if references:
+        note = f"+0 {references} code headings only name codes documented elsewhere: not rows"
+        verdict = Verdict(verdict.taken, verdict.score, (*verdict.reasons, note), None)
+    elements = tuple(found.elements)
+    if not verdict.taken:
+        return Read(found.path, section, None, [], elements, found.layout, verdict)
+    http = all(columns.is_http_like(e.code) for e in found.entries) and any(
+        "http" in t.lower() for t in (section, lead, *(found.keys or ()))
+    )
+    out = Collector(page, f"{found.layout} {section!r}: ", http)
+    for entry in found.entries:
+        values = {CODE: entry.code, MESSAGE: entry.message}
+        values |= {TITLE: entry.title, HTTP_STATUS: entry.status}
+        out.add(line_of(entry.element, offset), values, deprecated=entry.deprecated)
+    for element, text in found.unread:
+        out.warn(line_of(element, offset), f"{_short(text)!r} starts with no code; not read")
+    titled = any(e.title for e in found.entries)
+    status = any(e.status for e in found.entries)
+    names = ("code", *(["http_status"] if status else []), *(["title"] if titled else []))
+    table = Table(section, (*names, "message"), tuple(out.rows))
+    return Read(found.path, section, table, out.warnings, elements, found.layout, verdict)
+
+
+def _short(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# --- items -------------------------------------------------------------------------------
+
+
+def _own_text(item: html.HtmlElement) -> str:
+    """An item's text without the lists nested in it."""
+    if not any(child.tag in _LISTS for child in item.iter(*_LISTS) if child is not item):
+        return text_of(item)
+    parts = [item.text or ""]
+    for child in item:
+        if isinstance(child.tag, str) and child.tag not in _LISTS:
+            parts.append(text_of(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def _lead_mark(item: html.HtmlElement) -> html.HtmlElement | None:
+    """The markup that opens an item (``<code>``, ``<strong>``, ``<s>``), inside a
+    paragraph of a loose list too; None when text comes first."""
+    node = item
+    for _ in range(3):
+        if (node.text or "").strip():
+            return None
+        first = next((c for c in node if isinstance(c.tag, str)), None)
+        if first is None:
+            return None
+        if first.tag in _MARKS:
+            return first
+        if first.tag not in ("p", "span", "a"):
+            return None
+        node = first
+    return None
+
+
+def _entry(item: html.HtmlElement, text: str) -> Entry | None:
+    """``CODE: message`` in one item, the code marked up or not; None when no code leads."""
+    parts = split_code(text)
+    if parts is None:
+        return None
+    code, message = parts
+    message = message.lstrip("-–—:：=| ").strip()
+    mark = _lead_mark(item)
+    deprecated = struck(item) or (
+        mark is not None and code in normalize_text(text_of(mark)) and _struck_mark(mark)
+    )
+    return Entry(item, code, message, deprecated=deprecated)
+
+
+def _struck_mark(mark: html.HtmlElement) -> bool:
+    return mark.tag in STRUCK or next(mark.iter(*STRUCK), None) is not None
 
 
 def _items(element: html.HtmlElement) -> list[html.HtmlElement]:
-    """The messages a block holds: list items, or the paragraph itself."""
-    if element.tag in ("ul", "ol"):
+    """The items a block holds: list items, or the paragraph itself."""
+    if element.tag in _LISTS:
         return [li for li in element if isinstance(li.tag, str) and li.tag == "li"]
     return [element] if element.tag == "p" else []
 
 
-def _from_headings(walked: Sequence[Block], page: str, offset: int) -> Iterable[Read]:
-    heading: Block | None = None
-    owned: list[Block] = []
-
-    def close() -> Read | None:
-        if heading is None:
-            return None
-        section = section_of(heading.path)
-        out = Collector(page, f"section {section!r}: ")
-        text = normalize_text(heading.element.text_content())
-        code, name = split_code(text, numeric_only=True) or (text, "")
-        messages = [item for block in owned for item in _items(block.element)]
-        deprecated = struck(heading.element)
-        line = line_of(heading.element, offset)
-        if not messages:
-            out.add(line, {CODE: code, MESSAGE: name}, deprecated=deprecated)
-        for item in messages:
-            values = {CODE: code, MESSAGE: cell_text(item), TITLE: name}
-            out.add(line_of(item, offset), values, deprecated=deprecated or struck(item))
-        columns_ = ("code", "title", "message") if name else ("code", "message")
-        table = Table(section, columns_, tuple(out.rows))
-        elements = (heading.element, *(b.element for b in owned))
-        return Read(heading.path, table, out.warnings, elements, "a heading per code")
-
-    for block in walked:
-        if block.code or block.element.tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
-            read = close()
-            if read is not None:
-                yield read
-            heading, owned = (block if block.code else None), []
-        elif heading is not None and block.owner is heading.element:
-            owned.append(block)
-    read = close()
-    if read is not None:
-        yield read
-
-
-def _from_definitions(block: Block, page: str, offset: int) -> Read | None:
-    terms = [c for c in block.element if isinstance(c.tag, str) and c.tag in ("dt", "dd")]
-    pairs: list[tuple[html.HtmlElement, html.HtmlElement]] = []
-    term: html.HtmlElement | None = None
-    for child in terms:
-        if child.tag == "dt":
-            term = child
-        elif term is not None:
-            pairs.append((term, child))
-    split = [split_code(normalize_text(t.text_content())) for t, _ in pairs]
-    if not pairs or any(s is None for s in split):
-        return None
-    section = section_of(block.path)
-    out = Collector(page, f"section {section!r}: ")
-    for (dt, dd), parts in zip(pairs, split, strict=True):
-        assert parts is not None
-        values = {CODE: parts[0], MESSAGE: cell_text(dd), TITLE: parts[1]}
-        out.add(line_of(dt, offset), values, deprecated=struck(dt))
-    table = Table(section, ("code", "message"), tuple(out.rows))
-    return Read(block.path, table, out.warnings, (block.element,), "a definition list")
-
-
-def _lines(item: html.HtmlElement) -> list[str]:
-    """An item's text, split where a ``<br>`` breaks it."""
+def _lines(item: html.HtmlElement) -> Iterator[list[str]]:
+    """An item's text cut into lines: where a ``<br>`` breaks it, then also at each newline
+    (a Markdown paragraph keeps its source lines)."""
     parts: list[str] = [item.text or ""]
     for child in item:
         if isinstance(child.tag, str) and child.tag == "br":
             parts.append(child.tail or "")
+        elif isinstance(child.tag, str) and child.tag in _LISTS:
+            parts[-1] += child.tail or ""
         else:
-            parts[-1] += child.text_content() + (child.tail or "")
-    return [t for t in (normalize_text(p) for p in parts) if t]
+            parts[-1] += text_of(child) + (child.tail or "")
+    yield [t for t in (normalize_text(p) for p in parts) if t]
+    split = [normalize_text(line) for p in parts for line in p.splitlines()]
+    yield [t for t in split if t]
 
 
-def _from_items(run: list[Block], page: str, offset: int) -> Read | None:
-    """A list, or consecutive paragraphs, whose every line is ``CODE: message``."""
-    entries: list[tuple[html.HtmlElement, str, tuple[str, str]]] = []
-    for block in run:
-        for item in _items(block.element):
-            for text in _lines(item):
-                parts = split_code(text)
-                if parts is None or not parts[1] or not columns.is_prose(parts[1]):
-                    return None
-                entries.append((item, text, parts))
-    if len(entries) < 2:
+def _navigation(items: Sequence[html.HtmlElement]) -> bool:
+    """Every item is a link to a place on the page: a table of contents or "see also"."""
+    for item in items:
+        links = [a for a in item.iter("a") if (a.get("href") or "").startswith("#")]
+        text = "".join(_own_text(item).split())
+        if not links or "".join("".join(text_of(a).split()) for a in links) != text:
+            return False
+    return True
+
+
+def _from_items(run: list[Block]) -> _Candidate | None:
+    """Items (or paragraphs) that start with a code; None when the first does not, or
+    when they are links to the page's own headings."""
+    items = [item for block in run for item in _items(block.element)]
+    if not items or split_code(normalize_text(_own_text(items[0]))) is None:
         return None
-    section = section_of(run[0].path)
-    out = Collector(page, f"section {section!r}: ")
-    for item, _, (code, message) in entries:
-        out.add(line_of(item, offset), {CODE: code, MESSAGE: message}, deprecated=struck(item))
-    table = Table(section, ("code", "message"), tuple(out.rows))
-    elements = tuple(b.element for b in run)
-    return Read(run[0].path, table, out.warnings, elements, "items that read 'CODE: message'")
+    found = _Candidate(run[0].path, [b.element for b in run], "items")
+    if _navigation(items):
+        found.refused = "every item links to a place on the page: a table of contents"
+        return found
+    marks = 0
+    for item in items:
+        ways = [(lines, [_entry(item, line) for line in lines]) for lines in _lines(item)]
+        lines, entries = next((w for w in ways if all(w[1])), ways[0])
+        for line, entry in zip(lines, entries, strict=True):
+            if entry is None:
+                found.unread.append((item, line))
+            else:
+                found.entries.append(entry)
+        marks += _lead_mark(item) is not None
+    found.marked = marks == len(items)
+    return found
 
 
 def _paragraph_runs(walked: Sequence[Block]) -> Iterable[list[Block]]:
@@ -147,22 +249,316 @@ def _paragraph_runs(walked: Sequence[Block]) -> Iterable[list[Block]]:
         yield run
 
 
-def read_all(walked: Sequence[Block], page: str, offset: int) -> list[Read]:
-    """Every code written outside a table in the page's error sections."""
-    reads = list(_from_headings(walked, page, offset))
-    for block in walked:
-        if block.owner is not None or not in_error_section(block.path):
+# --- definitions -------------------------------------------------------------------------
+
+
+def _from_definitions(block: Block) -> _Candidate | None:
+    pairs: list[tuple[html.HtmlElement, html.HtmlElement]] = []
+    term: html.HtmlElement | None = None
+    for child in block.element:
+        if not isinstance(child.tag, str):
             continue
-        if block.element.tag == "dl":
-            read = _from_definitions(block, page, offset)
-        elif block.element.tag in ("ul", "ol"):
-            read = _from_items([block], page, offset)
+        if child.tag == "dt":
+            term = child
+        elif child.tag == "dd" and term is not None:
+            pairs.append((term, child))
+    if not pairs:
+        return None
+    found = _Candidate(block.path, [block.element], "definitions")
+    for dt, dd in pairs:
+        parts = split_code(normalize_text(text_of(dt)))
+        if parts is None:
+            found.unread.append((dt, normalize_text(text_of(dt))))
+            continue
+        entry = Entry(dt, parts[0], cell_text(dd), parts[1], deprecated=struck(dt))
+        found.entries.append(entry)
+    return found if found.entries else None
+
+
+# --- records -----------------------------------------------------------------------------
+
+# A label and its value: ``Code: X2001``, ``'err_code': 30012,``, ``错误码：10001``.
+_PAIR = re.compile(
+    r"""^[\s"'`]*(?P<key>[^:：=\s"'`][^:：="'`]{0,39}?)[\s"'`]*[:：=]\s*(?P<value>.*)$"""
+)
+_QUOTED = re.compile(r"""^(["'`])(.*)\1$""")
+
+
+def _value(text: str) -> str:
+    text = text.strip().rstrip(",;").strip()
+    quoted = _QUOTED.match(text)
+    return quoted.group(2).strip() if quoted else text
+
+
+def _pairs(element: html.HtmlElement) -> Iterator[tuple[html.HtmlElement, str, str]]:
+    """Every ``label: value`` item of a list and of the lists nested in it, in page order."""
+    for item in _items(element):
+        match = _PAIR.match(normalize_text(_own_text(item)))
+        if match is not None and len(match["key"].split()) <= 4:
+            yield item, match["key"].strip(), _value(match["value"])
         else:
+            yield item, "", ""
+        for child in item:
+            if isinstance(child.tag, str) and child.tag in _LISTS:
+                yield from _pairs(child)
+
+
+def _records(
+    element: html.HtmlElement,
+) -> list[list[tuple[html.HtmlElement, str, str, Role | None]]]:
+    """A list's ``label: value`` items cut into records: a label seen again opens the next.
+    Empty when no label names a code."""
+    records: list[list[tuple[html.HtmlElement, str, str, Role | None]]] = []
+    seen: set[str] = set()
+    coded = False
+    for item, key, value in _pairs(element):
+        if not key or columns.code_shaped(key):  # "E1001: message" is an item, not a record
             continue
-        if read is not None:
-            reads.append(read)
+        role = columns.role_of(key)
+        coded = coded or role == CODE
+        name = key.lower()
+        if not records or name in seen:
+            records.append([])
+            seen = set()
+        seen.add(name)
+        records[-1].append((item, key, value, role))
+    return records if coded else []
+
+
+def _record_entry(
+    record: list[tuple[html.HtmlElement, str, str, Role | None]], title: str
+) -> tuple[Entry | None, tuple[str, str]]:
+    by_role: dict[Role, list[tuple[html.HtmlElement, str, str]]] = {}
+    for item, key, value, role in record:
+        if role is not None:
+            by_role.setdefault(role, []).append((item, key, value))
+    codes = by_role.get(CODE, [])
+    messages = by_role.get(MESSAGE, [])
+    strong = [m for m in messages if columns.names_messages_strongly(m[1])]
+    message = (strong or messages or [(record[0][0], "", "")])[0]
+    if not codes:
+        return None, ("", message[1])
+    item, key, code = codes[0]
+    status = by_role.get(HTTP_STATUS, [(item, "", "")])[0][2]
+    named = by_role.get(TITLE, [(item, "", title)])[0][2]
+    deprecated = struck(item)
+    return Entry(item, code, message[2], named, status, deprecated), (key, message[1])
+
+
+def _from_records(block: Block) -> _Candidate | None:
+    first = next(iter(_items(block.element)), None)
+    if first is None or _PAIR.match(normalize_text(_own_text(first))) is None:
+        return None  # records start with a label
+    records = _records(block.element)
+    if not records:
+        return None
+    found = _Candidate(block.path, [block.element], "records")
+    # One record under a heading that does not name errors: the heading is its name
+    # (``### ORDER NOT FOUND``), and the section is the one above it.
+    heading = block.path[-1][1] if block.path else ""
+    titled = len(records) == 1 and heading and not columns.is_error_word(heading)
+    if titled:
+        found.section = section_of(block.path[:-1])
+    for record in records:
+        entry, keys = _record_entry(record, heading if titled else "")
+        if entry is None:
+            found.unread.append((record[0][0], f"{record[0][1]}: {record[0][2]}"))
+            continue
+        found.keys = found.keys or keys
+        found.entries.append(entry)
+    return found if found.entries else None
+
+
+def _merged(groups: list[_Candidate]) -> Iterator[_Candidate]:
+    """Record lists in a row with one section (a record per heading) are one candidate."""
+    pending: _Candidate | None = None
+    for found in groups:
+        if pending is not None and pending.section == found.section:
+            pending.elements += found.elements
+            pending.entries += found.entries
+            pending.unread += found.unread
+            continue
+        if pending is not None:
+            yield pending
+        pending = found
+    if pending is not None:
+        yield pending
+
+
+# --- code blocks -------------------------------------------------------------------------
+
+_JSON_KEY = re.compile(r'\{\s*"([^"\\]{1,80})"\s*:')
+_COMMENT = re.compile(r"^(?:#|//|/\*|\*|--|<!--|[{}\[\]();,]+$)")
+_OPEN_QUOTE = re.compile(r"""^(["'`])([^"'`]{1,80})\1\s*""")
+
+
+def _code_lines(text: str) -> tuple[list[tuple[str, str]], list[str]] | None:
+    """``CODE message`` lines, ``CODE: message``, ``"CODE": "message",`` and a JSON object
+    of codes; the lines that start with no code. None when the first line holds no code."""
+    stripped = text.strip()
+    opening = _JSON_KEY.match(stripped)
+    if opening is not None:
+        if not columns.code_shaped(opening.group(1)):
+            return None  # a reply or a request, not codes
+        try:
+            data = json.loads(stripped)
+        except (ValueError, RecursionError):
+            data = None
+        if isinstance(data, dict):
+            pairs = [(str(k).strip(), v) for k, v in data.items()]
+            found = [(k, normalize_text(v)) for k, v in pairs if isinstance(v, str)]
+            return found, [k for k, v in pairs if not isinstance(v, str)]
+    entries: list[tuple[str, str]] = []
+    unread: list[str] = []
+    for raw in islice(_line_iter(stripped), _MAX_BLOCK_LINES):
+        line = raw.strip().rstrip(",;").strip()
+        if not line or _COMMENT.match(line) or line.endswith(("{", "[", "(")):
+            continue
+        line = _OPEN_QUOTE.sub(lambda m: m.group(2) + " ", line, count=1)
+        parts = split_code(normalize_text(line))
+        if parts is None:
+            if not entries and not unread:
+                return None
+            unread.append(line)
+            continue
+        code, message = parts
+        entries.append((code, _value(message.lstrip("-–—:：=| "))))
+    return entries, unread
+
+
+def _line_iter(text: str) -> Iterator[str]:
+    """The lines of a text, one at a time (a long block is left as soon as it fails)."""
+    start = 0
+    while start <= len(text):
+        end = text.find("\n", start)
+        if end < 0:
+            yield text[start:]
+            return
+        yield text[start:end]
+        start = end + 1
+
+
+def _from_code_block(block: Block) -> _Candidate | None:
+    text = text_of(block.element)
+    start = text[:400]
+    opening = _code_lines(start.rsplit("\n", 1)[0] if "\n" in start else start)
+    if opening is None or not opening[0] and not start.lstrip().startswith("{"):
+        return None  # the first lines hold no code: a sample, not a list
+    read = _code_lines(text)
+    if read is None or not read[0]:
+        return None
+    element = block.element
+    found = _Candidate(block.path, [element], "code block")
+    found.entries = [Entry(element, code, message) for code, message in read[0]]
+    found.unread = [(element, line) for line in read[1]]
+    return found
+
+
+# --- headings ----------------------------------------------------------------------------
+
+
+def _from_headings(walked: Sequence[Block]) -> Iterator[_Candidate]:
+    """A heading per code, its messages in the blocks after it; the code headings of one
+    section are one candidate. A heading with no message of its own is a row of its name."""
+    found: _Candidate | None = None
+    heading: Entry | None = None
+    said = False  # the heading has a message of its own
+
+    def unsaid() -> list[Entry]:
+        return [heading] if heading is not None and not said else []
+
+    for block in walked:
+        element = block.element
+        if block.code:
+            if found is not None:
+                found.entries += unsaid()
+                if found.path != block.path:
+                    yield found
+                    found = None
+            if found is None:
+                found = _Candidate(block.path, [], _HEADINGS, marked=True, minimum=1)
+            text = heading_text(element)
+            code, name = split_code(text) or (text, "")
+            heading, said = Entry(element, code, name, deprecated=struck(element)), False
+            found.elements.append(element)
+        elif element.tag in HEADINGS:
+            if found is not None:
+                found.entries += unsaid()
+                yield found
+            found, heading = None, None
+        elif found is not None and heading is not None and block.owner is heading.element:
+            found.elements.append(element)
+            for item in _items(element):
+                own = _own_code(item, heading.code)
+                if own is not None:  # <s>2004</s>: … under heading 2003: code 2004
+                    found.entries.append(own)
+                    continue
+                deprecated = heading.deprecated or struck(item)
+                found.entries.append(
+                    Entry(item, heading.code, cell_text(item), heading.message, "", deprecated)
+                )
+                said = True
+    if found is not None:
+        found.entries += unsaid()
+        yield found
+
+
+def _own_code(item: html.HtmlElement, heading: str) -> Entry | None:
+    """A paragraph under a code heading that starts with another code set apart
+    (``<s>2004</s>: …``): a row of its own."""
+    mark = _lead_mark(item)
+    if mark is None:
+        return None
+    entry = _entry(item, normalize_text(text_of(item)))
+    if entry is None or entry.code == heading or entry.code != normalize_text(text_of(mark)):
+        return None
+    return entry
+
+
+def _references(found: _Candidate, documented: set[str]) -> int:
+    """Drop the code headings with no message of their own whose code has messages
+    elsewhere on the page: references (a table of contents, "see also"), not rows."""
+    kept = [e for e in found.entries if not (e.element.tag in HEADINGS and e.code in documented)]
+    dropped = len(found.entries) - len(kept)
+    found.entries = kept
+    return dropped
+
+
+def read_all(
+    walked: Sequence[Block], page: str, offset: int, in_tables: Iterable[str] = ()
+) -> list[Read]:
+    """Every candidate list, record group, code block and code heading of the page, judged;
+    the taken ones with their table. ``in_tables``: codes the page's tables document."""
+    candidates: list[_Candidate] = list(_from_headings(walked))
+    records: list[_Candidate] = []
+    for block in walked:
+        element = block.element
+        tag = element.tag
+        if block.owner is not None or block.code or tag not in ("dl", "pre", *_LISTS):
+            continue
+        found: _Candidate | None
+        if tag == "dl":
+            found = _from_definitions(block)
+        elif tag == "pre":
+            found = _from_code_block(block)
+        else:
+            record = _from_records(block)
+            if record is not None:
+                records.append(record)
+                continue
+            found = _from_items([block])
+        if found is not None:
+            candidates.append(found)
+    candidates += _merged(records)
     for run in _paragraph_runs(walked):
-        read = _from_items(run, page, offset)
-        if read is not None:
-            reads.append(read)
+        found = _from_items(run)
+        if found is not None:
+            candidates.append(found)
+    documented = set(in_tables)
+    for found in candidates:
+        documented.update(e.code for e in found.entries if e.element.tag not in HEADINGS)
+    reads = []
+    for found in candidates:
+        dropped = _references(found, documented) if found.layout == _HEADINGS else 0
+        reads.append(_judged(found, page, offset, dropped))
     return reads

@@ -33,7 +33,12 @@ CODE, MESSAGE, HTTP_STATUS, TITLE = Role.CODE, Role.MESSAGE, Role.HTTP_STATUS, R
 _WORDS: dict[Role, tuple[frozenset[str], tuple[str, ...]]] = {
     HTTP_STATUS: (frozenset({"http"}), ("HTTP",)),
     CODE: (
-        frozenset({"code", "codes", "label", "errno", "errcode", "retcode", "id", "number"}),
+        frozenset(
+            {
+                *("code", "codes", "label", "errno", "errcode", "errorcode", "retcode", "id"),
+                *("number", "código", "códigos", "codigo", "codigos", "número", "numero"),
+            }
+        ),
         ("码", "碼", "代码", "代碼", "编号", "編號", "コード", "番号", "코드", "번호"),
     ),
     MESSAGE: (
@@ -58,6 +63,8 @@ _WORDS: dict[Role, tuple[frozenset[str], tuple[str, ...]]] = {
                 "cause",
                 "note",
                 "notes",
+                *("mensagem", "mensagens", "mensaje", "mensajes", "descrição", "descricao"),
+                *("descripción", "descripcion", "significado", "motivo", "causa", "explicação"),
             }
         ),
         (
@@ -91,25 +98,58 @@ _WORDS: dict[Role, tuple[frozenset[str], tuple[str, ...]]] = {
         ),
     ),
     TITLE: (
-        frozenset({"title", "name"}),
+        frozenset({"title", "name", "nome", "nombre", "título", "titulo"}),
         ("标题", "標題", "名称", "名稱", "タイトル", "名前", "이름", "제목", "명칭"),
     ),
 }
 # A header that is only "Error" (Kraken's first column) names the code.
 _ERROR_WORDS = (
-    frozenset({"error", "errors", "err", "exception", "exceptions", "failure", "fault"}),
+    frozenset(
+        {
+            *("error", "errors", "err", "exception", "exceptions", "failure", "fault", "erro"),
+            *("erros", "errores", "falha", "falhas", "erreur", "erreurs", "fehler"),
+        }
+    ),
     ("错误", "錯誤", "报错", "報錯", "异常", "異常", "エラー", "오류", "에러", "예외"),
 )
 # Header words of parameter, field and type tables: evidence against an error table.
 _PARAMETER_WORDS = (
     frozenset(
-        {"parameter", "parameters", "param", "params", "type", "required", "field", "default"}
+        {
+            *("parameter", "parameters", "param", "params", "type", "required", "field"),
+            *("fields", "default", "parâmetro", "parâmetros", "parametro", "parámetro", "campo"),
+            *("tipo", "obrigatório", "obligatorio"),
+        }
     ),
-    ("参数", "參數", "类型", "類型", "必填", "必须", "必須", "字段", "パラメータ", "必須", "필수"),
+    (
+        *("参数", "參數", "类型", "類型", "必填", "必须", "必須", "字段", "パラメータ", "必須"),
+        *("필수", "매개변수", "파라미터"),
+    ),
+)
+# Words that name a list of values or states, not of errors: "status enum", "订单状态".
+_ENUM_WORDS = (
+    frozenset({"enum", "enums", "enumeration", "enumerations", "enumeração", "enumeración"}),
+    ("枚举", "枚舉", "列挙", "열거"),
+)
+_STATE_WORDS = (
+    frozenset({"status", "state", "states", "statuses", "estado", "estados", "situação"}),
+    ("状态", "狀態", "状態", "ステータス", "상태"),
+)
+# Values that name the states of an order, a transfer or an account.
+_STATES = frozenset(
+    {
+        *("pending", "filled", "canceled", "cancelled", "open", "opened", "closed", "new"),
+        *("active", "inactive", "live", "partially", "partial", "expired", "rejected"),
+        *("completed", "complete", "processing", "success", "successful", "succeeded"),
+        *("failed", "fail", "init", "initial", "submitted", "settled", "suspended"),
+        *("triggered", "untriggered", "effective", "done", "finished", "waiting", "running"),
+        *("paused", "stopped", "created", "accepted", "confirmed", "cancelling", "canceling"),
+        *("unfilled", "fully", "partly", "executed", "placed", "delisted", "halted", "trading"),
+    }
 )
 
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
-_WORD = re.compile(r"[a-z]+")
+_WORD = re.compile(r"[^\W\d_]+")
 _MAX_LABEL = 40  # characters: a header cell, not a sentence
 
 
@@ -130,7 +170,7 @@ def is_error_word(text: str) -> bool:
 
 # Message words that, beside a code column, mark an error table (not "description").
 _STRONG_MESSAGE = (
-    frozenset({"message", "messages", "msg", "reason"}),
+    frozenset({"message", "messages", "msg", "reason", "mensagem", "mensaje", "motivo"}),
     (
         "消息",
         "信息",
@@ -155,6 +195,28 @@ def names_messages_strongly(text: str) -> bool:
 @lru_cache(maxsize=4096)
 def names_codes(text: str) -> bool:
     return has_word(text, _WORDS[CODE])
+
+
+@lru_cache(maxsize=4096)
+def names_values(text: str) -> bool:
+    """Text that names enum values or states ("status enum", "订单状态"), not codes,
+    errors or HTTP statuses ("Status codes", "状态码", "HTTP Status")."""
+    if len(text) > 2 * _MAX_LABEL:
+        return False
+    if has_word(text, _ENUM_WORDS):
+        return True
+    return (
+        has_word(text, _STATE_WORDS)
+        and not names_codes(text)
+        and not is_error_word(text)
+        and not has_word(text, _WORDS[HTTP_STATUS])
+    )
+
+
+def names_state(token: str) -> bool:
+    """A value that names a state: ``FILLED``, ``PARTIALLY_FILLED``, ``live``."""
+    words = _words(token)
+    return bool(words) and words <= _STATES
 
 
 @lru_cache(maxsize=4096)
@@ -206,6 +268,24 @@ def is_code(text: str) -> bool:
     )
 
 
+_DATE = re.compile(r"[0-9]{4}[-./][0-9]{1,2}[-./][0-9]{1,2}")
+_VERSION = re.compile(r"[0-9]+(?:\.[0-9]+){2,}")
+
+
+def code_shaped(token: str) -> bool:
+    """A token that is a code even outside a table: a number (``-1013``, ``0007``,
+    ``51008_1000``), or a code token with no lower-case letter and a digit, ``_``, ``.`` or
+    ``:`` (``E2001``, ``AB-1001-X``, ``ORDER_QTY_TOO_LOW``). Not a date or a version, not an
+    ordinary word (``Overview``, ``API``), not a parameter name (``instId``)."""
+    if not is_code(token) or ":" in token and " " in token:
+        return False
+    if _NUMERIC.fullmatch(token):
+        return not (_DATE.fullmatch(token) or _VERSION.fullmatch(token))
+    if token.lower() == token or token.upper() != token:
+        return False
+    return any(c.isdigit() or c in "_.:" for c in token)
+
+
 def is_http_status(text: str) -> bool:
     return _HTTP.fullmatch(text) is not None
 
@@ -213,6 +293,11 @@ def is_http_status(text: str) -> bool:
 def is_http_like(text: str) -> bool:
     """An HTTP status as status tables write it: ``404``, ``200/201``, ``5xx``."""
     return _HTTP_LIKE.fullmatch(text) is not None
+
+
+def has_letters(text: str) -> bool:
+    """Text with a word in it (a message), not only a number or punctuation."""
+    return _LETTERS.search(text) is not None or CJK.search(text) is not None
 
 
 def is_prose(text: str) -> bool:
@@ -267,6 +352,7 @@ class Roles:
     title: int | None
     header_roles: tuple[str | None, ...]
     disagrees: bool  # the header named a chosen column for another role
+    parameter_lies: bool = False  # the code column's header names a parameter
 
     def role(self, index: int) -> str | None:
         for role, at in (
@@ -336,4 +422,11 @@ def assign(headers: Sequence[str], columns: Sequence[Sequence[str]]) -> Roles | 
     disagrees = any(
         i is not None and strict[i] not in (None, TITLE, role) for i, role in chosen.items()
     )
-    return Roles(code, message, http_status, title, said, disagrees)
+    # "参数" or "Field" over a column of codes: the header lies, the cells win.
+    lies = is_parameter_header(headers[code]) and _mostly_codes(columns[code])
+    return Roles(code, message, http_status, title, said, disagrees or lies, lies)
+
+
+def _mostly_codes(cells: Sequence[str]) -> bool:
+    filled = [c for c in cells if c]
+    return bool(filled) and sum(map(code_shaped, filled)) >= 0.8 * len(filled)

@@ -16,16 +16,13 @@ from dataclasses import dataclass, field, replace
 from lxml import html
 
 from . import code_lists, columns, plaintext
-from .columns import CODE, HTTP_STATUS, MESSAGE, TITLE
+from .columns import CODE, HTTP_STATUS, MESSAGE, TITLE, Role, Roles
 from .model import MAX_ROWS, ParseWarning, Row, Table
-from .normalize import cell_text, join_lines, normalize_text
+from .normalize import cell_text, join_lines, normalize_text, text_of
 from .page import Page, TooLarge
 from .rows import STRUCK, Collector, line_of, section_of, struck
-from .verdict import SIBLING_BONUS, THRESHOLD, Context, Verdict, judge, out_of_reach
-from .walk import Block, Path, parse_html, walk
-
-_LEAD_TAGS = frozenset({"p", "ul", "ol", "div", "blockquote", "strong", "b", "em", "span"})
-_MAX_LEAD = 300
+from .verdict import SIBLING_BONUS, Context, Verdict, judge, out_of_reach
+from .walk import Block, Path, lead_of, parse_html, walk
 
 
 @dataclass(frozen=True)
@@ -37,6 +34,7 @@ class Explained:
     line: int | None
     rows: int
     verdict: Verdict
+    shape: str = "table"  # or how codes outside a table were written: "items", "records" …
 
 
 @dataclass(frozen=True)
@@ -121,25 +119,6 @@ def _is_header_row(tr: html.HtmlElement, texts: list[str]) -> bool:
     return columns.roles_of(texts) is not None
 
 
-def lead_of(element: html.HtmlElement) -> str:
-    """The text of the block just before an element (its introduction), if short."""
-    node: html.HtmlElement | None = element
-    for _ in range(3):
-        assert node is not None
-        before = node.getprevious()
-        while before is not None and not isinstance(before.tag, str):
-            before = before.getprevious()
-        if before is not None:
-            if before.tag not in _LEAD_TAGS:
-                return ""
-            text = normalize_text(before.text_content())
-            return text if len(text) <= _MAX_LEAD else ""
-        node = node.getparent()
-        if node is None:
-            return ""
-    return ""
-
-
 @dataclass
 class _Candidate:
     block: Block
@@ -163,12 +142,12 @@ def _candidate(block: Block, siblings: bool = False) -> _Candidate | None:
     first_row = 0
     while first_row < len(rows) - 1 and len(_cells(rows[first_row])) == 1:  # title rows
         if len(titles) < _MAX_TITLES:
-            titles.append(normalize_text(rows[first_row].text_content()))
+            titles.append(normalize_text(text_of(rows[first_row])))
         first_row += 1
     rows = rows[first_row:]  # one copy, not one per title row
     if not rows:
         return None
-    first = [normalize_text(c.text_content()) for c in _cells(rows[0])]
+    first = [normalize_text(text_of(c)) for c in _cells(rows[0])]
     if _is_header_row(rows[0], first):
         header, rows = first, rows[1:]
     else:
@@ -177,7 +156,7 @@ def _candidate(block: Block, siblings: bool = False) -> _Candidate | None:
     if width < 2:
         return None
     caption = table.find("caption")
-    captions = [normalize_text(caption.text_content())] if caption is not None else []
+    captions = [normalize_text(text_of(caption))] if caption is not None else []
     context = Context(
         tuple(text for _, text in block.path),
         " ".join(captions + titles),
@@ -187,9 +166,11 @@ def _candidate(block: Block, siblings: bool = False) -> _Candidate | None:
     if hopeless is not None:  # the cells could not change the decision: not read
         return _Candidate(block, header, [], context, hopeless)
     # Each cell's text is read once, here; the table's reader takes it from the candidate.
-    body = [
-        (tr, row, [normalize_text(c.text_content()) for c in row]) for tr, row in _grid(table, rows)
-    ]
+    body = [_ragged(tr, row, width) for tr, row in _grid(table, rows)]
+    wider = [len(row) for _, row, _ in body if len(row) > 1]
+    if wider and min(wider) > width:  # a header narrower than every row: the cells win
+        header = header + [""] * (min(wider) - width)
+        width = len(header)
     cells: list[list[str]] = [[] for _ in range(width)]
     for _, row, texts in body:
         if len(row) == width:
@@ -198,6 +179,51 @@ def _candidate(block: Block, siblings: bool = False) -> _Candidate | None:
                 spread = times[id(cell)] > 1  # a colspan says nothing of one column
                 cells[i].append("" if spread else texts[i])
     return _Candidate(block, header, body, context, judge(header, cells, context))
+
+
+def _ragged(
+    tr: html.HtmlElement, row: list[html.HtmlElement], width: int
+) -> tuple[html.HtmlElement, list[html.HtmlElement], list[str]]:
+    """A row's cells and texts, without the empty cells past the header (a trailing ``|``)
+    and without the cells Markdown added to a short row (``data-cells``)."""
+    texts = [normalize_text(text_of(c)) for c in row]
+    own = tr.get("data-cells")
+    if own is not None and own.isdigit() and int(own) < len(row):
+        row, texts = row[: int(own)], texts[: int(own)]
+    while len(row) > width and not texts[-1]:
+        row, texts = row[:-1], texts[:-1]
+    return tr, row, texts
+
+
+def _short_row(texts: list[str], roles: Roles) -> tuple[dict[Role, str], bool] | None:
+    """A row with cells missing. When its cells stand where the columns are (only the last
+    ones missing), it is read by position; otherwise by what the cells hold: the code where
+    the code column is (or the first code), the message the cell with the most words. True
+    when the cells were moved."""
+    at = {CODE: roles.code, MESSAGE: roles.message, HTTP_STATUS: roles.http_status}
+    at[TITLE] = roles.title
+    values = {role: texts[i] if i < len(texts) else "" for role, i in at.items() if i is not None}
+    message = values.get(MESSAGE, "")
+    if (
+        columns.is_code(values[CODE])
+        and (not values.get(HTTP_STATUS) or columns.is_http_like(values[HTTP_STATUS]))
+        and (not message or columns.has_letters(message))
+    ):
+        return values, False
+    code_at = roles.code if roles.code < len(texts) and columns.is_code(texts[roles.code]) else None
+    if code_at is None:
+        code_at = next((i for i, t in enumerate(texts) if columns.is_code(t)), None)
+    if code_at is None:
+        return None
+    rest = [i for i in range(len(texts)) if i != code_at and texts[i]]
+    status = next((i for i in rest if columns.is_http_status(texts[i])), None)
+    worded = [i for i in rest if i != status and columns.has_letters(texts[i])]
+    values = {CODE: texts[code_at]}
+    if worded:
+        values[MESSAGE] = texts[max(worded, key=lambda i: len(texts[i]))]
+    if status is not None and roles.http_status is not None:
+        values[HTTP_STATUS] = texts[status]
+    return values, True
 
 
 def _read_table(
@@ -237,15 +263,30 @@ def _read_table(
             message = join_lines([previous.message, texts[roles.code]])
             out.rows[-1] = replace(previous, message=message)
             continue
-        if len(cells) == width and all(c is cells[0] for c in cells):
+        if (
+            len(cells) == width
+            and all(c is cells[0] for c in cells)
+            or (len(cells) == 1 and texts[0] and not columns.is_code(texts[0]))
+        ):
             # One cell across the table: a label for the rows below it.
             label = texts[0]
             out.rows = []
             parts.append((" > ".join(x for x in (section, label) if x), out.rows))
             continue
-        if len(cells) != width:
-            shown = " | ".join(texts)
-            out.warn(line, f"row has {len(cells)} cells, the header {width}: {shown!r}")
+        said = f"row has {len(cells)} cells, the header {width}"
+        if len(cells) > width:
+            extra = " | ".join(t for t in texts[width:] if t)
+            out.warn(line, f"{said}: {extra!r} past the header is not read")
+            cells, texts = cells[:width], texts[:width]
+        elif len(cells) < width:
+            short = _short_row(texts, roles)
+            if short is None:
+                out.warn(line, f"{said}, none a code: {' | '.join(texts)!r}")
+                continue
+            if short[1]:
+                read_as = ", ".join(f"{role} {value!r}" for role, value in short[0].items())
+                out.warn(line, f"{said}: read as {read_as}")
+            out.add(line, short[0], deprecated=strikes and struck(cells[0]))
             continue
         # A cell with markup inside (React separators, <op>) is repaired; text is as read.
         values = {
@@ -254,7 +295,7 @@ def _read_table(
             if i is not None and (role == MESSAGE or cells[i] is not cells[roles.message or 0])
         }
         deprecated = strikes and (
-            struck(cells[roles.code]) or all(struck(c) for c in cells if c.text_content())
+            struck(cells[roles.code]) or all(struck(c) for c in cells if text_of(c))
         )
         out.add(line, values, deprecated=deprecated)
     tables = [Table(name, tuple(found.header), tuple(rows)) for name, rows in parts]
@@ -336,16 +377,19 @@ def _extract_html(markup: str | bytes, page: str, line_offset: int) -> Extractio
                     candidate.verdict,
                 )
             )
-    for read in code_lists.read_all(walked, page, line_offset):
-        results.append(([read.table], read.warnings, Found(read.path, "", read.elements)))
-        why = f"codes outside a table, in a section about errors: {read.layout}"
+    in_tables = {row.code for r in results for table in r[0] for row in table.rows}
+    for read in code_lists.read_all(walked, page, line_offset, in_tables):
+        if read.table is not None:
+            results.append(([read.table], read.warnings, Found(read.path, "", read.elements)))
+        table = read.table
         explained.append(
             Explained(
-                read.table.section,
-                read.table.columns,
+                read.section,
+                table.columns if table is not None else (),
                 line_of(read.elements[0], line_offset),
-                len(read.table.rows),
-                Verdict(True, THRESHOLD, (why,), None),
+                len(table.rows) if table is not None else 0,
+                read.verdict,
+                read.layout,
             )
         )
     order = {id(b.element): i for i, b in enumerate(walked)}

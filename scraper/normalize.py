@@ -4,8 +4,9 @@ The site is React/MDX. A docs placeholder ``{0}`` is an MDX expression, rendered
 number between React's text separators (``to <!-- -->0<!-- --> channels``), and as a lone ``0``
 line in the page's visible text. An angle-bracket token such as ``<op>`` arrives escaped
 (``&lt;op&gt;``) or as an unknown, usually empty, element the HTML parser made. Both are
-restored to ``{N}`` / ``{op}``. Other docs tools write ``{{name}}``, restored to ``{name}``;
-invisible layout characters go. Nothing else in a message changes.
+restored to ``{N}`` / ``{op}``. Other docs tools write ``{{name}}`` (Go templates
+``{{.name}}``), restored to ``{name}``; invisible layout characters go. Nothing else in a
+message changes.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ def _token(match: re.Match[str]) -> str:
 # them). No-break spaces are white space to ``str.split``.
 _INVISIBLE = re.compile(r"[\u200b\u2060\ufeff]|(?<!\S)[\u200c\u200d]|[\u200c\u200d](?!\S)")
 _SPECIAL = re.compile(r"[<{\u200b\u2060\ufeff\u200c\u200d]")
-_DOUBLE_BRACES = re.compile(r"\{\{\s*([A-Za-z0-9_]+)\s*\}\}")
+_DOUBLE_BRACES = re.compile(r"\{\{\s*\.?([A-Za-z0-9_]+)\s*\}\}")  # {{name}}, Go's {{.name}}
 
 
 def normalize_text(text: str) -> str:
@@ -73,6 +74,11 @@ def repair_cell(cell: html.HtmlElement) -> None:
             element.drop_tag()
 
 
+def text_of(element: html.HtmlElement) -> str:
+    """An element's text, as ``text_content()`` gives it (at twice its speed)."""
+    return etree.tostring(element, method="text", encoding=str, with_tail=False)
+
+
 def cell_text(cell: html.HtmlElement) -> str:
     """The normalized text of one table cell, repaired (on a copy: the page is not changed)."""
     if len(cell) == 0:  # text only: nothing to repair
@@ -80,7 +86,7 @@ def cell_text(cell: html.HtmlElement) -> str:
     cell = copy.deepcopy(cell)
     cell.tail = None
     repair_cell(cell)
-    return normalize_text(cell.text_content())
+    return normalize_text(text_of(cell))
 
 
 def is_lone_placeholder(line: str) -> bool:

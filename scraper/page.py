@@ -40,6 +40,7 @@ _MD_TABLE = re.compile(
     r"^[ \t]*(?:\|[ \t]*)?:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)+(?:\|[ \t]*)?$|^[ \t]*<table[\s>]",
     re.M | re.I,
 )
+_MD_FENCE_OR_ITEM = re.compile(r"^[ \t]*(?:```|~~~|(?:[-*+]|[0-9]+[.)])[ \t]+(?:`|\*\*))", re.M)
 _LOOKS_HTML = re.compile(
     r"\A\s*(?:<\?xml|<!doctype|<html|<head|<meta|<title|<link|<body|<main|<article|<section"
     r"|<div|<table|<h[1-6]|<!--|<p[ >])",
@@ -196,10 +197,14 @@ def _html_block(content: str) -> tuple[int, int, int] | None:
 
 
 def looks_markdown(content: str) -> bool:
-    """Front matter, or headings together with a table (pipe or inline HTML)."""
+    """Front matter, or headings together with a table (pipe or inline HTML), a fenced
+    block or list items that start with a code span or bold text."""
     if _FRONT_MATTER.match(content):
         return True
-    return bool(_MD_HEADING.search(content) and _MD_TABLE.search(content))
+    return bool(
+        _MD_HEADING.search(content)
+        and (_MD_TABLE.search(content) or _MD_FENCE_OR_ITEM.search(content))
+    )
 
 
 def markdown_html(content: str) -> tuple[str, str | None, str | None]:
@@ -217,7 +222,8 @@ def markdown_html(content: str) -> tuple[str, str | None, str | None]:
         address = _FRONT_URL.search(front.group(1))
         url = address.group(1) if address else None
         content = "\n" * front.group(0).count("\n") + content[front.end() :]
-    md = MarkdownIt("commonmark", {"html": True}).enable("table")
+    md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+    content, short = _widen_tables(content)
     tokens = md.parse(content)
     out: list[str] = []
     if title and not any(t.type == "heading_open" and t.tag == "h1" for t in tokens):
@@ -230,26 +236,80 @@ def markdown_html(content: str) -> tuple[str, str | None, str | None]:
         groups[-1].append(token)
     lines = 0
     for group in groups:
-        # A pipe table row by row, each on one line: its row's source line.
-        pieces = _rows_of(group) if group[0].type == "table_open" else [group]
+        # A pipe table row by row and a list item by item, each on its source line.
+        cut = _CUT_AT.get(group[0].type)
+        pieces = _cut(group, cut) if cut else [group]
         for k, piece_tokens in enumerate(pieces):
             start = piece_tokens[0].map[0] if piece_tokens[0].map else lines
+            if piece_tokens[0].type == "tr_open" and start in short:
+                piece_tokens[0].attrSet("data-cells", str(short[start]))
             if lines < start:
                 out.append("\n" * (start - lines))
                 lines = start
             piece = md.renderer.render(piece_tokens, md.options, {})
             if len(pieces) > 1:
-                piece = piece.replace("\n", "") + ("\n" if k == len(pieces) - 1 else "")
+                # Line breaks between tags only: a code block or a soft break keeps its own.
+                piece = piece.replace(">\n", ">") + ("\n" if k == len(pieces) - 1 else "")
             out.append(piece)
             lines += piece.count("\n")
     return "".join(out), title, url
 
 
-def _rows_of(tokens: list[Any]) -> list[list[Any]]:
-    """A table's tokens cut before each row, the cut pieces in order (joined, the table)."""
+_DELIMITER_ROW = re.compile(r"^[ \t]*\|?(?:[ \t]*:?-+:?[ \t]*\|)+(?:[ \t]*:?-+:?[ \t]*)?$")
+_FENCE = re.compile(r"^[ \t]*(?:```|~~~)")
+
+
+def _cell_count(line: str) -> int:
+    from markdown_it.rules_block.table import escapedSplit
+
+    cells = escapedSplit(line.strip())
+    if cells and cells[0].strip() == "":
+        cells.pop(0)
+    if cells and cells[-1].strip() == "":
+        cells.pop()
+    return len(cells)
+
+
+def _widen_tables(content: str) -> tuple[str, dict[int, int]]:
+    """Pipe tables whose rows are wider than their header get empty header cells (Markdown
+    would drop the cells past the header); rows narrower than the header are noted (line ->
+    cells), for Markdown pads them with empty cells at the end."""
+    lines = content.split("\n")
+    short: dict[int, int] = {}
+    fenced = False
+    i = 1
+    while i < len(lines):
+        if _FENCE.match(lines[i - 1]):
+            fenced = not fenced
+        if fenced or "|" not in lines[i - 1] or not _DELIMITER_ROW.match(lines[i]):
+            i += 1
+            continue
+        width = _cell_count(lines[i - 1])
+        end = i + 1
+        while end < len(lines) and "|" in lines[end] and lines[end].strip():
+            end += 1
+        counts = [_cell_count(lines[k]) for k in range(i + 1, end)]
+        widest = max(counts, default=0)
+        if widest > width:
+            more = widest - width
+            for k, cell in ((i - 1, " "), (i, " --- ")):
+                lines[k] = lines[k].rstrip()
+                lines[k] += ("" if lines[k].endswith("|") else " |") + f"{cell}|" * more
+            width = widest
+        short.update((i + 1 + k, n) for k, n in enumerate(counts) if 0 < n < width)
+        i = end + 1
+    return "\n".join(lines), short
+
+
+_CUT_AT = {"table_open": "tr_open", "bullet_list_open": "list_item_open"}
+_CUT_AT["ordered_list_open"] = "list_item_open"
+
+
+def _cut(tokens: list[Any], at: str) -> list[list[Any]]:
+    """A block's tokens cut before each row or item, in order (joined, the block)."""
     pieces: list[list[Any]] = [[]]
     for token in tokens:
-        if token.type == "tr_open" and pieces[-1]:
+        if token.type == at and pieces[-1]:
             pieces.append([])
         pieces[-1].append(token)
     return pieces

@@ -13,6 +13,7 @@ from .columns import (
     MESSAGE,
     TITLE,
     Role,
+    code_shaped,
     is_code,
     is_http_like,
     is_http_status,
@@ -49,7 +50,7 @@ def line_of(element: html.HtmlElement, offset: int = 0) -> int | None:
 # "CODE NAME", "CODE: message", "CODE - message": a code token and what follows it.
 _CODE_THEN = re.compile(
     rf"(?P<code>{NUMERIC_CODE}|[A-Za-z_]\w*(?:[.:/-]\w+)*)"
-    r"(?:\s*[:：]\s*|\s+[-–—]\s+|\s+)(?P<rest>\S.*)"
+    r"(?:\s*[:：=]\s*|\s+[-–—]\s+|\s+)(?P<rest>\S.*)"
 )
 
 
@@ -64,23 +65,16 @@ def struck(cell: html.HtmlElement) -> bool:
     return "".join(inside.split()) == "".join(text.split())
 
 
-def split_code(text: str, numeric_only: bool = False) -> tuple[str, str] | None:
-    """``-1013 INVALID_MESSAGE`` -> ("-1013", "INVALID_MESSAGE"); None if no code leads."""
+def split_code(text: str) -> tuple[str, str] | None:
+    """``-1013 INVALID_MESSAGE`` -> ("-1013", "INVALID_MESSAGE"); None if no code leads
+    (a code outside a table is ``code_shaped``: not an ordinary word)."""
     text = text.strip()
     if is_code(text) and " " not in text:
-        return (text, "") if _strong_code(text, numeric_only) else None
+        return (text, "") if code_shaped(text) else None
     match = _CODE_THEN.fullmatch(text)
-    if match is None or not _strong_code(match["code"], numeric_only):
+    if match is None or not code_shaped(match["code"]):
         return None
     return match["code"], match["rest"].strip()
-
-
-def _strong_code(code: str, numeric_only: bool) -> bool:
-    """A token that is a code even outside a table: a number, or an identifier with
-    ``_``, ``.`` or ``:`` in it (not an ordinary word)."""
-    if re.fullmatch(NUMERIC_CODE, code):
-        return True
-    return not numeric_only and bool(re.search(r"[_.:]", code)) and code.upper() == code
 
 
 @dataclass

@@ -155,7 +155,8 @@ def explanation(name: str, found: Extraction, table: CodeTable) -> str:
     for item in found.explained:
         where = f"line {item.line}" if item.line is not None else "?"
         header = " | ".join(item.columns) or "(no header)"
-        lines.append(f"{name}:{where}: {item.section or '(no heading)'} [{header}]")
+        shape = "" if item.shape == "table" else f" ({item.shape})"
+        lines.append(f"{name}:{where}: {item.section or '(no heading)'}{shape} [{header}]")
         rows = f", {item.rows} rows" if item.verdict.taken else ""
         lines.append(f"  {item.verdict.explain()}{rows}")
         if item.verdict.taken and item.section in aside:

@@ -8,7 +8,7 @@ class or page-specific label takes part. ``errtables extract --explain`` prints 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from . import columns
@@ -25,6 +25,13 @@ _TROUBLE_EN = re.compile(
     r"maximum|minimum|exist|does ?n[o']t|isn't|unable|abnormal|busy)\b",
     re.I,
 )
+# Portuguese and Spanish.
+_TROUBLE_IBERIAN = re.compile(
+    r"\b(?:inv[áa]lid[oa]s?|erro|errores|falh\w*|fall\w*|n[ãa]o|excede\w*|insuficiente"
+    r"|expirad[oa]|esgotad[oa]|indispon[íi]ve[lis]+|bloquead[oa]|negad[oa]|rejeitad[oa]"
+    r"|rechazad[oa]|obrigat[óo]ri[oa]|incorret[oa]|incorrect[oa]|inexistente|n[ãa]o existe)\b",
+    re.I,
+)
 _TROUBLE_CJK = re.compile(
     r"不|无|無|失败|失敗|错误|錯誤|超过|超過|超出|非法|禁止|限制|请|請|未|已|"
     r"できません|無効|失敗|不正|超過|エラー|오류|실패|없습니다|유효하지|초과|불가|않"
@@ -32,7 +39,9 @@ _TROUBLE_CJK = re.compile(
 
 
 def troubled(text: str) -> bool:
-    return bool(_TROUBLE_EN.search(text) or _TROUBLE_CJK.search(text))
+    return bool(
+        _TROUBLE_EN.search(text) or _TROUBLE_CJK.search(text) or _TROUBLE_IBERIAN.search(text)
+    )
 
 
 @dataclass(frozen=True)
@@ -42,6 +51,13 @@ class Context:
     headings: tuple[str, ...]
     caption: str = ""
     lead: str = ""  # the block just before the table
+
+    def names_values(self) -> str | None:
+        """The heading or caption when it names enum values or states ("Order status")."""
+        for text in (*self.headings[-1:], self.caption):
+            if text and columns.names_values(text):
+                return text
+        return None
 
     def mentions(self) -> str | None:
         """The first piece of context that names errors."""
@@ -82,7 +98,12 @@ STRONG_MESSAGE = 3  # the message column says "message", "reason", 提示 ...
 MESSAGE_WORD = 1  # the message column says "description", "meaning" ...
 TROUBLE = 2  # most messages describe a failure
 PARAMETER = -4  # each parameter-table header
+VALUES = -4  # the heading or caption names enum values or states, or the codes name states
 SIBLING_BONUS = 2  # a taken table of the same shape beside it
+MARKED = 1  # list items: each code is set apart (a code span, bold, a heading)
+CODE_SHAPED = 0.8  # list items: the share that must start with a code (one stray allowed)
+DISTINCT = 0.5  # list items: the share of codes that must differ
+STATES = 0.6  # the share of codes that, naming states, makes a table a list of values
 
 
 def out_of_reach(headers: Sequence[str], context: Context, siblings: bool) -> Verdict | None:
@@ -101,12 +122,17 @@ def out_of_reach(headers: Sequence[str], context: Context, siblings: bool) -> Ve
     elif any(columns.role_of(h) == MESSAGE for h in headers):
         best += MESSAGE_WORD
     parameter = [h for h in headers if columns.is_parameter_header(h)]
-    best += PARAMETER * len(parameter)
+    # One of them may head a column of codes (the header lies; the cells win).
+    best += PARAMETER * max(0, len(parameter) - 1)
+    if context.names_values() is not None:
+        best += VALUES
     if best >= THRESHOLD:
         return None
     why = f"at most {best} points from its header and section, cells unread"
     if parameter:
         why += f"; parameter-table headers: {', '.join(map(_quote, parameter))}"
+    if context.names_values() is not None:
+        why += f"; the heading names values or states: {_quote(context.names_values() or '')}"
     return Verdict(False, best, (why,), None)
 
 
@@ -151,11 +177,95 @@ def judge(headers: Sequence[str], cells: Sequence[Sequence[str]], context: Conte
         share = sum(map(troubled, messages)) / len(messages)
         if share >= 0.3:
             add(TROUBLE, f"{share:.0%} of the messages describe a failure")
-    parameter = [h for h in headers if columns.is_parameter_header(h)]
+    parameter = [h for i, h in enumerate(headers) if columns.is_parameter_header(h)]
+    if parameter and roles.parameter_lies:
+        lied = headers[roles.code]
+        parameter.remove(lied)
+        add(0, f"the code column's header names a parameter, its cells hold codes: {_quote(lied)}")
     if parameter:
         add(
             PARAMETER * len(parameter),
             f"parameter-table headers: {', '.join(map(_quote, parameter))}",
         )
+    _values(add, context, cells[roles.code])
     taken = score >= THRESHOLD
     return Verdict(taken, score, tuple(reasons), roles)
+
+
+def _values(add: Callable[[int, str], None], context: Context, codes: Sequence[str]) -> None:
+    """Evidence against: a list of enum values or states, not of errors."""
+    named = context.names_values()
+    if named is not None:
+        add(VALUES, f"the heading names values or states, not errors: {_quote(named)}")
+    filled = [c for c in codes if c]
+    states = [c for c in filled if columns.names_state(c)]
+    if filled and len(states) / len(filled) >= STATES:
+        add(VALUES, f"the codes name states: {', '.join(map(_quote, states[:3]))}")
+
+
+def judge_entries(
+    codes: Sequence[str],
+    messages: Sequence[str],
+    context: Context,
+    *,
+    unread: int = 0,
+    marked: bool = False,
+    keys: tuple[str, str] | None = None,
+) -> Verdict:
+    """Score codes written outside a table (list items, records, lines of a code block).
+    ``unread``: items that start with no code; ``marked``: each code is set apart;
+    ``keys``: the labels of a record's code and message (``err_code``, ``Mensagem``)."""
+    total = len(codes) + unread
+    if not codes:
+        return Verdict(False, 0, ("no item starts with a code",), None)
+    shaped = sum(map(columns.code_shaped, codes))
+    # One stray item (a note at the end) is allowed in any list; more only in long ones.
+    if shaped < total - max(1, int((1 - CODE_SHAPED) * total)):
+        why = f"{shaped} of {total} items start with a code token, not most"
+        return Verdict(False, 0, (why,), None)
+    if len(set(codes)) < DISTINCT * len(codes):
+        return Verdict(False, 0, (f"{len(codes)} codes, only {len(set(codes))} distinct",), None)
+    said = sum(1 for m in messages if m)
+    if said * 2 < len(messages):
+        why = f"{said} of {len(messages)} codes have a message: references, not a list of errors"
+        return Verdict(False, 0, (why,), None)
+    worded = sum(1 for m in messages if columns.has_letters(m))
+    if worded * 2 < said:
+        why = f"{said - worded} of {said} values beside the codes have no words: not messages"
+        return Verdict(False, 0, (why,), None)
+    score = 0
+    reasons: list[str] = []
+
+    def add(points: int, why: str) -> None:
+        nonlocal score
+        score += points
+        reasons.append(f"{points:+d} {why}")
+
+    add(0, f"{len(codes)} of {total} items start with a code")
+    about = context.mentions()
+    error_key = keys is not None and columns.is_error_word(keys[0])
+    if about is None and not error_key:
+        return Verdict(False, 0, (*reasons, "nothing around them names errors"), None)
+    if about is not None:
+        add(ERROR_SECTION, f"the section is about errors: {_quote(about)}")
+    if keys is not None:
+        code_key, message_key = keys
+        if error_key:
+            add(ERROR_HEADER, f"the code's label names errors: {_quote(code_key)}")
+        add(NAMES_CODES, f"the code's label names codes: {_quote(code_key)}")
+        if columns.names_messages_strongly(message_key):
+            add(STRONG_MESSAGE, f"the message's label names messages: {_quote(message_key)}")
+    elif any(map(columns.names_codes, (*context.headings[-1:], context.lead))):
+        add(NAMES_CODES, "the heading or the sentence before names codes")
+    if marked:
+        add(MARKED, "each code is set apart (a code span, bold or a heading)")
+    written = [m for m in messages if m]
+    if written:
+        share = sum(map(troubled, written)) / len(written)
+        if share >= 0.3:
+            add(TROUBLE, f"{share:.0%} of the messages describe a failure")
+    heading = context.headings[-1] if context.headings else ""
+    if heading and columns.is_parameter_header(heading):
+        add(PARAMETER, f"the heading names parameters: {_quote(heading)}")
+    _values(add, context, codes)
+    return Verdict(score >= THRESHOLD, score, tuple(reasons), None)

@@ -11,14 +11,17 @@ from functools import lru_cache
 from lxml import etree, html
 
 from . import columns
-from .normalize import normalize_text
+from .normalize import normalize_text, text_of
 from .rows import LINE_MARK, LXML_LAST_LINE, split_code
 
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
-BLOCKS = ("table", "dl", "ul", "ol", "p")
-_ANCHORS = re.compile(r"^(?:[#¶§]\s+)+|(?:\s*[#¶§])+$")
+BLOCKS = ("table", "dl", "ul", "ol", "p", "pre")
+# Anchor marks around a heading's text, and a heading id written after it: {#id}, {: #id}.
+_ANCHORS = re.compile(r"^(?:[#¶§]\s+)+|(?:\s*[#¶§])+$|\s*\{:?\s*[#.][^{}]*\}$")
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>")
 _MAX_HEADING = 100
+_LEAD_TAGS = frozenset({"p", "ul", "ol", "div", "blockquote", "strong", "b", "em", "span"})
+_MAX_LEAD = 300
 
 Path = tuple[tuple[int, str], ...]  # the headings above a block: (level, text)
 
@@ -64,15 +67,35 @@ def in_error_section(path: Path) -> bool:
 
 
 def code_heading(text: str) -> bool:
-    """A heading that is a code, with an optional name: ``-1013 INVALID_MESSAGE``."""
+    """A heading that is a code, with an optional name: ``-1013 INVALID_MESSAGE``,
+    ``E2001``, ``ORDER_QTY_TOO_LOW``."""
     if len(text) > _MAX_HEADING:
         return False
-    split = split_code(text, numeric_only=True)
+    split = split_code(text)
     return split is not None and (not split[1] or len(split[1].split()) <= 8)
 
 
 def heading_text(element: html.HtmlElement) -> str:
-    return _ANCHORS.sub("", normalize_text(element.text_content())).strip()
+    return _ANCHORS.sub("", normalize_text(text_of(element))).strip()
+
+
+def lead_of(element: html.HtmlElement) -> str:
+    """The text of the block just before an element (its introduction), if short."""
+    node: html.HtmlElement | None = element
+    for _ in range(3):
+        assert node is not None
+        before = node.getprevious()
+        while before is not None and not isinstance(before.tag, str):
+            before = before.getprevious()
+        if before is not None:
+            if before.tag not in _LEAD_TAGS:
+                return ""
+            text = normalize_text(text_of(before))
+            return text if len(text) <= _MAX_LEAD else ""
+        node = node.getparent()
+        if node is None:
+            return ""
+    return ""
 
 
 @dataclass(frozen=True)
@@ -109,8 +132,9 @@ def walk(root: html.HtmlElement) -> Iterator[Block]:
             stack.append((level, text))
             continue
         path = tuple(stack)
-        # Lists and paragraphs matter only where codes outside tables may be.
-        if tag != "table" and owner is None and not in_error_section(path):
+        # Paragraphs matter only where codes outside tables may be; a list or a code block
+        # may be introduced by the sentence before it.
+        if tag in ("p", "dl") and owner is None and not in_error_section(path):
             continue
         if _nested(element):
             continue

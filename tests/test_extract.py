@@ -198,9 +198,14 @@ def test_unreadable_rows_are_warnings_with_page_and_line() -> None:
         "</table>"
     )
     found = extract.extract_html(markup, "page.html")
-    assert [r.code for r in found.tables[0].rows] == ["60004"]
+    # A row with its message cell missing is kept, and warned about like an empty message.
+    assert [(r.code, r.message) for r in found.tables[0].rows] == [
+        ("60004", "Invalid timestamp"),
+        ("60005", ""),
+    ]
     assert [(w.page, w.line) for w in found.warnings] == [("page.html", 4), ("page.html", 5)]
     assert "not a code!" in found.warnings[0].message
+    assert "code 60005 has no message" in found.warnings[1].message
 
 
 def test_plain_text_two_and_three_column_lines() -> None:
