@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 
-from lxml import html
+from lxml import etree
 
 from . import columns
 from .columns import CODE, HTTP_STATUS, MESSAGE, TITLE, Role
@@ -41,7 +41,7 @@ _HEADINGS = "a heading per code"
 class Entry:
     """One code read outside a table, with the element it was read from."""
 
-    element: html.HtmlElement
+    element: etree._Element
     code: str
     message: str
     title: str = ""
@@ -58,7 +58,7 @@ class Read:
     section: str
     table: Table | None
     warnings: list[ParseWarning]
-    elements: tuple[html.HtmlElement, ...]
+    elements: tuple[etree._Element, ...]
     layout: str  # how the codes were written, for ``extract --explain``
     verdict: Verdict
 
@@ -66,10 +66,10 @@ class Read:
 @dataclass
 class _Candidate:
     path: Path
-    elements: list[html.HtmlElement]
+    elements: list[etree._Element]
     layout: str
     entries: list[Entry] = field(default_factory=list)
-    unread: list[tuple[html.HtmlElement, str]] = field(default_factory=list)
+    unread: list[tuple[etree._Element, str]] = field(default_factory=list)
     marked: bool = False
     keys: tuple[str, str] | None = None
     section: str | None = None  # the path's text unless the reader says otherwise
@@ -125,7 +125,7 @@ def _short(text: str, limit: int = 80) -> str:
 # --- items -------------------------------------------------------------------------------
 
 
-def _own_text(item: html.HtmlElement) -> str:
+def _own_text(item: etree._Element) -> str:
     """An item's text without the lists nested in it."""
     if not any(child.tag in _LISTS for child in item.iter(*_LISTS) if child is not item):
         return text_of(item)
@@ -137,7 +137,7 @@ def _own_text(item: html.HtmlElement) -> str:
     return "".join(parts)
 
 
-def _lead_mark(item: html.HtmlElement) -> html.HtmlElement | None:
+def _lead_mark(item: etree._Element) -> etree._Element | None:
     """The markup that opens an item (``<code>``, ``<strong>``, ``<s>``), inside a
     paragraph of a loose list too; None when text comes first."""
     node = item
@@ -155,7 +155,7 @@ def _lead_mark(item: html.HtmlElement) -> html.HtmlElement | None:
     return None
 
 
-def _entry(item: html.HtmlElement, text: str) -> Entry | None:
+def _entry(item: etree._Element, text: str) -> Entry | None:
     """``CODE: message`` in one item, the code marked up or not; None when no code leads."""
     parts = split_code(text)
     if parts is None:
@@ -169,18 +169,18 @@ def _entry(item: html.HtmlElement, text: str) -> Entry | None:
     return Entry(item, code, message, deprecated=deprecated)
 
 
-def _struck_mark(mark: html.HtmlElement) -> bool:
+def _struck_mark(mark: etree._Element) -> bool:
     return mark.tag in STRUCK or next(mark.iter(*STRUCK), None) is not None
 
 
-def _items(element: html.HtmlElement) -> list[html.HtmlElement]:
+def _items(element: etree._Element) -> list[etree._Element]:
     """The items a block holds: list items, or the paragraph itself."""
     if element.tag in _LISTS:
         return [li for li in element if isinstance(li.tag, str) and li.tag == "li"]
     return [element] if element.tag == "p" else []
 
 
-def _lines(item: html.HtmlElement) -> Iterator[list[str]]:
+def _lines(item: etree._Element) -> Iterator[list[str]]:
     """An item's text cut into lines: where a ``<br>`` breaks it, then also at each newline
     (a Markdown paragraph keeps its source lines)."""
     parts: list[str] = [item.text or ""]
@@ -196,7 +196,7 @@ def _lines(item: html.HtmlElement) -> Iterator[list[str]]:
     yield [t for t in split if t]
 
 
-def _navigation(items: Sequence[html.HtmlElement]) -> bool:
+def _navigation(items: Sequence[etree._Element]) -> bool:
     """Every item is a link to a place on the page: a table of contents or "see also"."""
     for item in items:
         links = [a for a in item.iter("a") if (a.get("href") or "").startswith("#")]
@@ -253,8 +253,8 @@ def _paragraph_runs(walked: Sequence[Block]) -> Iterable[list[Block]]:
 
 
 def _from_definitions(block: Block) -> _Candidate | None:
-    pairs: list[tuple[html.HtmlElement, html.HtmlElement]] = []
-    term: html.HtmlElement | None = None
+    pairs: list[tuple[etree._Element, etree._Element]] = []
+    term: etree._Element | None = None
     for child in block.element:
         if not isinstance(child.tag, str):
             continue
@@ -290,7 +290,7 @@ def _value(text: str) -> str:
     return quoted.group(2).strip() if quoted else text
 
 
-def _pairs(element: html.HtmlElement) -> Iterator[tuple[html.HtmlElement, str, str]]:
+def _pairs(element: etree._Element) -> Iterator[tuple[etree._Element, str, str]]:
     """Every ``label: value`` item of a list and of the lists nested in it, in page order."""
     for item in _items(element):
         match = _PAIR.match(normalize_text(_own_text(item)))
@@ -304,11 +304,11 @@ def _pairs(element: html.HtmlElement) -> Iterator[tuple[html.HtmlElement, str, s
 
 
 def _records(
-    element: html.HtmlElement,
-) -> list[list[tuple[html.HtmlElement, str, str, Role | None]]]:
+    element: etree._Element,
+) -> list[list[tuple[etree._Element, str, str, Role | None]]]:
     """A list's ``label: value`` items cut into records: a label seen again opens the next.
     Empty when no label names a code."""
-    records: list[list[tuple[html.HtmlElement, str, str, Role | None]]] = []
+    records: list[list[tuple[etree._Element, str, str, Role | None]]] = []
     seen: set[str] = set()
     coded = False
     for item, key, value in _pairs(element):
@@ -326,9 +326,9 @@ def _records(
 
 
 def _record_entry(
-    record: list[tuple[html.HtmlElement, str, str, Role | None]], title: str
+    record: list[tuple[etree._Element, str, str, Role | None]], title: str
 ) -> tuple[Entry | None, tuple[str, str]]:
-    by_role: dict[Role, list[tuple[html.HtmlElement, str, str]]] = {}
+    by_role: dict[Role, list[tuple[etree._Element, str, str]]] = {}
     for item, key, value, role in record:
         if role is not None:
             by_role.setdefault(role, []).append((item, key, value))
@@ -503,7 +503,7 @@ def _from_headings(walked: Sequence[Block]) -> Iterator[_Candidate]:
         yield found
 
 
-def _own_code(item: html.HtmlElement, heading: str) -> Entry | None:
+def _own_code(item: etree._Element, heading: str) -> Entry | None:
     """A paragraph under a code heading that starts with another code set apart
     (``<s>2004</s>: …``): a row of its own."""
     mark = _lead_mark(item)

@@ -215,6 +215,8 @@ def names_values(text: str) -> bool:
 
 def names_state(token: str) -> bool:
     """A value that names a state: ``FILLED``, ``PARTIALLY_FILLED``, ``live``."""
+    if any(c.isdigit() for c in token):
+        return False
     words = _words(token)
     return bool(words) and words <= _STATES
 
@@ -302,9 +304,11 @@ def has_letters(text: str) -> bool:
 
 def is_prose(text: str) -> bool:
     """Words a person reads: two words, or CJK text, or a sentence."""
-    if CJK.search(text):
-        return True
-    return len(_LETTERS.findall(text)) >= 2 and " " in text
+    if " " in text:
+        words = _LETTERS.finditer(text)
+        if next(words, None) is not None and next(words, None) is not None:
+            return True
+    return CJK.search(text) is not None
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ import gc
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
-from lxml import html
+from lxml import etree
 
 from . import code_lists, columns, plaintext
 from .columns import CODE, HTTP_STATUS, MESSAGE, TITLE, Role, Roles
@@ -43,7 +43,7 @@ class Found:
 
     path: Path
     lead: str
-    elements: tuple[html.HtmlElement, ...]
+    elements: tuple[etree._Element, ...]
 
 
 @dataclass(frozen=True)
@@ -59,27 +59,27 @@ class Extraction:
 _MAX_TITLES = 5
 
 
-def _cells(tr: html.HtmlElement) -> list[html.HtmlElement]:
+def _cells(tr: etree._Element) -> list[etree._Element]:
     return [c for c in tr if isinstance(c.tag, str) and c.tag in ("td", "th")]
 
 
-def _span(cell: html.HtmlElement, name: str) -> int:
+def _span(cell: etree._Element, name: str) -> int:
     value = cell.get(name, "1").strip()
     return min(int(value), 100) if value.isdigit() and int(value) > 0 else 1
 
 
 def _grid(
-    table: html.HtmlElement, rows: list[html.HtmlElement]
-) -> list[tuple[html.HtmlElement, list[html.HtmlElement]]]:
+    table: etree._Element, rows: list[etree._Element]
+) -> list[tuple[etree._Element, list[etree._Element]]]:
     """Each row's cells with ``rowspan`` and ``colspan`` spread out: a code written once
     beside several messages stands in each of their rows."""
     if not table.xpath(".//td[@rowspan or @colspan] | .//th[@rowspan or @colspan]"):
         return [(tr, _cells(tr)) for tr in rows]
-    carried: dict[int, tuple[html.HtmlElement, int]] = {}  # column -> (cell, rows left)
+    carried: dict[int, tuple[etree._Element, int]] = {}  # column -> (cell, rows left)
     out = []
     for tr in rows:
         own = iter(_cells(tr))
-        cells: list[html.HtmlElement] = []
+        cells: list[etree._Element] = []
         while True:
             column = len(cells)
             if column in carried:
@@ -102,7 +102,7 @@ def _grid(
     return out
 
 
-def _rows(table: html.HtmlElement) -> list[html.HtmlElement]:
+def _rows(table: etree._Element) -> list[etree._Element]:
     """The table's own rows, not those of a table nested in a cell."""
     rows = list(table.iter("tr"))
     if table.find(".//table") is None:
@@ -110,7 +110,7 @@ def _rows(table: html.HtmlElement) -> list[html.HtmlElement]:
     return [tr for tr in rows if next(tr.iterancestors("table")) is table]
 
 
-def _is_header_row(tr: html.HtmlElement, texts: list[str]) -> bool:
+def _is_header_row(tr: etree._Element, texts: list[str]) -> bool:
     if any(c.tag == "th" for c in _cells(tr)):
         return True
     parent = tr.getparent()
@@ -123,7 +123,7 @@ def _is_header_row(tr: html.HtmlElement, texts: list[str]) -> bool:
 class _Candidate:
     block: Block
     header: list[str]
-    body: list[tuple[html.HtmlElement, list[html.HtmlElement], list[str]]]  # tr, cells, texts
+    body: list[tuple[etree._Element, list[etree._Element], list[str]]]  # tr, cells, texts
     context: Context
     verdict: Verdict
 
@@ -182,8 +182,8 @@ def _candidate(block: Block, siblings: bool = False) -> _Candidate | None:
 
 
 def _ragged(
-    tr: html.HtmlElement, row: list[html.HtmlElement], width: int
-) -> tuple[html.HtmlElement, list[html.HtmlElement], list[str]]:
+    tr: etree._Element, row: list[etree._Element], width: int
+) -> tuple[etree._Element, list[etree._Element], list[str]]:
     """A row's cells and texts, without the empty cells past the header (a trailing ``|``)
     and without the cells Markdown added to a short row (``data-cells``)."""
     texts = [normalize_text(text_of(c)) for c in row]

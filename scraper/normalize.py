@@ -51,7 +51,7 @@ def _is_separator(node: object) -> bool:
     return isinstance(node, etree._Comment) and not (node.text or "").strip()
 
 
-def repair_cell(cell: html.HtmlElement) -> None:
+def repair_cell(cell: etree._Element) -> None:
     """Rewrite React and parser artifacts inside one table cell, in place."""
     for comment in list(cell.iter(etree.Comment)):
         tail = comment.tail
@@ -71,15 +71,41 @@ def repair_cell(cell: html.HtmlElement) -> None:
         elif tag not in KNOWN_TAGS and _TOKEN_NAME.fullmatch(tag):
             # <op> parsed as an element: it may have swallowed the text after it.
             element.text = "{" + tag + "}" + (element.text or "")
-            element.drop_tag()
+            _drop_tag(element)
 
 
-def text_of(element: html.HtmlElement) -> str:
+def _drop_tag(element: etree._Element) -> None:
+    """Remove an element, keeping its text, children and tail in its place."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    at = parent.index(element)
+    children = list(element)
+    for offset, child in enumerate(children):
+        parent.insert(at + offset, child)
+    before = children[-1] if children else element.getprevious()
+    text = (element.text or "") if not children else ""
+    if children:  # the element's own text goes before its first child
+        first_before = parent[at - 1] if at > 0 else None
+        lead = element.text or ""
+        if first_before is not None:
+            first_before.tail = (first_before.tail or "") + lead
+        else:
+            parent.text = (parent.text or "") + lead
+    rest = text + (element.tail or "")
+    if before is not None:
+        before.tail = (before.tail or "") + rest
+    else:
+        parent.text = (parent.text or "") + rest
+    parent.remove(element)
+
+
+def text_of(element: etree._Element) -> str:
     """An element's text, as ``text_content()`` gives it (at twice its speed)."""
     return etree.tostring(element, method="text", encoding=str, with_tail=False)
 
 
-def cell_text(cell: html.HtmlElement) -> str:
+def cell_text(cell: etree._Element) -> str:
     """The normalized text of one table cell, repaired (on a copy: the page is not changed)."""
     if len(cell) == 0:  # text only: nothing to repair
         return normalize_text(cell.text or "")

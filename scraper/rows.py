@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from lxml import html
+from lxml import etree
 
 from .columns import (
     CODE,
@@ -19,6 +19,7 @@ from .columns import (
     is_http_status,
 )
 from .model import KIND_CODE, KIND_HTTP, NUMERIC_CODE, Kind, ParseWarning, Row, split_sub_code
+from .normalize import text_of
 
 STRUCK = ("del", "s", "strike")
 # libxml2 counts lines up to 65535 only: past that, a comment before each row-like element
@@ -32,11 +33,11 @@ def section_of(path: tuple[tuple[int, str], ...]) -> str:
     return " > ".join(text for _, text in path if text)
 
 
-def line_of(element: html.HtmlElement, offset: int = 0) -> int | None:
+def line_of(element: etree._Element, offset: int = 0) -> int | None:
     """The page line an element starts on, right past line 65,535 too."""
-    line = element.sourceline or 0
+    line: int = getattr(element, "sourceline", None) or 0  # untyped in lxml-stubs
     if line >= LXML_LAST_LINE:
-        node: html.HtmlElement | None = element
+        node: etree._Element | None = element
         while node is not None:
             before = node.getprevious()
             text = before.text if before is not None and not isinstance(before.tag, str) else None
@@ -54,14 +55,14 @@ _CODE_THEN = re.compile(
 )
 
 
-def struck(cell: html.HtmlElement) -> bool:
+def struck(cell: etree._Element) -> bool:
     """All of the element's text is struck through (a deprecated code)."""
-    text = "".join(cell.itertext()).strip()
+    text = text_of(cell).strip()
     if not text:
         return False
     if any(a.tag in STRUCK for a in cell.iterancestors()):
         return True
-    inside = "".join(t for s in cell.iter(*STRUCK) for t in s.itertext())
+    inside = "".join(text_of(s) for s in cell.iter(*STRUCK))
     return "".join(inside.split()) == "".join(text.split())
 
 

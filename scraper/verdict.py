@@ -172,11 +172,7 @@ def judge(headers: Sequence[str], cells: Sequence[Sequence[str]], context: Conte
             add(STRONG_MESSAGE, f"the message column's header names messages: {label}")
         else:
             add(MESSAGE_WORD, f"the message column's header describes: {label}")
-    messages = [c for c in cells[roles.message] if c]
-    if messages:
-        share = sum(map(troubled, messages)) / len(messages)
-        if share >= 0.3:
-            add(TROUBLE, f"{share:.0%} of the messages describe a failure")
+    _trouble(add, [c for c in cells[roles.message] if c])
     parameter = [h for i, h in enumerate(headers) if columns.is_parameter_header(h)]
     if parameter and roles.parameter_lies:
         lied = headers[roles.code]
@@ -192,14 +188,31 @@ def judge(headers: Sequence[str], cells: Sequence[Sequence[str]], context: Conte
     return Verdict(taken, score, tuple(reasons), roles)
 
 
+def _trouble(add: Callable[[int, str], None], messages: Sequence[str]) -> None:
+    """Points when at least 30% of the messages describe a failure (read until they do)."""
+    needed = 0.3 * len(messages)
+    found = 0
+    for message in messages:
+        found += troubled(message)
+        if found >= needed:
+            add(TROUBLE, f"at least {found} of {len(messages)} messages describe a failure")
+            return
+
+
 def _values(add: Callable[[int, str], None], context: Context, codes: Sequence[str]) -> None:
     """Evidence against: a list of enum values or states, not of errors."""
     named = context.names_values()
     if named is not None:
         add(VALUES, f"the heading names values or states, not errors: {_quote(named)}")
     filled = [c for c in codes if c]
-    states = [c for c in filled if columns.names_state(c)]
-    if filled and len(states) / len(filled) >= STATES:
+    states: list[str] = []
+    allowed = (1 - STATES) * len(filled)  # codes that are no state, read until too many
+    for k, code in enumerate(filled):
+        if columns.names_state(code):
+            states.append(code)
+        elif k + 1 - len(states) > allowed:
+            return
+    if states:
         add(VALUES, f"the codes name states: {', '.join(map(_quote, states[:3]))}")
 
 
@@ -259,11 +272,7 @@ def judge_entries(
         add(NAMES_CODES, "the heading or the sentence before names codes")
     if marked:
         add(MARKED, "each code is set apart (a code span, bold or a heading)")
-    written = [m for m in messages if m]
-    if written:
-        share = sum(map(troubled, written)) / len(written)
-        if share >= 0.3:
-            add(TROUBLE, f"{share:.0%} of the messages describe a failure")
+    _trouble(add, [m for m in messages if m])
     heading = context.headings[-1] if context.headings else ""
     if heading and columns.is_parameter_header(heading):
         add(PARAMETER, f"the heading names parameters: {_quote(heading)}")

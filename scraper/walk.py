@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from lxml import etree, html
+from lxml import etree
 
 from . import columns
 from .normalize import normalize_text, text_of
@@ -26,17 +26,21 @@ _MAX_LEAD = 300
 Path = tuple[tuple[int, str], ...]  # the headings above a block: (level, text)
 
 
-def parse_html(markup: str | bytes) -> html.HtmlElement:
+def parse_html(markup: str | bytes) -> etree._Element:
     """Parse a document or a fragment; comments are kept (they mark React placeholders)."""
     if isinstance(markup, str):
         markup = _mark_big_lines(_XML_DECL.sub("", markup, count=1))
         # libxml2 reads UTF-8 bytes faster than a Python string.
         markup = markup.encode("utf-8", "replace")
-    parser = html.HTMLParser(huge_tree=True, remove_comments=False, encoding="utf-8")
+    # Plain elements: lxml.html's element classes cost a Python call per element touched.
+    parser = etree.HTMLParser(huge_tree=True, remove_comments=False, encoding="utf-8")
     try:
-        return html.fromstring(markup, parser=parser)
-    except etree.ParserError:  # nothing but white space or comments
-        return html.fromstring("<div></div>", parser=parser)
+        root = etree.fromstring(markup, parser=parser)
+    except etree.XMLSyntaxError:
+        root = None
+    if root is None:  # nothing but white space or comments
+        return etree.fromstring(b"<div></div>", parser=parser)
+    return root
 
 
 _ROW_START = re.compile(r"^[ \t]*(?=<(?:tr|li|dt|dd|p|h[1-6]|table)[\s>])", re.M | re.I)
@@ -75,13 +79,13 @@ def code_heading(text: str) -> bool:
     return split is not None and (not split[1] or len(split[1].split()) <= 8)
 
 
-def heading_text(element: html.HtmlElement) -> str:
+def heading_text(element: etree._Element) -> str:
     return _ANCHORS.sub("", normalize_text(text_of(element))).strip()
 
 
-def lead_of(element: html.HtmlElement) -> str:
+def lead_of(element: etree._Element) -> str:
     """The text of the block just before an element (its introduction), if short."""
-    node: html.HtmlElement | None = element
+    node: etree._Element | None = element
     for _ in range(3):
         assert node is not None
         before = node.getprevious()
@@ -103,18 +107,18 @@ class Block:
     """A table, list, paragraph or heading, in page order, with the headings above it."""
 
     path: Path
-    element: html.HtmlElement
-    owner: html.HtmlElement | None = None  # the code heading this block belongs to
+    element: etree._Element
+    owner: etree._Element | None = None  # the code heading this block belongs to
     code: bool = False  # a heading that is a code
 
 
-def walk(root: html.HtmlElement) -> Iterator[Block]:
+def walk(root: etree._Element) -> Iterator[Block]:
     """Every heading and every top-level table, list and paragraph, in page order.
 
     A heading that is itself a code (``-1013 INVALID_MESSAGE``) in an error section does not
     open a section: the blocks after it belong to it until the next heading."""
     stack: list[tuple[int, str]] = []
-    owner: html.HtmlElement | None = None
+    owner: etree._Element | None = None
     for element in root.iter(*HEADINGS, *BLOCKS):
         tag = element.tag
         if tag in HEADINGS:
@@ -144,7 +148,7 @@ def walk(root: html.HtmlElement) -> Iterator[Block]:
 _CONTAINERS = frozenset({"table", "li", "dd", "dt", "p", "dl"})
 
 
-def _nested(element: html.HtmlElement) -> bool:
+def _nested(element: etree._Element) -> bool:
     """Inside a table, a list or a paragraph that is itself walked."""
     lists = element.tag in ("ul", "ol")
     for ancestor in element.iterancestors():
