@@ -61,6 +61,7 @@ class Read:
     elements: tuple[etree._Element, ...]
     layout: str  # how the codes were written, for ``extract --explain``
     verdict: Verdict
+    lead: str = ""  # the sentence before, part of the evidence
 
 
 @dataclass
@@ -72,14 +73,14 @@ class _Candidate:
     unread: list[tuple[etree._Element, str]] = field(default_factory=list)
     marked: bool = False
     keys: tuple[str, str] | None = None
-    section: str | None = None  # the path's text unless the reader says otherwise
     minimum: int = 2  # entries: one paragraph that starts with a number is no list
     refused: str = ""  # why it is no list of codes whatever the evidence
 
 
 def _judged(found: _Candidate, page: str, offset: int, references: int = 0) -> Read:
-    section = found.section if found.section is not None else section_of(found.path)
-    lead = lead_of(found.elements[0]) if found.layout != _HEADINGS else ""
+    section = section_of(found.path)
+    first = next((e for e in found.elements if e.tag not in HEADINGS), found.elements[0])
+    lead = lead_of(first) if found.layout != _HEADINGS else ""
     context = Context(tuple(text for _, text in found.path), "", lead)
     verdict = (
         Verdict(False, 0, (found.refused,), None)
@@ -100,7 +101,7 @@ def _judged(found: _Candidate, page: str, offset: int, references: int = 0) -> R
         verdict = Verdict(verdict.taken, verdict.score, (*verdict.reasons, note), None)
     elements = tuple(found.elements)
     if not verdict.taken:
-        return Read(found.path, section, None, [], elements, found.layout, verdict)
+        return Read(found.path, section, None, [], elements, found.layout, verdict, lead)
     http = all(columns.is_http_like(e.code) for e in found.entries) and any(
         "http" in t.lower() for t in (section, lead, *(found.keys or ()))
     )
@@ -115,7 +116,7 @@ def _judged(found: _Candidate, page: str, offset: int, references: int = 0) -> R
     status = any(e.status for e in found.entries)
     names = ("code", *(["http_status"] if status else []), *(["title"] if titled else []))
     table = Table(section, (*names, "message"), tuple(out.rows))
-    return Read(found.path, section, table, out.warnings, elements, found.layout, verdict)
+    return Read(found.path, section, table, out.warnings, elements, found.layout, verdict, lead)
 
 
 def _short(text: str, limit: int = 80) -> str:
@@ -155,9 +156,21 @@ def _lead_mark(item: etree._Element) -> etree._Element | None:
     return None
 
 
+# A word or two before the code: "Error", "Error code", "错误码".
+_LABEL = re.compile(r"([^\W\d_]{1,20}(?:[ _-][^\W\d_]{1,20})?)\s*[#:：]?\s*(?=-?[0-9]|[A-Z])")
+
+
 def _entry(item: etree._Element, text: str) -> Entry | None:
-    """``CODE: message`` in one item, the code marked up or not; None when no code leads."""
+    """``CODE: message`` in one item, the code marked up or not, after a label that names
+    errors or codes (``Error 10001: …``, ``错误码 10001：…``); None when no code leads."""
     parts = split_code(text)
+    if parts is None:
+        label = _LABEL.match(text)
+        if label is None or not (
+            columns.is_error_word(label.group(1)) or columns.names_codes(label.group(1))
+        ):
+            return None
+        parts = split_code(text[label.end() :])
     if parts is None:
         return None
     code, message = parts
@@ -210,7 +223,7 @@ def _from_items(run: list[Block]) -> _Candidate | None:
     """Items (or paragraphs) that start with a code; None when the first does not, or
     when they are links to the page's own headings."""
     items = [item for block in run for item in _items(block.element)]
-    if not items or split_code(normalize_text(_own_text(items[0]))) is None:
+    if not items or _entry(items[0], normalize_text(_own_text(items[0]))) is None:
         return None
     found = _Candidate(run[0].path, [b.element for b in run], "items")
     if _navigation(items):
@@ -312,7 +325,7 @@ def _records(
     seen: set[str] = set()
     coded = False
     for item, key, value in _pairs(element):
-        if not key or columns.code_shaped(key):  # "E1001: message" is an item, not a record
+        if not key or any(c.isdigit() for c in key):  # "E1001: …" is an item, not a record
             continue
         role = columns.role_of(key)
         coded = coded or role == CODE
@@ -356,9 +369,12 @@ def _from_records(block: Block) -> _Candidate | None:
     # One record under a heading that does not name errors: the heading is its name
     # (``### ORDER NOT FOUND``), and the section is the one above it.
     heading = block.path[-1][1] if block.path else ""
-    titled = len(records) == 1 and heading and not columns.is_error_word(heading)
+    element = _heading_before(block.element, heading) if len(records) == 1 and heading else None
+    titled = element is not None and not columns.is_error_word(heading)
     if titled:
-        found.section = section_of(block.path[:-1])
+        assert element is not None
+        found.path = block.path[:-1]
+        found.elements.insert(0, element)
     for record in records:
         entry, keys = _record_entry(record, heading if titled else "")
         if entry is None:
@@ -366,14 +382,27 @@ def _from_records(block: Block) -> _Candidate | None:
             continue
         found.keys = found.keys or keys
         found.entries.append(entry)
-    return found if found.entries else None
+    shaped = sum(columns.code_shaped(e.code) for e in found.entries)
+    return found if shaped * 2 > len(found.entries) else None  # else perhaps items
+
+
+def _heading_before(element: etree._Element, text: str) -> etree._Element | None:
+    """The heading just before a block, when it reads ``text``."""
+    before = element.getprevious()
+    for _ in range(5):
+        if before is None:
+            return None
+        if before.tag in HEADINGS:
+            return before if heading_text(before) == text else None
+        before = before.getprevious()
+    return None
 
 
 def _merged(groups: list[_Candidate]) -> Iterator[_Candidate]:
     """Record lists in a row with one section (a record per heading) are one candidate."""
     pending: _Candidate | None = None
     for found in groups:
-        if pending is not None and pending.section == found.section:
+        if pending is not None and pending.path == found.path:
             pending.elements += found.elements
             pending.entries += found.entries
             pending.unread += found.unread

@@ -184,12 +184,8 @@ def _candidate(block: Block, siblings: bool = False) -> _Candidate | None:
 def _ragged(
     tr: etree._Element, row: list[etree._Element], width: int
 ) -> tuple[etree._Element, list[etree._Element], list[str]]:
-    """A row's cells and texts, without the empty cells past the header (a trailing ``|``)
-    and without the cells Markdown added to a short row (``data-cells``)."""
+    """A row's cells and texts, without the empty cells past the header (a trailing ``|``)."""
     texts = [normalize_text(text_of(c)) for c in row]
-    own = tr.get("data-cells")
-    if own is not None and own.isdigit() and int(own) < len(row):
-        row, texts = row[: int(own)], texts[: int(own)]
     while len(row) > width and not texts[-1]:
         row, texts = row[:-1], texts[:-1]
     return tr, row, texts
@@ -380,7 +376,8 @@ def _extract_html(markup: str | bytes, page: str, line_offset: int) -> Extractio
     in_tables = {row.code for r in results for table in r[0] for row in table.rows}
     for read in code_lists.read_all(walked, page, line_offset, in_tables):
         if read.table is not None:
-            results.append(([read.table], read.warnings, Found(read.path, "", read.elements)))
+            kept = Found(read.path, read.lead, read.elements)
+            results.append(([read.table], read.warnings, kept))
         table = read.table
         explained.append(
             Explained(

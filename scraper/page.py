@@ -242,7 +242,7 @@ def markdown_html(content: str) -> tuple[str, str | None, str | None]:
         for k, piece_tokens in enumerate(pieces):
             start = piece_tokens[0].map[0] if piece_tokens[0].map else lines
             if piece_tokens[0].type == "tr_open" and start in short:
-                piece_tokens[0].attrSet("data-cells", str(short[start]))
+                piece_tokens = _unpadded(piece_tokens, short[start])
             if lines < start:
                 out.append("\n" * (start - lines))
                 lines = start
@@ -259,6 +259,15 @@ _DELIMITER_ROW = re.compile(r"^[ \t]*\|?(?:[ \t]*:?-+:?[ \t]*\|)+(?:[ \t]*:?-+:?
 _FENCE = re.compile(r"^[ \t]*(?:```|~~~)")
 
 
+def _unpadded(tokens: list[Any], cells: int) -> list[Any]:
+    """A row's tokens without the empty cells Markdown added past its own ``cells``."""
+    opened = [i for i, t in enumerate(tokens) if t.type == "td_open"]
+    if len(opened) <= cells:
+        return tokens
+    closed = max(i for i, t in enumerate(tokens) if t.type == "td_close")
+    return tokens[: opened[cells]] + tokens[closed + 1 :]
+
+
 def _cell_count(line: str) -> int:
     from markdown_it.rules_block.table import escapedSplit
 
@@ -273,7 +282,7 @@ def _cell_count(line: str) -> int:
 def _widen_tables(content: str) -> tuple[str, dict[int, int]]:
     """Pipe tables whose rows are wider than their header get empty header cells (Markdown
     would drop the cells past the header); rows narrower than the header are noted (line ->
-    cells), for Markdown pads them with empty cells at the end."""
+    cells): Markdown pads them with empty cells, which are taken out again."""
     lines = content.split("\n")
     short: dict[int, int] = {}
     fenced = False

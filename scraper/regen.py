@@ -513,11 +513,13 @@ def store_capture(declared: Sources, source: Source, page: pages.Page) -> tuple[
     table = code_table(source, pages.from_text(str(target), text))
     if not table.tables:
         raise PipelineError(f"{page.name}: {no_table_reason(page)}; not stored")
+    data = text.encode("utf-8")
+    changed = [source.id] if _capture_hash(target) != hashlib.sha256(data).hexdigest() else []
     write.commit(
         declared.root,
         {
-            target: text.encode("utf-8"),
-            declared.root / declared.captures_dir / DATES: dated(declared, [source.id]).encode(),
+            target: data,
+            declared.root / declared.captures_dir / DATES: dated(declared, changed).encode(),
         },
         folders=declared.written,
     )

@@ -240,3 +240,15 @@ def test_a_changed_capture_is_dated_today_and_moves_the_version(
     code, _, err = invoke("regen", "--sources", str(served_repo / "sources.toml"))
     assert code == 0, err
     assert 'version = "2026.9.1"' in pyproject.read_text(encoding="utf-8")
+
+
+def test_capturing_the_same_page_again_keeps_its_day(tmp_path: Path) -> None:
+    repo = copy_repo(tmp_path / "repo")
+    dates = repo / "captures/dates.json"
+    before = json.loads(dates.read_text(encoding="utf-8"))
+    page = ROOT / "tests/fixtures/pages/okx-v5/docs-v5-zh-error-code.md"
+    code, _, err = invoke(
+        "capture", "okx-v5-zh", str(page), "--sources", str(repo / "sources.toml")
+    )
+    assert code == 0, err
+    assert json.loads(dates.read_text(encoding="utf-8")) == before

@@ -674,3 +674,13 @@ def test_a_markdown_page_of_lists_is_markdown_whatever_its_name() -> None:
     assert [r.code for t in found.tables for r in t.rows] == ["20001", "20002"]
     plain = "10001 Signature invalid\n10002 Timestamp expired\n"
     assert page.from_text("errors.txt", plain).html is None
+
+
+def test_items_that_name_the_code_before_it() -> None:
+    markup = """<h2>Errors</h2><ul><li>Error 10001: Invalid signature</li>
+    <li>Error code 10002 - Timestamp expired</li><li>错误码 10003：签名过期</li></ul>"""
+    assert [(r.code, r.message) for r in html_rows(markup)] == [
+        ("10001", "Invalid signature"),
+        ("10002", "Timestamp expired"),
+        ("10003", "签名过期"),
+    ]
