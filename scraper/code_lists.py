@@ -35,6 +35,7 @@ _MARKS = frozenset({"code", "strong", "b", "kbd", "em", "tt", "samp", *STRUCK})
 _MAX_KEY = 40  # characters of a record's label
 _MAX_BLOCK_LINES = 5000  # lines of a code block read as codes
 _HEADINGS = "a heading per code"
+_PEEK = 300  # characters of a first item that tell whether a list may hold codes
 
 
 @dataclass(frozen=True)
@@ -223,7 +224,7 @@ def _from_items(run: list[Block]) -> _Candidate | None:
     """Items (or paragraphs) that start with a code; None when the first does not, or
     when they are links to the page's own headings."""
     items = [item for block in run for item in _items(block.element)]
-    if not items or _entry(items[0], normalize_text(_own_text(items[0]))) is None:
+    if not items or _entry(items[0], normalize_text(_own_text(items[0])[:_PEEK])) is None:
         return None
     found = _Candidate(run[0].path, [b.element for b in run], "items")
     if _navigation(items):
@@ -360,7 +361,7 @@ def _record_entry(
 
 def _from_records(block: Block) -> _Candidate | None:
     first = next(iter(_items(block.element)), None)
-    if first is None or _PAIR.match(normalize_text(_own_text(first))) is None:
+    if first is None or _PAIR.match(normalize_text(_own_text(first)[:_PEEK])) is None:
         return None  # records start with a label
     records = _records(block.element)
     if not records:
@@ -444,7 +445,9 @@ def _code_lines(text: str) -> tuple[list[tuple[str, str]], list[str]] | None:
         if not line or _COMMENT.match(line) or line.endswith(("{", "[", "(")):
             continue
         line = _OPEN_QUOTE.sub(lambda m: m.group(2) + " ", line, count=1)
-        parts = split_code(normalize_text(line))
+        # A code starts with a digit, a minus or a capital: "curl …", "import …" do not.
+        starts = line[0].isdigit() or line[0] == "-" or line[0].isupper()
+        parts = split_code(normalize_text(line)) if starts else None
         if parts is None:
             if not entries and not unread:
                 return None

@@ -16,6 +16,7 @@ from .rows import LINE_MARK, LXML_LAST_LINE, split_code
 
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 BLOCKS = ("table", "dl", "ul", "ol", "p", "pre")
+_HEADING_SET = frozenset(HEADINGS)
 # Anchor marks around a heading's text, and a heading id written after it: {#id}, {: #id}.
 _ANCHORS = re.compile(r"^(?:[#¶§]\s+)+|(?:\s*[#¶§])+$|\s*\{:?\s*[#.][^{}]*\}$")
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>")
@@ -118,10 +119,12 @@ def walk(root: etree._Element) -> Iterator[Block]:
     A heading that is itself a code (``-1013 INVALID_MESSAGE``) in an error section does not
     open a section: the blocks after it belong to it until the next heading."""
     stack: list[tuple[int, str]] = []
+    path: Path = ()
+    errors = False  # the path names errors
     owner: etree._Element | None = None
     for element in root.iter(*HEADINGS, *BLOCKS):
         tag = element.tag
-        if tag in HEADINGS:
+        if tag in _HEADING_SET:
             level = int(tag[1])
             while stack and stack[-1][0] >= level:
                 stack.pop()
@@ -129,16 +132,18 @@ def walk(root: etree._Element) -> Iterator[Block]:
             path = tuple(stack)
             if code_heading(text) and in_error_section(path):
                 owner = element
+                errors = True
                 yield Block(path, element, code=True)
                 continue
             owner = None
             yield Block(path, element)
             stack.append((level, text))
+            path = tuple(stack)
+            errors = in_error_section(path)
             continue
-        path = tuple(stack)
         # Paragraphs matter only where codes outside tables may be; a list or a code block
         # may be introduced by the sentence before it.
-        if tag in ("p", "dl") and owner is None and not in_error_section(path):
+        if (tag == "p" or tag == "dl") and owner is None and not errors:
             continue
         if _nested(element):
             continue
