@@ -48,6 +48,7 @@ class Entry:
     title: str = ""
     status: str = ""
     deprecated: bool = False
+    named: bool = False  # a code by its markup alone (``InsufficientFunds`` in a code span)
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,7 @@ def _judged(found: _Candidate, page: str, offset: int, references: int = 0) -> R
             unread=len(found.unread),
             marked=found.marked,
             keys=found.keys,
+            named=sum(e.named and not columns.code_shaped(e.code) for e in found.entries),
         )
     )
     if verdict.taken and len(found.entries) < found.minimum:
@@ -164,6 +166,13 @@ _LABEL = re.compile(r"([^\W\d_]{1,20}(?:[ _-][^\W\d_]{1,20})?)\s*[#:：]?\s*(?=-
 def _entry(item: etree._Element, text: str) -> Entry | None:
     """``CODE: message`` in one item, the code marked up or not, after a label that names
     errors or codes (``Error 10001: …``, ``错误码 10001：…``); None when no code leads."""
+    mark = _lead_mark(item)
+    if mark is not None:  # "`InsufficientFunds`: …": a name set apart is a code
+        marked = normalize_text(text_of(mark))
+        if columns.marked_code(marked) and text.startswith(marked):
+            rest = text[len(marked) :].lstrip("-–—:：=| ").strip()
+            deprecated = struck(item) or _struck_mark(mark)
+            return Entry(item, marked, rest, deprecated=deprecated, named=True)
     parts = split_code(text)
     if parts is None:
         label = _LABEL.match(text)
@@ -176,7 +185,6 @@ def _entry(item: etree._Element, text: str) -> Entry | None:
         return None
     code, message = parts
     message = message.lstrip("-–—:：=| ").strip()
-    mark = _lead_mark(item)
     deprecated = struck(item) or (
         mark is not None and code in normalize_text(text_of(mark)) and _struck_mark(mark)
     )
@@ -525,9 +533,12 @@ def _from_headings(walked: Sequence[Block]) -> Iterator[_Candidate]:
                 if own is not None:  # <s>2004</s>: … under heading 2003: code 2004
                     found.entries.append(own)
                     continue
+                message = cell_text(item)
+                if not message:  # an anchor or an image between the headings
+                    continue
                 deprecated = heading.deprecated or struck(item)
                 found.entries.append(
-                    Entry(item, heading.code, cell_text(item), heading.message, "", deprecated)
+                    Entry(item, heading.code, message, heading.message, "", deprecated)
                 )
                 said = True
     if found is not None:

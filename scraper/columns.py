@@ -288,6 +288,17 @@ def code_shaped(token: str) -> bool:
     return any(c.isdigit() or c in "_.:" for c in token)
 
 
+_PASCAL = re.compile(r"[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+")
+
+
+def marked_code(token: str) -> bool:
+    """A token that is a code when the page sets it apart (a code span, bold) though not
+    ``code_shaped``: ``InsufficientFunds``, ``EOrder:Insufficient funds``."""
+    if _PASCAL.fullmatch(token) is not None:
+        return True
+    return _CATEGORY.fullmatch(token) is not None and token[0].isupper()
+
+
 def is_http_status(text: str) -> bool:
     return _HTTP.fullmatch(text) is not None
 

@@ -224,14 +224,16 @@ def judge_entries(
     unread: int = 0,
     marked: bool = False,
     keys: tuple[str, str] | None = None,
+    named: int = 0,
 ) -> Verdict:
     """Score codes written outside a table (list items, records, lines of a code block).
     ``unread``: items that start with no code; ``marked``: each code is set apart;
-    ``keys``: the labels of a record's code and message (``err_code``, ``Mensagem``)."""
+    ``keys``: the labels of a record's code and message (``err_code``, ``Mensagem``);
+    ``named``: codes that are code tokens by their markup alone (``InsufficientFunds``)."""
     total = len(codes) + unread
     if not codes:
         return Verdict(False, 0, ("no item starts with a code",), None)
-    shaped = sum(map(columns.code_shaped, codes))
+    shaped = sum(map(columns.code_shaped, codes)) + named
     # One stray item (a note at the end) is allowed in any list; more only in long ones.
     if shaped < total - max(1, int((1 - CODE_SHAPED) * total)):
         why = f"{shaped} of {total} items start with a code token, not most"

@@ -684,3 +684,28 @@ def test_items_that_name_the_code_before_it() -> None:
         ("10002", "Timestamp expired"),
         ("10003", "签名过期"),
     ]
+
+
+def test_names_and_categories_set_apart_are_codes() -> None:
+    markup = """<h2>Error reasons</h2><ul>
+    <li><code>InsufficientFunds</code>: The order was rejected for lack of funds</li>
+    <li><code>InvalidSignature</code>: The signature did not match</li>
+    <li><strong>EOrder:Insufficient funds</strong> – Not enough balance</li></ul>
+    <h2>Errors</h2><ul><li><code>Overview</code>: read this first</li>
+    <li><code>Quickstart</code>: then this</li></ul>"""
+    assert [(r.code, r.message) for r in html_rows(markup)] == [
+        ("InsufficientFunds", "The order was rejected for lack of funds"),
+        ("InvalidSignature", "The signature did not match"),
+        ("EOrder:Insufficient funds", "Not enough balance"),
+    ]
+
+
+def test_an_anchor_between_code_headings_is_no_empty_row() -> None:
+    markup = """<h1>Error codes</h1><h2>Positions</h2><h3>2002</h3><p>Position frozen</p>
+    <p><a id="2003"></a></p><h3>2003</h3><p>Position not found</p>"""
+    found = extract.extract_html(markup, "t.html")
+    assert [(r.code, r.message) for t in found.tables for r in t.rows] == [
+        ("2002", "Position frozen"),
+        ("2003", "Position not found"),
+    ]
+    assert found.warnings == ()
