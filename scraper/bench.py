@@ -181,12 +181,38 @@ def _wide_header(n: int) -> tuple[str, str]:
     return "w.html", f"<h2>Error codes</h2><table><tr>{head}</tr>{row * 20}</table>"
 
 
+# And the shapes of issue 22: every reader is one pass over its block.
+def _code_items(n: int) -> tuple[str, str]:
+    items = "".join(f"- `E{i}` Failed {i}\n" for i in range(n))
+    return "i.md", f"# Error codes\n\n{items}- See the FAQ\n"
+
+
+def _nested_records(n: int) -> tuple[str, str]:
+    record = "<li>Code: {0}<ul><li>Message: Failed {0}</li><li>Code: {0}</li></ul></li>"
+    items = "".join(record.format(i) for i in range(n // 3))
+    return "r.html", f"<h2>Error codes</h2><ul>{items}</ul>"
+
+
+def _block_lines(n: int) -> tuple[str, str]:
+    lines = "".join(f"{i}  Failed {i}\n" for i in range(n))
+    return "b.md", f"# Error codes\n\n```\n{lines}not a code\n```\n"
+
+
+def _ragged_rows(n: int) -> tuple[str, str]:
+    rows = "".join(f"| {i} | Failed {i} |{' x |' * (i % 3)}\n" for i in range(n))
+    return "g.md", f"# Error codes\n\n| Code |\n| --- |\n{rows}"
+
+
 HOSTILE: dict[str, Callable[[int], tuple[str, str]]] = {
     "fence-lines": _fence,
     "heading-then-spaces": _spaces,
     "short-lines": _short_lines,
     "title-rows": _title_rows,
     "wide-header": _wide_header,
+    "code-items": _code_items,
+    "nested-records": _nested_records,
+    "code-block-lines": _block_lines,
+    "ragged-rows": _ragged_rows,
 }
 HOSTILE_SIZES = {
     "fence-lines": 50_000,
@@ -194,6 +220,10 @@ HOSTILE_SIZES = {
     "short-lines": 50_000,
     "title-rows": 50_000,
     "wide-header": 10_000,
+    "code-items": 20_000,
+    "nested-records": 20_000,
+    "code-block-lines": 20_000,
+    "ragged-rows": 10_000,
 }
 
 

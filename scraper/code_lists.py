@@ -17,7 +17,6 @@ import json
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from itertools import islice
 
 from lxml import etree
 
@@ -32,8 +31,6 @@ from .walk import HEADINGS, Block, Path, heading_text, in_error_section, lead_of
 _LISTS = ("ul", "ol")
 # Markup that sets a code apart at the start of an item.
 _MARKS = frozenset({"code", "strong", "b", "kbd", "em", "tt", "samp", *STRUCK})
-_MAX_KEY = 40  # characters of a record's label
-_MAX_BLOCK_LINES = 5000  # lines of a code block read as codes
 _HEADINGS = "a heading per code"
 _PEEK = 300  # characters of a first item that tell whether a list may hold codes
 
@@ -108,13 +105,15 @@ def _judged(found: _Candidate, page: str, offset: int, references: int = 0) -> R
     http = all(columns.is_http_like(e.code) for e in found.entries) and any(
         "http" in t.lower() for t in (section, lead, *(found.keys or ()))
     )
-    out = Collector(page, f"{found.layout} {section!r}: ", http)
+    out = Collector(page, f"{found.layout} in {section!r}: ", http)
     for entry in found.entries:
         values = {CODE: entry.code, MESSAGE: entry.message}
         values |= {TITLE: entry.title, HTTP_STATUS: entry.status}
         out.add(line_of(entry.element, offset), values, deprecated=entry.deprecated)
     for element, text in found.unread:
-        out.warn(line_of(element, offset), f"{_short(text)!r} starts with no code; not read")
+        out.warn(
+            line_of(element, offset), f"{_short(text)!r} is not read: no code and message in it"
+        )
     titled = any(e.title for e in found.entries)
     status = any(e.status for e in found.entries)
     names = ("code", *(["http_status"] if status else []), *(["title"] if titled else []))
@@ -131,7 +130,7 @@ def _short(text: str, limit: int = 80) -> str:
 
 def _own_text(item: etree._Element) -> str:
     """An item's text without the lists nested in it."""
-    if not any(child.tag in _LISTS for child in item.iter(*_LISTS) if child is not item):
+    if next(item.iter(*_LISTS), None) is None:
         return text_of(item)
     parts = [item.text or ""]
     for child in item:
@@ -313,16 +312,21 @@ def _value(text: str) -> str:
 
 
 def _pairs(element: etree._Element) -> Iterator[tuple[etree._Element, str, str]]:
-    """Every ``label: value`` item of a list and of the lists nested in it, in page order."""
-    for item in _items(element):
+    """Every ``label: value`` item of a list and of the lists nested in it, in page order
+    (without recursion: a page may nest lists thousands deep)."""
+    pending: list[Iterator[etree._Element]] = [iter(_items(element))]
+    while pending:
+        item = next(pending[-1], None)
+        if item is None:
+            pending.pop()
+            continue
         match = _PAIR.match(normalize_text(_own_text(item)))
         if match is not None and len(match["key"].split()) <= 4:
             yield item, match["key"].strip(), _value(match["value"])
         else:
             yield item, "", ""
-        for child in item:
-            if isinstance(child.tag, str) and child.tag in _LISTS:
-                yield from _pairs(child)
+        nested = [c for c in item if isinstance(c.tag, str) and c.tag in _LISTS]
+        pending.extend(iter(_items(c)) for c in reversed(nested))
 
 
 def _records(
@@ -443,12 +447,12 @@ def _code_lines(text: str) -> tuple[list[tuple[str, str]], list[str]] | None:
         except (ValueError, RecursionError):
             data = None
         if isinstance(data, dict):
-            pairs = [(str(k).strip(), v) for k, v in data.items()]
-            found = [(k, normalize_text(v)) for k, v in pairs if isinstance(v, str)]
-            return found, [k for k, v in pairs if not isinstance(v, str)]
+            pairs = [(str(k).strip(), _json_message(v)) for k, v in data.items()]
+            found = [(k, normalize_text(v)) for k, v in pairs if v is not None]
+            return found, [k for k, v in pairs if v is None]
     entries: list[tuple[str, str]] = []
     unread: list[str] = []
-    for raw in islice(_line_iter(stripped), _MAX_BLOCK_LINES):
+    for raw in _line_iter(stripped):
         line = raw.strip().rstrip(",;").strip()
         if not line or _COMMENT.match(line) or line.endswith(("{", "[", "(")):
             continue
@@ -464,6 +468,17 @@ def _code_lines(text: str) -> tuple[list[tuple[str, str]], list[str]] | None:
         code, message = parts
         entries.append((code, _value(message.lstrip("-–—:：=| "))))
     return entries, unread
+
+
+def _json_message(value: object) -> str | None:
+    """A JSON value as a message: a string, or the message of an object
+    (``{"msg": "…", "status": 400}``); None otherwise."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict):
+        said = [v for k, v in value.items() if isinstance(v, str) and columns.role_of(k) == MESSAGE]
+        return said[0] if said else None
+    return None
 
 
 def _line_iter(text: str) -> Iterator[str]:

@@ -26,6 +26,10 @@ SIZES = {
     "short-lines": 16_000,
     "title-rows": 12_000,
     "wide-header": 10_000,
+    "code-items": 4_000,
+    "nested-records": 6_000,
+    "code-block-lines": 6_000,
+    "ragged-rows": 4_000,
 }
 
 

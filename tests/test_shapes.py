@@ -522,7 +522,7 @@ def test_an_item_without_a_code_is_a_warning_with_its_line(tmp_path: Path) -> No
     ]
     (warning,) = found.warnings
     assert warning.line == 6
-    assert "'See the FAQ for more.' starts with no code; not read" in warning.message
+    assert "'See the FAQ for more.' is not read: no code and message in it" in warning.message
 
 
 @pytest.mark.parametrize(
@@ -709,3 +709,18 @@ def test_an_anchor_between_code_headings_is_no_empty_row() -> None:
         ("2003", "Position not found"),
     ]
     assert found.warnings == ()
+
+
+def test_a_json_object_of_codes_with_objects_as_values() -> None:
+    markup = """<h2>Error codes</h2><pre><code>{
+      "10001": {"msg": "Invalid signature", "status": 401},
+      "10002": {"message": "Timestamp expired"},
+      "10003": ["no message here"]
+    }</code></pre>"""
+    found = extract.extract_html(markup, "t.html")
+    assert [(r.code, r.message) for t in found.tables for r in t.rows] == [
+        ("10001", "Invalid signature"),
+        ("10002", "Timestamp expired"),
+    ]
+    (warning,) = found.warnings
+    assert "'10003' is not read" in warning.message
