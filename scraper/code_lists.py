@@ -227,11 +227,13 @@ def _navigation(items: Sequence[etree._Element]) -> bool:
     return True
 
 
-def _from_items(run: list[Block]) -> _Candidate | None:
-    """Items (or paragraphs) that start with a code; None when the first does not, or
-    when they are links to the page's own headings."""
+def _from_items(run: list[Block], every: bool = False) -> _Candidate | None:
+    """Items (or paragraphs) that start with a code; None when the first does not (but
+    for ``every`` list, in a section about errors: each is explained)."""
     items = [item for block in run for item in _items(block.element)]
-    if not items or _entry(items[0], normalize_text(_own_text(items[0])[:_PEEK])) is None:
+    if not items:
+        return None
+    if not every and _entry(items[0], normalize_text(_own_text(items[0])[:_PEEK])) is None:
         return None
     found = _Candidate(run[0].path, [b.element for b in run], "items")
     if _navigation(items):
@@ -493,17 +495,20 @@ def _line_iter(text: str) -> Iterator[str]:
         start = end + 1
 
 
-def _from_code_block(block: Block) -> _Candidate | None:
+def _from_code_block(block: Block, every: bool = False) -> _Candidate | None:
+    """A code block of codes; None when its first line holds no code (but for ``every``
+    block, in a section about errors: each is explained)."""
     text = text_of(block.element)
     start = text[:400]
     opening = _code_lines(start.rsplit("\n", 1)[0] if "\n" in start else start)
-    if opening is None or not opening[0] and not start.lstrip().startswith("{"):
-        return None  # the first lines hold no code: a sample, not a list
-    read = _code_lines(text)
-    if read is None or not read[0]:
-        return None
+    read = None
+    if opening is not None and (opening[0] or start.lstrip().startswith("{")):
+        read = _code_lines(text)
     element = block.element
     found = _Candidate(block.path, [element], "code block")
+    if read is None or not read[0]:
+        found.refused = "its first line holds no code: a sample (a request, a reply, code)"
+        return found if every else None
     found.entries = [Entry(element, code, message) for code, message in read[0]]
     found.unread = [(element, line) for line in read[1]]
     return found
@@ -598,13 +603,13 @@ def read_all(
         if tag == "dl":
             found = _from_definitions(block)
         elif tag == "pre":
-            found = _from_code_block(block)
+            found = _from_code_block(block, in_error_section(block.path))
         else:
             record = _from_records(block)
             if record is not None:
                 records.append(record)
                 continue
-            found = _from_items([block])
+            found = _from_items([block], in_error_section(block.path))
         if found is not None:
             candidates.append(found)
     candidates += _merged(records)

@@ -232,7 +232,8 @@ def judge_entries(
     ``named``: codes that are code tokens by their markup alone (``InsufficientFunds``)."""
     total = len(codes) + unread
     if not codes:
-        return Verdict(False, 0, ("no item starts with a code",), None)
+        why = f"none of the {unread} items starts with a code" if unread else "no code in it"
+        return Verdict(False, 0, (why,), None)
     shaped = sum(map(columns.code_shaped, codes)) + named
     # One stray item (a note at the end) is allowed in any list; more only in long ones.
     if shaped < total - max(1, int((1 - CODE_SHAPED) * total)):

@@ -479,6 +479,12 @@ def test_explain_names_every_candidate_with_its_evidence() -> None:
     assert not contents.taken and "a table of contents" in contents.explain()
     enum = explained["Order status enum", "table"].verdict
     assert not enum.taken and "names values or states" in enum.explain()
+    for lookalike in ("Request parameters", "Changelog"):
+        verdict = explained[lookalike, "items"].verdict
+        assert not verdict.taken and "none of the 3 items starts with a code" in verdict.explain()
+    reply, codes = [e.verdict for e in found.explained if e.section.endswith("System errors")]
+    assert not reply.taken and "its first line holds no code" in reply.explain()
+    assert codes.taken
     see = explained["See also", "a heading per code"].verdict
     assert not see.taken and "2 code headings only name codes documented elsewhere" in (
         see.explain()
