@@ -68,12 +68,19 @@ def _span(cell: etree._Element, name: str) -> int:
     return min(int(value), 100) if value.isdigit() and int(value) > 0 else 1
 
 
+_SPANNED = etree.XPath("boolean(.//td[@rowspan or @colspan] | .//th[@rowspan or @colspan])")
+
+
+def _spans(table: etree._Element) -> bool:
+    return bool(_SPANNED(table))
+
+
 def _grid(
-    table: etree._Element, rows: list[etree._Element]
+    rows: list[etree._Element], spans: bool
 ) -> list[tuple[etree._Element, list[etree._Element]]]:
-    """Each row's cells with ``rowspan`` and ``colspan`` spread out: a code written once
-    beside several messages stands in each of their rows."""
-    if not table.xpath(".//td[@rowspan or @colspan] | .//th[@rowspan or @colspan]"):
+    """Each row's cells with ``rowspan`` and ``colspan`` spread out (``spans``: the table
+    has some): a code written once beside several messages stands in each of their rows."""
+    if not spans:
         return [(tr, _cells(tr)) for tr in rows]
     carried: dict[int, tuple[etree._Element, int]] = {}  # column -> (cell, rows left)
     out = []
@@ -166,18 +173,24 @@ def _candidate(block: Block, siblings: bool = False) -> _Candidate | None:
     if hopeless is not None:  # the cells could not change the decision: not read
         return _Candidate(block, header, [], context, hopeless)
     # Each cell's text is read once, here; the table's reader takes it from the candidate.
-    body = [_ragged(tr, row, width) for tr, row in _grid(table, rows)]
+    spans = _spans(table)
+    body = [_ragged(tr, row, width) for tr, row in _grid(rows, spans)]
     wider = [len(row) for _, row, _ in body if len(row) > 1]
     if wider and min(wider) > width:  # a header narrower than every row: the cells win
         header = header + [""] * (min(wider) - width)
         width = len(header)
     cells: list[list[str]] = [[] for _ in range(width)]
     for _, row, texts in body:
-        if len(row) == width:
-            times = Counter(id(cell) for cell in row)
-            for i, cell in enumerate(row):
-                spread = times[id(cell)] > 1  # a colspan says nothing of one column
-                cells[i].append("" if spread else texts[i])
+        if len(row) != width:
+            continue
+        if not spans:
+            for i, text in enumerate(texts):
+                cells[i].append(text)
+            continue
+        times = Counter(id(cell) for cell in row)
+        for i, cell in enumerate(row):
+            spread = times[id(cell)] > 1  # a colspan says nothing of one column
+            cells[i].append("" if spread else texts[i])
     return _Candidate(block, header, body, context, judge(header, cells, context))
 
 
