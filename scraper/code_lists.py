@@ -227,13 +227,20 @@ def _navigation(items: Sequence[etree._Element]) -> bool:
     return True
 
 
-def _from_items(run: list[Block], every: bool = False) -> _Candidate | None:
+def _peek(items: Sequence[etree._Element]) -> str:
+    """The start of a list's first item, which tells whether the list may hold codes."""
+    return normalize_text(_own_text(items[0])[:_PEEK]) if items else ""
+
+
+def _from_items(
+    run: list[Block], every: bool = False, peek: str | None = None
+) -> _Candidate | None:
     """Items (or paragraphs) that start with a code; None when the first does not (but
     for ``every`` list, in a section about errors: each is explained)."""
     items = [item for block in run for item in _items(block.element)]
     if not items:
         return None
-    if not every and _entry(items[0], normalize_text(_own_text(items[0])[:_PEEK])) is None:
+    if not every and _entry(items[0], _peek(items) if peek is None else peek) is None:
         return None
     found = _Candidate(run[0].path, [b.element for b in run], "items")
     if _navigation(items):
@@ -373,9 +380,8 @@ def _record_entry(
     return Entry(item, code, message[2], named, status, deprecated), (key, message[1])
 
 
-def _from_records(block: Block) -> _Candidate | None:
-    first = next(iter(_items(block.element)), None)
-    if first is None or _PAIR.match(normalize_text(_own_text(first)[:_PEEK])) is None:
+def _from_records(block: Block, peek: str) -> _Candidate | None:
+    if _PAIR.match(peek) is None:
         return None  # records start with a label
     records = _records(block.element)
     if not records:
@@ -458,7 +464,8 @@ def _code_lines(text: str) -> tuple[list[tuple[str, str]], list[str]] | None:
         line = raw.strip().rstrip(",;").strip()
         if not line or _COMMENT.match(line) or line.endswith(("{", "[", "(")):
             continue
-        line = _OPEN_QUOTE.sub(lambda m: m.group(2) + " ", line, count=1)
+        if line[0] in "\"'`":
+            line = _OPEN_QUOTE.sub(lambda m: m.group(2) + " ", line, count=1)
         # A code starts with a digit, a minus or a capital: "curl …", "import …" do not.
         starts = line[0].isdigit() or line[0] == "-" or line[0].isupper()
         parts = split_code(normalize_text(line)) if starts else None
@@ -605,11 +612,12 @@ def read_all(
         elif tag == "pre":
             found = _from_code_block(block, in_error_section(block.path))
         else:
-            record = _from_records(block)
+            peek = _peek(_items(element))
+            record = _from_records(block, peek)
             if record is not None:
                 records.append(record)
                 continue
-            found = _from_items([block], in_error_section(block.path))
+            found = _from_items([block], in_error_section(block.path), peek)
         if found is not None:
             candidates.append(found)
     candidates += _merged(records)

@@ -335,18 +335,23 @@ class Profile:
 
     @classmethod
     def of(cls, cells: Sequence[str]) -> Profile:
-        filled = [c for c in cells if c]
-        n = len(filled)
+        n = code = http = prose = numeric = length = 0
+        for cell in cells:  # one pass; a number is a code and no prose
+            if not cell:
+                continue
+            n += 1
+            length += len(cell)
+            if _NUMERIC.fullmatch(cell) is not None:
+                code += 1
+                numeric += 1
+                http += _HTTP_LIKE.fullmatch(cell) is not None
+                continue
+            code += is_code(cell)
+            http += cell[0] in "12345" and _HTTP_LIKE.fullmatch(cell) is not None
+            prose += is_prose(cell)
         if not n:
             return cls(0, 0.0, 0.0, 0.0, 0.0, 0.0)
-        return cls(
-            filled=n,
-            code=sum(map(is_code, filled)) / n,
-            http=sum(map(is_http_like, filled)) / n,
-            prose=sum(map(is_prose, filled)) / n,
-            numeric=sum(1 for c in filled if _NUMERIC.fullmatch(c)) / n,
-            length=sum(map(len, filled)) / n,
-        )
+        return cls(n, code / n, http / n, prose / n, numeric / n, length / n)
 
     @property
     def codes(self) -> bool:

@@ -130,7 +130,7 @@ def walk(root: etree._Element) -> Iterator[Block]:
                 stack.pop()
             text = heading_text(element)
             path = tuple(stack)
-            if code_heading(text) and in_error_section(path):
+            if in_error_section(path) and code_heading(text):
                 owner = element
                 errors = True
                 yield Block(path, element, code=True)
