@@ -360,6 +360,16 @@ def _records(
     return records if coded else []
 
 
+def _own_struck(item: etree._Element) -> Iterator[etree._Element]:
+    """The struck-through elements of an item, not of the lists nested in it."""
+    for mark in item.iter(*STRUCK):
+        ancestor = mark.getparent()
+        while ancestor is not None and ancestor is not item and ancestor.tag not in _LISTS:
+            ancestor = ancestor.getparent()
+        if ancestor is item:
+            yield mark
+
+
 def _record_entry(
     record: list[tuple[etree._Element, str, str, Role | None]], title: str
 ) -> tuple[Entry | None, tuple[str, str]]:
@@ -376,7 +386,8 @@ def _record_entry(
     item, key, code = codes[0]
     status = by_role.get(HTTP_STATUS, [(item, "", "")])[0][2]
     named = by_role.get(TITLE, [(item, "", title)])[0][2]
-    deprecated = struck(item)
+    # The item struck through, or the code in it (``Code: <s>X2001</s>``).
+    deprecated = struck(item) or any(code in text_of(s) for s in _own_struck(item))
     return Entry(item, code, message[2], named, status, deprecated), (key, message[1])
 
 

@@ -730,3 +730,13 @@ def test_a_json_object_of_codes_with_objects_as_values() -> None:
     ]
     (warning,) = found.warnings
     assert "'10003' is not read" in warning.message
+
+
+def test_a_struck_code_in_a_record_is_deprecated(tmp_path: Path) -> None:
+    found = md_found(
+        tmp_path,
+        "# Error codes\n\n* Code: ~~X2001~~\n  * Message: Amount too small\n"
+        "* Code: X2002\n  * Message: Too many requests\n",
+    )
+    rows = [(r.code, r.message, r.deprecated) for t in found.tables for r in t.rows]
+    assert rows == [("X2001", "Amount too small", True), ("X2002", "Too many requests", False)]
