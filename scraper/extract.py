@@ -1,10 +1,10 @@
 """Find the error codes on a page and turn them into records.
 
 HTML is walked once with lxml (fast on multi-megabyte pages), keeping the heading path above
-every block. Tables are judged by ``verdict``; codes outside tables (a heading per code, a
-definition list, ``CODE: message`` items) are read by ``code_lists`` inside error sections only.
-Plain text goes to ``plaintext``. A row that cannot be read is a warning naming the page and
-line, never dropped quietly.
+every block. Tables are judged by ``verdict``; codes outside tables (a heading per code,
+definition lists, code-led items, key/value records, code blocks) are read by ``code_lists``
+and judged by the same evidence. Plain text goes to ``plaintext``. A row that cannot be read
+is a warning naming the page and line, never dropped quietly; so is a cell past the header.
 """
 
 from __future__ import annotations
