@@ -402,13 +402,13 @@ def _from_records(block: Block, peek: str) -> _Candidate | None:
     # (``### ORDER NOT FOUND``), and the section is the one above it.
     heading = block.path[-1][1] if block.path else ""
     element = _heading_before(block.element, heading) if len(records) == 1 and heading else None
-    titled = element is not None and not columns.is_error_word(heading)
-    if titled:
-        assert element is not None
+    title = ""
+    if element is not None and not columns.is_error_word(heading):
+        title = heading
         found.path = block.path[:-1]
         found.elements.insert(0, element)
     for record in records:
-        entry, keys = _record_entry(record, heading if titled else "")
+        entry, keys = _record_entry(record, title)
         if entry is None:
             found.unread.append((record[0][0], f"{record[0][1]}: {record[0][2]}"))
             continue
