@@ -15,6 +15,7 @@ import html as htmllib
 from lxml import etree, html
 
 from .extract import extract_html
+from .normalize import remove_keeping_tail
 from .page import Page
 from .rows import LINE_MARK
 
@@ -26,24 +27,11 @@ _DROP = ("script", "style", "img", "svg", "picture", "video", "audio", "iframe",
 _LINE_ENDS = ("table", "thead", "tbody", "tfoot", "tr", "ul", "ol", "li", "dl", "dt", "dd")
 
 
-def _remove_keeping_tail(node: etree._Element) -> None:
-    parent = node.getparent()
-    if parent is None:
-        return
-    tail = node.tail or ""
-    before = node.getprevious()
-    if before is not None:
-        before.tail = (before.tail or "") + tail
-    else:
-        parent.text = (parent.text or "") + tail
-    parent.remove(node)
-
-
 def _clean(original: html.HtmlElement) -> str:
     copy = html.fromstring(etree.tostring(original, encoding="unicode", with_tail=False))
     for element in list(copy.iter()):
         if isinstance(element, etree._Comment) and (element.text or "").startswith(LINE_MARK):
-            _remove_keeping_tail(element)
+            remove_keeping_tail(element)
             continue
         if not isinstance(element, html.HtmlElement):
             continue

@@ -79,25 +79,29 @@ def _drop_tag(element: etree._Element) -> None:
     parent = element.getparent()
     if parent is None:
         return
+    _append_before(element, element.text or "")
     at = parent.index(element)
-    children = list(element)
-    for offset, child in enumerate(children):
+    for offset, child in enumerate(list(element)):
         parent.insert(at + offset, child)
-    before = children[-1] if children else element.getprevious()
-    text = (element.text or "") if not children else ""
-    if children:  # the element's own text goes before its first child
-        first_before = parent[at - 1] if at > 0 else None
-        lead = element.text or ""
-        if first_before is not None:
-            first_before.tail = (first_before.tail or "") + lead
-        else:
-            parent.text = (parent.text or "") + lead
-    rest = text + (element.tail or "")
+    remove_keeping_tail(element)
+
+
+def remove_keeping_tail(node: etree._Element) -> None:
+    """Remove an element and what it holds; the text after it stays in its place."""
+    parent = node.getparent()
+    if parent is not None:
+        _append_before(node, node.tail or "")
+        parent.remove(node)
+
+
+def _append_before(node: etree._Element, text: str) -> None:
+    """Add text right before an element: to its previous sibling's tail, or its parent's text."""
+    before = node.getprevious()
+    parent = node.getparent()
     if before is not None:
-        before.tail = (before.tail or "") + rest
-    else:
-        parent.text = (parent.text or "") + rest
-    parent.remove(element)
+        before.tail = (before.tail or "") + text
+    elif parent is not None:
+        parent.text = (parent.text or "") + text
 
 
 def text_of(element: etree._Element) -> str:
