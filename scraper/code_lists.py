@@ -516,12 +516,7 @@ def _line_iter(text: str) -> Iterator[str]:
 def _from_code_block(block: Block, every: bool = False) -> _Candidate | None:
     """A code block of codes; None when its first line holds no code (but for ``every``
     block, in a section about errors: each is explained)."""
-    text = text_of(block.element)
-    start = text[:400]
-    opening = _code_lines(start.rsplit("\n", 1)[0] if "\n" in start else start)
-    read = None
-    if opening is not None and (opening[0] or start.lstrip().startswith("{")):
-        read = _code_lines(text)
+    read = _code_lines(text_of(block.element))  # left at its first line when that fails
     element = block.element
     found = _Candidate(block.path, [element], "code block")
     if read is None or not read[0]:

@@ -124,15 +124,16 @@ def out_of_reach(headers: Sequence[str], context: Context, siblings: bool) -> Ve
     parameter = [h for h in headers if columns.is_parameter_header(h)]
     # One of them may head a column of codes (the header lies; the cells win).
     best += PARAMETER * max(0, len(parameter) - 1)
-    if context.names_values() is not None:
+    values = context.names_values()
+    if values is not None:
         best += VALUES
     if best >= THRESHOLD:
         return None
     why = f"at most {best} points from its header and section, cells unread"
     if parameter:
         why += f"; parameter-table headers: {', '.join(map(_quote, parameter))}"
-    if context.names_values() is not None:
-        why += f"; the heading names values or states: {_quote(context.names_values() or '')}"
+    if values is not None:
+        why += f"; the heading names values or states: {_quote(values)}"
     return Verdict(False, best, (why,), None)
 
 
@@ -173,7 +174,7 @@ def judge(headers: Sequence[str], cells: Sequence[Sequence[str]], context: Conte
         else:
             add(MESSAGE_WORD, f"the message column's header describes: {label}")
     _trouble(add, [c for c in cells[roles.message] if c])
-    parameter = [h for i, h in enumerate(headers) if columns.is_parameter_header(h)]
+    parameter = [h for h in headers if columns.is_parameter_header(h)]
     if parameter and roles.parameter_lies:
         lied = headers[roles.code]
         parameter.remove(lied)
