@@ -255,7 +255,9 @@ def markdown_html(content: str) -> tuple[str, str | None, str | None]:
     return "".join(out), title, url
 
 
-_DELIMITER_ROW = re.compile(r"^[ \t]*\|?(?:[ \t]*:?-+:?[ \t]*\|)+(?:[ \t]*:?-+:?[ \t]*)?$")
+# A pipe table's delimiter row, one column or more; lines may end in spaces (a Markdown
+# line break), as the docs mirrors write them.
+_DELIMITER_ROW = re.compile(r"^[ \t]*\|?(?:[ \t]*:?-+:?[ \t]*\|)+(?:[ \t]*:?-+:?)?[ \t]*$")
 _FENCE = re.compile(r"^[ \t]*(?:```|~~~)")
 
 

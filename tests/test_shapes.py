@@ -740,3 +740,16 @@ def test_a_struck_code_in_a_record_is_deprecated(tmp_path: Path) -> None:
     )
     rows = [(r.code, r.message, r.deprecated) for t in found.tables for r in t.rows]
     assert rows == [("X2001", "Amount too small", True), ("X2002", "Too many requests", False)]
+
+
+def test_a_ragged_pipe_table_whose_lines_end_in_spaces(tmp_path: Path) -> None:
+    # Docs mirrors end every Markdown line in two spaces; the delimiter row too.
+    found = md_found(
+        tmp_path,
+        "# Error codes  \n\n| Code |  \n| --- |  \n| 10001 | Invalid signature |  \n"
+        "| 10002 | Timestamp expired |  \n",
+    )
+    assert [(r.code, r.message) for t in found.tables for r in t.rows] == [
+        ("10001", "Invalid signature"),
+        ("10002", "Timestamp expired"),
+    ]
