@@ -197,8 +197,13 @@ def _candidate(block: Block, siblings: bool = False) -> _Candidate | None:
 def _ragged(
     tr: etree._Element, row: list[etree._Element], width: int
 ) -> tuple[etree._Element, list[etree._Element], list[str]]:
-    """A row's cells and texts, without the empty cells past the header (a trailing ``|``)."""
-    texts = [normalize_text(text_of(c)) for c in row]
+    """A row's cells and texts, without the empty cells past the header (a trailing ``|``).
+    A cell spread over several columns is read once."""
+    read: dict[int, str] = {}
+    texts = [
+        read[id(c)] if id(c) in read else read.setdefault(id(c), normalize_text(text_of(c)))
+        for c in row
+    ]
     while len(row) > width and not texts[-1]:
         row, texts = row[:-1], texts[:-1]
     return tr, row, texts
