@@ -396,14 +396,13 @@ def assign(headers: Sequence[str], columns: Sequence[Sequence[str]]) -> Roles | 
     profiles = [Profile.of(c) for c in columns]
     width = len(profiles)
     if not any(p.filled for p in profiles):  # a header and no rows: the header alone
-        named = roles_of(headers)
-        if named is None:
+        if CODE not in said or MESSAGE not in said:  # what roles_of() says, from ``said``
             return None
         return Roles(
-            named.index(CODE),
-            named.index(MESSAGE),
-            named.index(HTTP_STATUS) if HTTP_STATUS in named else None,
-            named.index(TITLE) if TITLE in named else None,
+            said.index(CODE),
+            said.index(MESSAGE),
+            said.index(HTTP_STATUS) if HTTP_STATUS in said else None,
+            said.index(TITLE) if TITLE in said else None,
             said,
             False,
         )
@@ -438,9 +437,9 @@ def assign(headers: Sequence[str], columns: Sequence[Sequence[str]]) -> Roles | 
     titles = [i for i in rest if said[i] in (TITLE, MESSAGE)]
     title = prefer(titles, TITLE)[0] if titles else None
     chosen = {code: CODE, message: MESSAGE, http_status: HTTP_STATUS}
-    strict = [role_of(h, loose=False) for h in headers]
     disagrees = any(
-        i is not None and strict[i] not in (None, TITLE, role) for i, role in chosen.items()
+        i is not None and role_of(headers[i], loose=False) not in (None, TITLE, role)
+        for i, role in chosen.items()
     )
     # "参数" or "Field" over a column of codes: the header lies, the cells win.
     lies = is_parameter_header(headers[code]) and _mostly_codes(columns[code])

@@ -21,7 +21,7 @@ from .model import MAX_ROWS, ParseWarning, Row, Table
 from .normalize import cell_text, join_lines, normalize_text, text_of
 from .page import Page, TooLarge
 from .rows import STRUCK, Collector, line_of, section_of, struck
-from .verdict import SIBLING_BONUS, Context, Verdict, judge, out_of_reach
+from .verdict import SIBLING_BONUS, Context, Verdict, judge, out_of_reach, parameter_headers
 from .walk import Block, Path, lead_of, parse_html, walk
 
 
@@ -169,7 +169,8 @@ def _candidate(block: Block, siblings: bool = False) -> _Candidate | None:
         " ".join(captions + titles),
         lead_of(table),
     )
-    hopeless = out_of_reach(header, context, siblings)
+    parameter = parameter_headers(header)
+    hopeless = out_of_reach(header, context, siblings, parameter)
     if hopeless is not None:  # the cells could not change the decision: not read
         return _Candidate(block, header, [], context, hopeless)
     # Each cell's text is read once, here; the table's reader takes it from the candidate.
@@ -191,7 +192,7 @@ def _candidate(block: Block, siblings: bool = False) -> _Candidate | None:
         for i, cell in enumerate(row):
             spread = times[id(cell)] > 1  # a colspan says nothing of one column
             cells[i].append("" if spread else texts[i])
-    return _Candidate(block, header, body, context, judge(header, cells, context))
+    return _Candidate(block, header, body, context, judge(header, cells, context, parameter))
 
 
 def _ragged(

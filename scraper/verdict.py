@@ -106,10 +106,18 @@ DISTINCT = 0.5  # list items: the share of codes that must differ
 STATES = 0.6  # the share of codes that, naming states, makes a table a list of values
 
 
-def out_of_reach(headers: Sequence[str], context: Context, siblings: bool) -> Verdict | None:
+def parameter_headers(headers: Sequence[str]) -> list[str]:
+    """The header cells that name parameters, fields or types (read once per table)."""
+    return [h for h in headers if columns.is_parameter_header(h)]
+
+
+def out_of_reach(
+    headers: Sequence[str], context: Context, siblings: bool, parameter: Sequence[str]
+) -> Verdict | None:
     """A skipped verdict when no content of the cells could lift the table to the threshold
     (a parameter table outside an error section, say); None when the cells must be read.
-    ``siblings``: a table beside it is taken, so it may earn that bonus too."""
+    ``siblings``: a table beside it is taken, so it may earn that bonus too; ``parameter``:
+    its ``parameter_headers``."""
     best = TROUBLE + (SIBLING_BONUS if siblings else 0)
     if any(map(columns.is_error_word, headers)):
         best += ERROR_HEADER
@@ -121,7 +129,6 @@ def out_of_reach(headers: Sequence[str], context: Context, siblings: bool) -> Ve
         best += STRONG_MESSAGE
     elif any(columns.role_of(h) == MESSAGE for h in headers):
         best += MESSAGE_WORD
-    parameter = [h for h in headers if columns.is_parameter_header(h)]
     # One of them may head a column of codes (the header lies; the cells win).
     best += PARAMETER * max(0, len(parameter) - 1)
     values = context.names_values()
@@ -137,8 +144,14 @@ def out_of_reach(headers: Sequence[str], context: Context, siblings: bool) -> Ve
     return Verdict(False, best, (why,), None)
 
 
-def judge(headers: Sequence[str], cells: Sequence[Sequence[str]], context: Context) -> Verdict:
-    """Score one table. ``cells`` holds the data cells column by column."""
+def judge(
+    headers: Sequence[str],
+    cells: Sequence[Sequence[str]],
+    context: Context,
+    parameter: Sequence[str],
+) -> Verdict:
+    """Score one table. ``cells`` holds the data cells column by column; ``parameter``: the
+    ``parameter_headers``."""
     roles = columns.assign(headers, cells)
     if roles is None:
         return Verdict(False, 0, ("no column holds short code tokens",), None)
@@ -174,7 +187,7 @@ def judge(headers: Sequence[str], cells: Sequence[Sequence[str]], context: Conte
         else:
             add(MESSAGE_WORD, f"the message column's header describes: {label}")
     _trouble(add, [c for c in cells[roles.message] if c])
-    parameter = [h for h in headers if columns.is_parameter_header(h)]
+    parameter = list(parameter)
     if parameter and roles.parameter_lies:
         lied = headers[roles.code]
         parameter.remove(lied)
