@@ -47,6 +47,18 @@ def copy_repo(target: Path) -> Path:
     return target
 
 
+def clone_tree(target: Path) -> Path:
+    """What a fresh clone holds: the files git tracks, as they are in the working tree."""
+    listed = subprocess.run(
+        ["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True, timeout=60
+    ).stdout.decode("utf-8")
+    for name in filter(None, listed.split("\0")):
+        if (ROOT / name).is_file():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, target / name)
+    return target
+
+
 def regen_args(root: Path, *flags: str) -> list[str]:
     """``errtables regen`` on a repository copy, its report kept outside the copy."""
     return [

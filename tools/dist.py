@@ -105,7 +105,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "dist")
     args = parser.parse_args(argv)
-    out: Path = args.out
+    # Absolute: each build runs with its package folder as the working directory.
+    out: Path = args.out.resolve()
     out.mkdir(parents=True, exist_ok=True)
     built: list[Path] = []
     for folder in sorted(p.parent for p in (GENERATED / "python").glob("*/pyproject.toml")):
