@@ -203,6 +203,23 @@ def _ragged_rows(n: int) -> tuple[str, str]:
     return "g.md", f"# Error codes\n\n| Code |\n| --- |\n{rows}"
 
 
+# And the third audit's (issue 28): one item of many lines, and deep nesting around many
+# blocks (each block used to read its item again, or walk its ancestors).
+def _br_lines(n: int) -> tuple[str, str]:
+    lines = "<br>".join(f"E{i} Failed {i}" for i in range(n))
+    return "br.html", f"<h2>Error codes</h2><ul><li>{lines}</li></ul>"
+
+
+def _paragraph_lines(n: int) -> tuple[str, str]:
+    lines = "".join(f"`E{i}` Failed {i}\n" for i in range(n))
+    return "p.md", f"# Error codes\n\n{lines}"
+
+
+def deep_lists(n: int, depth: int = 2_000) -> tuple[str, str]:
+    """n empty lists inside ``depth`` nested elements (libxml2 keeps about 2,000 levels)."""
+    return "d.html", "<div>" * depth + "<ul></ul>" * n + "</div>" * depth
+
+
 HOSTILE: dict[str, Callable[[int], tuple[str, str]]] = {
     "fence-lines": _fence,
     "heading-then-spaces": _spaces,
@@ -213,6 +230,9 @@ HOSTILE: dict[str, Callable[[int], tuple[str, str]]] = {
     "nested-records": _nested_records,
     "code-block-lines": _block_lines,
     "ragged-rows": _ragged_rows,
+    "br-lines": _br_lines,
+    "paragraph-lines": _paragraph_lines,
+    "deep-lists": deep_lists,
 }
 HOSTILE_SIZES = {
     "fence-lines": 50_000,
@@ -224,6 +244,9 @@ HOSTILE_SIZES = {
     "nested-records": 20_000,
     "code-block-lines": 20_000,
     "ragged-rows": 10_000,
+    "br-lines": 16_000,
+    "paragraph-lines": 16_000,
+    "deep-lists": 50_000,
 }
 
 

@@ -162,15 +162,34 @@ def _lead_mark(item: etree._Element) -> etree._Element | None:
 _LABEL = re.compile(r"([^\W\d_]{1,20}(?:[ _-][^\W\d_]{1,20})?)\s*[#:：]?\s*(?=-?[0-9]|[A-Z])")
 
 
-def _entry(item: etree._Element, text: str) -> Entry | None:
-    """``CODE: message`` in one item, the code marked up or not, after a label that names
-    errors or codes (``Error 10001: …``, ``错误码 10001：…``); None when no code leads."""
+@dataclass(frozen=True)
+class _Lead:
+    """What an item says about all of its lines, read once per item: the markup that opens
+    it with that markup's text, and whether the item or the markup is struck through."""
+
+    mark: etree._Element | None
+    marked: str
+    struck: bool
+    mark_struck: bool
+
+
+def _lead(item: etree._Element) -> _Lead:
     mark = _lead_mark(item)
-    if mark is not None:  # "`InsufficientFunds`: …": a name set apart is a code
-        marked = normalize_text(text_of(mark))
+    marked = normalize_text(text_of(mark)) if mark is not None else ""
+    mark_struck = mark is not None and _struck_mark(mark)
+    return _Lead(mark, marked, struck(item), mark_struck)
+
+
+def _entry(item: etree._Element, text: str, lead: _Lead | None = None) -> Entry | None:
+    """``CODE: message`` in one item, the code marked up or not, after a label that names
+    errors or codes (``Error 10001: …``, ``错误码 10001：…``); None when no code leads.
+    ``lead`` is the item's, read once for an item of many lines."""
+    lead = _lead(item) if lead is None else lead
+    if lead.mark is not None:  # "`InsufficientFunds`: …": a name set apart is a code
+        marked = lead.marked
         if columns.marked_code(marked) and text.startswith(marked):
             rest = text[len(marked) :].lstrip("-–—:：=| ").strip()
-            deprecated = struck(item) or _struck_mark(mark)
+            deprecated = lead.struck or lead.mark_struck
             return Entry(item, marked, rest, deprecated=deprecated, named=True)
     parts = split_code(text)
     if parts is None:
@@ -184,9 +203,7 @@ def _entry(item: etree._Element, text: str) -> Entry | None:
         return None
     code, message = parts
     message = message.lstrip("-–—:：=| ").strip()
-    deprecated = struck(item) or (
-        mark is not None and code in normalize_text(text_of(mark)) and _struck_mark(mark)
-    )
+    deprecated = lead.struck or (lead.mark_struck and code in lead.marked)
     return Entry(item, code, message, deprecated=deprecated)
 
 
@@ -248,14 +265,17 @@ def _from_items(
         return found
     marks = 0
     for item in items:
-        ways = [(lines, [_entry(item, line) for line in lines]) for lines in _lines(item)]
-        lines, entries = next((w for w in ways if all(w[1])), ways[0])
+        lead = _lead(item)
+        # Cut where a <br> breaks the item, and at each source line: the finer cut wins when
+        # every line of it starts with a code (a Markdown paragraph of "CODE: message" lines).
+        ways = [(lines, [_entry(item, line, lead) for line in lines]) for lines in _lines(item)]
+        lines, entries = next((w for w in reversed(ways) if all(w[1])), ways[0])
         for line, entry in zip(lines, entries, strict=True):
             if entry is None:
                 found.unread.append((item, line))
             else:
                 found.entries.append(entry)
-        marks += _lead_mark(item) is not None
+        marks += lead.mark is not None
     found.marked = marks == len(items)
     return found
 

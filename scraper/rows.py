@@ -60,7 +60,7 @@ def struck(cell: etree._Element) -> bool:
     text = text_of(cell).strip()
     if not text:
         return False
-    if any(a.tag in STRUCK for a in cell.iterancestors()):
+    if next(cell.iterancestors(*STRUCK), None) is not None:
         return True
     inside = "".join(text_of(s) for s in cell.iter(*STRUCK))
     return "".join(inside.split()) == "".join(text.split())

@@ -17,6 +17,7 @@ from .rows import LINE_MARK, LXML_LAST_LINE, split_code
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 BLOCKS = ("table", "dl", "ul", "ol", "p", "pre")
 _HEADING_SET = frozenset(HEADINGS)
+_BLOCK_SET = frozenset(BLOCKS)
 # Anchor marks around a heading's text, and a heading id written after it: {#id}, {: #id}.
 _ANCHORS = re.compile(r"^(?:[#¶§]\s+)+|(?:\s*[#¶§])+$|\s*\{:?\s*[#.][^{}]*\}$")
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>")
@@ -113,17 +114,33 @@ class Block:
     code: bool = False  # a heading that is a code
 
 
+_CONTAINERS = frozenset({"table", "li", "dd", "dt", "p", "dl"})
+_LIST_TAGS = frozenset({"ul", "ol"})
+
+
 def walk(root: etree._Element) -> Iterator[Block]:
     """Every heading and every top-level table, list and paragraph, in page order.
 
     A heading that is itself a code (``-1013 INVALID_MESSAGE``) in an error section does not
-    open a section: the blocks after it belong to it until the next heading."""
+    open a section: the blocks after it belong to it until the next heading. A block inside a
+    table, list item or paragraph is part of that block, and a list inside a list is part of
+    it: the open containers are counted on the way in and out, so no block looks at its
+    ancestors (a page of deeply nested elements costs in proportion to its size)."""
     stack: list[tuple[int, str]] = []
     path: Path = ()
     errors = False  # the path names errors
     owner: etree._Element | None = None
-    for element in root.iter(*HEADINGS, *BLOCKS):
+    containers = lists = 0  # open ancestors: tables, items, paragraphs; lists
+    tags = (*HEADINGS, *BLOCKS, "li", "dd", "dt")
+    for event, element in etree.iterwalk(root, events=("start", "end"), tag=tags):
         tag = element.tag
+        if event == "end":
+            containers -= tag in _CONTAINERS
+            lists -= tag in _LIST_TAGS
+            continue
+        nested = containers > 0 or (lists > 0 and tag in _LIST_TAGS)
+        containers += tag in _CONTAINERS
+        lists += tag in _LIST_TAGS
         if tag in _HEADING_SET:
             level = int(tag[1])
             while stack and stack[-1][0] >= level:
@@ -141,23 +158,10 @@ def walk(root: etree._Element) -> Iterator[Block]:
             path = tuple(stack)
             errors = in_error_section(path)
             continue
+        if tag not in _BLOCK_SET or nested:
+            continue
         # Paragraphs matter only where codes outside tables may be; a list or a code block
         # may be introduced by the sentence before it.
         if (tag == "p" or tag == "dl") and owner is None and not errors:
             continue
-        if _nested(element):
-            continue
         yield Block(path, element, owner)
-
-
-_CONTAINERS = frozenset({"table", "li", "dd", "dt", "p", "dl"})
-
-
-def _nested(element: etree._Element) -> bool:
-    """Inside a table, a list or a paragraph that is itself walked."""
-    lists = element.tag in ("ul", "ol")
-    for ancestor in element.iterancestors():
-        tag = ancestor.tag
-        if tag in _CONTAINERS or (lists and tag in ("ul", "ol")):
-            return True
-    return False
