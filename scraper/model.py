@@ -171,7 +171,7 @@ class ParseWarning:
         return cls(str(data["page"]), None if line is None else int(line), str(data["message"]))
 
 
-_SOURCE_ID = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
+_SOURCE_ID = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
 
 
 @dataclass(frozen=True)
@@ -187,7 +187,7 @@ class Source:
     group: str | None = None  # sources documenting the same codes in other languages
 
     def __post_init__(self) -> None:
-        if not _SOURCE_ID.match(self.id):
+        if not _SOURCE_ID.fullmatch(self.id):
             raise ValueError(
                 f"source id {self.id!r} must be lowercase letters, digits and single dashes "
                 "(it names generated files and Python modules)"

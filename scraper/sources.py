@@ -6,6 +6,7 @@ import difflib
 import keyword
 import re
 import tomllib
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -132,6 +133,12 @@ RESERVED = frozenset(keyword.kwlist) | frozenset(
     "this throw true try typeof var void while with yield let static implements interface "
     "package private protected public await".split()
 )
+# Names a source's module may not take because the generated package already uses them: its
+# files (index.ts, tables.ts, …) and the names its __init__.py defines (lookup, match, …).
+PACKAGE_NAMES = frozenset(
+    "index constants types match replies tables lookup variants errors from_response "
+    "annotations".split()
+)
 FORBIDDEN_DIRS = (".git", ".github")
 # An http(s) URL on one line: no white space or control character anywhere (a trailing
 # newline included).
@@ -250,6 +257,14 @@ def load(path: Path) -> Sources:
                 "id",
                 number,
             )
+        if entry["id"].replace("-", "_") in PACKAGE_NAMES:
+            raise error(
+                f"source id {entry['id']!r} names a part of the generated package (its "
+                f"{entry['id'].replace('-', '_')} would be replaced); choose another id, such as "
+                f"{entry['id']}-en",
+                "id",
+                number,
+            )
         try:
             if "capture" in entry:
                 _relative_inside(root, entry["capture"], "capture", captures_dir)
@@ -284,7 +299,7 @@ def load(path: Path) -> Sources:
                 f"{source.group!r}; a group joins one source per language"
             )
     ids = [s.id for s in sources]
-    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    duplicates = sorted(i for i, n in Counter(ids).items() if n > 1)
     if duplicates:
         raise SourcesError(f"{path}: source ids must be unique; repeated: {', '.join(duplicates)}")
     packages = _packages(data.get("package"), ids, path)
@@ -299,6 +314,7 @@ def _packages(entries: object, ids: list[str], path: Path) -> tuple[Package, ...
         raise SourcesError(f"{path}: declare each package as a [[package]] table")
     found: list[Package] = []
     owner: dict[str, str] = {}
+    declared = set(ids)
     for number, entry in enumerate(entries, 1):
         for key in entry:
             if key not in PACKAGE_KEYS:
@@ -320,7 +336,7 @@ def _packages(entries: object, ids: list[str], path: Path) -> tuple[Package, ...
         ):
             raise SourcesError(f"{path}: [[package]] {name}: sources must list source ids")
         for member in members:
-            if member not in ids:
+            if member not in declared:
                 raise SourcesError(
                     f"{path}: [[package]] {name}: no [[source]] has the id {member!r}"
                     f"{_closest(member, ids)}"

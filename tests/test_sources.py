@@ -3,6 +3,9 @@ never a removal the docs are blamed for. Paths stay in the repository."""
 
 from __future__ import annotations
 
+import ast
+import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -109,3 +112,72 @@ def test_a_moved_captures_dir_is_where_a_killed_run_is_cleaned_up(tmp_path: Path
     _, _, err = invoke("check", "--sources", str(declared.path))
     assert not left.exists()
     assert "removed 1 half-written file an interrupted" in err
+
+
+@pytest.mark.parametrize(
+    "source_id", ["index", "tables", "match", "types", "constants", "lookup", "errors", "variants"]
+)
+def test_an_id_that_names_a_part_of_the_package_is_refused_in_one_line(
+    tmp_path: Path, source_id: str
+) -> None:
+    message = error(tmp_path, GOOD.replace("demo-en", source_id))
+    assert message.count("\n") == 0 and "sources.toml:2:" in message
+    assert f"source id {source_id!r} names a part of the generated package" in message
+    assert "choose another id" in message
+
+
+def test_the_refused_names_are_every_name_the_generated_package_defines() -> None:
+    """The package's own files (index.ts, tables.ts, …) and the lowercase names its
+    __init__.py exports: a source module named like one of them would replace it."""
+    shipped = sources.load(ROOT / "sources.toml")
+    modules = {s.module for s in shipped.sources}
+    package = ROOT / "generated/typescript/okx-error-codes"
+    files = {p.stem for p in package.glob("*.ts")} - modules
+    init = ROOT / "generated/python/okx-error-codes/okx_error_codes/__init__.py"
+    tree = ast.parse(init.read_text(encoding="utf-8"))
+    exported = {
+        target.id
+        for node in tree.body
+        if isinstance(node, ast.AnnAssign | ast.Assign)
+        for target in ([node.target] if isinstance(node, ast.AnnAssign) else node.targets)
+        if isinstance(target, ast.Name)
+    }
+    imported = {
+        alias.asname or alias.name
+        for node in tree.body
+        if isinstance(node, ast.ImportFrom)
+        for alias in node.names
+    }
+    lowercase = {n for n in exported | imported if n.islower() and not n.startswith("_")}
+    assert files and lowercase
+    assert (files | lowercase) - modules <= sources.PACKAGE_NAMES
+
+
+def test_an_id_with_a_trailing_newline_is_refused(tmp_path: Path) -> None:
+    message = error(tmp_path, GOOD.replace('"demo-en"', '"newsrc\\n"'))
+    assert "source id 'newsrc\\n' must be lowercase letters" in message
+
+
+def test_checking_many_sources_costs_in_proportion() -> None:
+    """20,000 sources took 7.5 s (each id counted against every other): n and 4n compared."""
+
+    def cost(n: int, folder: Path) -> float:
+        folder.mkdir()
+        entries = "".join(
+            f'[[source]]\nid = "s{i}"\nurl = "https://example.com/{i}"\nlocale = "en"\n'
+            f'title = "S {i}"\n\n'
+            for i in range(n)
+        )
+        members = ", ".join(f'"s{i}"' for i in range(n))
+        path = folder / "sources.toml"
+        path.write_text(entries + f'[[package]]\nname = "x"\nsources = [{members}]\n', "utf-8")
+        start = time.process_time()
+        loaded = sources.load(path)
+        spent = time.process_time() - start
+        assert len(loaded.sources) == n
+        return spent
+
+    with tempfile.TemporaryDirectory() as tmp:
+        small = min(cost(2_500, Path(tmp) / f"a{i}") for i in range(2))
+        large = min(cost(10_000, Path(tmp) / f"b{i}") for i in range(2))
+    assert large <= 8 * max(small, 0.02), f"n: {small:.3f} s, 4n: {large:.3f} s"
