@@ -423,6 +423,8 @@ def extract_page(page: Page) -> Extraction:
         found = extract_html(page.html, page.name, page.html_line)
     else:
         found = extract_text(page.text or "", page.name)
+    if page.warnings:  # what reading the page changed comes first
+        found = replace(found, warnings=(*page.warnings, *found.warnings))
     rows = sum(len(t.rows) for t in found.tables)
     if rows > MAX_ROWS:
         raise TooLarge(

@@ -13,11 +13,11 @@ from __future__ import annotations
 import html as htmllib
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from .model import MAX_PAGE_BYTES, MAX_TABLE_LINES, text_or_none
+from .model import MAX_PAGE_BYTES, MAX_TABLE_LINES, ParseWarning, text_or_none
 
 # A fenced ```html block: its opening line, then the first closing fence after it (two
 # searches, each once over the text: no lazy group to rescan from every opening).
@@ -67,6 +67,45 @@ class Page:
     url: str | None = None  # the page's own URL when the file records it
     title: str | None = None
     html_line: int = 0  # lines in the file before the HTML starts
+    warnings: tuple[ParseWarning, ...] = ()  # what reading changed: control characters
+
+
+# Control characters are no text (and lxml refuses most of them): form feeds and vertical
+# tabs become spaces, the rest (C0 and C1 controls, DEL, U+FFFE/U+FFFF) are dropped, each
+# line that had one named in a warning.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+_AS_SPACE = frozenset("\x0b\x0c")
+_MAX_CONTROL_LINES = 20  # lines named one by one; the rest are counted in one warning
+
+
+def _without_controls(text: str, name: str, what: str = "") -> tuple[str, list[ParseWarning]]:
+    """``text`` without control characters, and a warning for each line that had one."""
+    if _CONTROL.search(text) is None:
+        return text, []
+    by_line: dict[int, set[str]] = {}
+    line, position = 1, 0
+    for found in _CONTROL.finditer(text):
+        line += text.count("\n", position, found.start())
+        position = found.start()
+        by_line.setdefault(line, set()).add(found.group())
+    cleaned = _CONTROL.sub(lambda m: " " if m.group() in _AS_SPACE else "", text)
+    warnings = [
+        ParseWarning(
+            name,
+            number,
+            f"{what}control character{'s' if len(chars) > 1 else ''} "
+            f"{', '.join(f'U+{ord(c):04X}' for c in sorted(chars))} "
+            f"{'replaced by a space' if chars <= _AS_SPACE else 'dropped'}"
+            f"{'' if chars <= _AS_SPACE or not chars & _AS_SPACE else ' (a form feed or tab: a space)'}",
+        )
+        for number, chars in list(by_line.items())[:_MAX_CONTROL_LINES]
+    ]
+    more = len(by_line) - _MAX_CONTROL_LINES
+    if more > 0:
+        warnings.append(
+            ParseWarning(name, None, f"{what}control characters on {more:,} more lines, dropped")
+        )
+    return cleaned, warnings
 
 
 _SINGLE_BYTE = re.compile(
@@ -128,7 +167,13 @@ def decode(data: bytes, declared: str | None = None) -> str:
 
 
 def from_text(name: str, content: str) -> Page:
-    """Recognize the shape of a page's content."""
+    """Recognize the shape of a page's content, without its control characters."""
+    content, said = _without_controls(content, name)
+    page = _shaped(name, content)
+    return replace(page, warnings=(*said, *page.warnings)) if said else page
+
+
+def _shaped(name: str, content: str) -> Page:
     head = content[:4096].lstrip("\ufeff \t\r\n")
     if name.endswith(".json") or head.startswith("{"):
         try:
@@ -148,12 +193,22 @@ def from_text(name: str, content: str) -> Page:
                         f"{name}: its {key} holds a lone surrogate (a broken \\uD800-style "
                         "escape), which is no text; save the page again"
                     )
+            # Its fields were escaped: their control characters come out only now.
+            fields: dict[str, str | None] = {}
+            said: list[ParseWarning] = []
+            for key in ("html", "text"):
+                value = text_or_none(data.get(key))
+                if value is not None:
+                    value, more = _without_controls(value, name, f"its {key}: ")
+                    said += more
+                fields[key] = value
             return Page(
                 name,
-                html=text_or_none(data.get("html")),
-                text=text_or_none(data.get("text")),
+                html=fields["html"],
+                text=fields["text"],
                 url=text_or_none(data.get("url")),
                 title=text_or_none(data.get("title")),
+                warnings=tuple(said),
             )
     block = _html_block(content) if "```html" in content else None
     if block is not None:
@@ -367,5 +422,10 @@ def from_download(url: str, body: bytes, charset: str | None) -> tuple[Page | No
         )
     page = from_text(url, text)
     if page.url is None:
-        page = Page(url, page.html, page.text, url, page.title)
+        page = replace(page, url=url)
+    if page.warnings:
+        lines = sorted({w.line for w in page.warnings if w.line is not None})
+        shown = ", ".join(map(str, lines[:5])) + (", …" if len(lines) > 5 else "")
+        said = f"control characters replaced or dropped (line {shown})"
+        note = f"{note}; {said}" if note else said
     return page, note

@@ -222,7 +222,8 @@ def _from_capture(sources: Sources, source: Source, path: Path, text: str | None
         raise PipelineError(
             f"{exc}; run 'errtables capture {source.id} PAGE' to replace it"
         ) from exc
-    page = pages.Page(name, page.html, page.text, page.url, page.title, page.html_line)
+    said = tuple(replace(w, page=name) for w in page.warnings)
+    page = replace(page, name=name, warnings=said)
     try:
         table = code_table(source, page)
     except pages.TooLarge as exc:

@@ -217,6 +217,11 @@ def crawl_notes(outcome: Outcome) -> list[str]:
         f"errtables: {source_id} failed: {why} (its committed table is kept)"
         for source_id, why in sorted(outcome.failures.items())
     ]
+    lines += [
+        f"errtables: {f.source.id}: {f.note}"
+        for f in sorted(outcome.fetched, key=lambda f: f.source.id)
+        if f.note and f.source.id not in outcome.failures
+    ]
     return lines
 
 

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+from pytest_httpserver import HTTPServer
+
 from scraper import bench
 from scraper import page as pages
 from scraper.extract import extract_page
+
+from .conftest import WS, regen_args, serve_changed
+from .test_cli import invoke
 
 
 def rows_of(name: str, text: str) -> list[tuple[str, str]]:
@@ -31,3 +39,56 @@ def test_a_message_wrapped_onto_a_second_line_stays_one_row() -> None:
         ("E1001", "Failed to sign the request with your key"),
         ("E1002", "Failed to pay"),
     ]
+
+
+def test_a_form_feed_in_a_fetched_cell_is_a_space_and_a_warning(
+    served_repo: Path, httpserver: HTTPServer, tmp_path: Path
+) -> None:
+    page = serve_changed(httpserver, (b"Invalid op: {op}", b"Invalid <op>\x0c value"))
+    code, _, err = invoke(*regen_args(served_repo))
+    assert code == 0, err
+    assert "Traceback" not in err
+    assert f"errtables: {WS}: control characters replaced or dropped (line 19)" in err
+    module = (
+        served_repo / f"generated/python/okx-error-codes/okx_error_codes/{WS.replace('-', '_')}.py"
+    )
+    assert "Invalid {op} value" in module.read_text(encoding="utf-8")
+    capture = (served_repo / f"captures/{WS}.html").read_text(encoding="utf-8")
+    assert "\x0c" not in capture and "\ufffd" not in capture
+    # extract of the same bytes: the same message, and the warning with its page and line.
+    saved = tmp_path / "page.html"
+    saved.write_bytes(page)
+    code, out, err = invoke("extract", str(saved))
+    assert code == 0, err
+    assert "60019\tInvalid {op} value" in out
+    assert f"{saved}:19: control character U+000C replaced by a space" in err
+
+
+@pytest.mark.parametrize("control", ["\x00", "\x01", "\x1b", "\x7f", "\x85", "\ufffe"])
+def test_every_control_character_is_dropped_with_a_warning(control: str) -> None:
+    text = f"<h2>Errors</h2>\n<table><tr><th>Code</th><th>Message</th></tr>\n<tr><td>1</td><td>Bad{control}op</td></tr>\n<tr><td>2</td><td>Worse</td></tr></table>"
+    found = extract_page(pages.from_text("p.html", text))
+    assert [(r.code, r.message) for t in found.tables for r in t.rows] == [
+        ("1", "Badop"),
+        ("2", "Worse"),
+    ]
+    assert [(w.line, w.message) for w in found.warnings] == [
+        (3, f"control character U+{ord(control):04X} dropped")
+    ]
+
+
+def test_a_crawler_json_names_the_field_its_control_characters_were_in() -> None:
+    html = "<h2>Errors</h2><table><tr><th>Code</th><th>Message</th></tr><tr><td>1</td><td>A\\fB</td></tr><tr><td>2</td><td>C</td></tr></table>"
+    page = pages.from_text("p.json", '{"html": "' + html + '"}')
+    assert [w.message for w in page.warnings] == [
+        "its html: control character U+000C replaced by a space"
+    ]
+    found = extract_page(page)
+    assert found.tables[0].rows[0].message == "A B"
+
+
+def test_a_page_with_controls_on_many_lines_says_so_in_a_bounded_number_of_warnings() -> None:
+    text = "".join(f"{i}\x01 Failed\n" for i in range(1000))
+    page = pages.from_text("p.txt", text)
+    assert len(page.warnings) == 21
+    assert page.warnings[-1].message == "control characters on 980 more lines, dropped"
