@@ -89,17 +89,19 @@ def _without_controls(text: str, name: str, what: str = "") -> tuple[str, list[P
         position = found.start()
         by_line.setdefault(line, set()).add(found.group())
     cleaned = _CONTROL.sub(lambda m: " " if m.group() in _AS_SPACE else "", text)
-    warnings = [
-        ParseWarning(
-            name,
-            number,
-            f"{what}control character{'s' if len(chars) > 1 else ''} "
-            f"{', '.join(f'U+{ord(c):04X}' for c in sorted(chars))} "
-            f"{'replaced by a space' if chars <= _AS_SPACE else 'dropped'}"
-            f"{'' if chars <= _AS_SPACE or not chars & _AS_SPACE else ' (a form feed or tab: a space)'}",
+    warnings = []
+    for number, chars in list(by_line.items())[:_MAX_CONTROL_LINES]:
+        codes = ", ".join(f"U+{ord(c):04X}" for c in sorted(chars))
+        if chars <= _AS_SPACE:
+            done = "replaced by a space"
+        else:
+            done = "dropped" + (
+                " (a form feed or vertical tab: a space)" if chars & _AS_SPACE else ""
+            )
+        plural = "s" if len(chars) > 1 else ""
+        warnings.append(
+            ParseWarning(name, number, f"{what}control character{plural} {codes} {done}")
         )
-        for number, chars in list(by_line.items())[:_MAX_CONTROL_LINES]
-    ]
     more = len(by_line) - _MAX_CONTROL_LINES
     if more > 0:
         warnings.append(

@@ -111,6 +111,65 @@ def _payload(request: dict[str, Any]) -> object:
     return request["text"]
 
 
+def _edits(q: dict[str, Any]) -> tuple[Any, Any]:
+    """The edit of tests/node/runtime.mjs's EDITS named by ``q["what"]``, and how to read its
+    effect; the edit is made through the public types as a careless caller would."""
+    edits: dict[str, tuple[Any, Any]] = {
+        "row": (
+            lambda: setattr(codes.lookup(q["code"]), "message", "edited"),
+            lambda: codes.lookup(q["code"]).message,
+        ),
+        "values": (
+            lambda: codes.match(q["code"], q["message"]).values.__setitem__("injected", "x"),
+            lambda: json.dumps(dict(codes.match(q["code"], q["message"]).values)),
+        ),
+        "variants": (
+            lambda: codes.variants(q["code"]).append(None),
+            lambda: len(codes.variants(q["code"])),
+        ),
+        "placeholders": (
+            lambda: codes.lookup(q["code"]).placeholders.append("x"),
+            lambda: len(codes.lookup(q["code"]).placeholders),
+        ),
+        "translations": (
+            lambda: codes.lookup(q["code"]).translations.__setitem__("xx", "y"),
+            lambda: json.dumps(dict(codes.lookup(q["code"]).translations)),
+        ),
+        "sources": (
+            lambda: codes.SOURCES.__delitem__(next(iter(codes.SOURCES))),
+            lambda: len(codes.SOURCES),
+        ),
+        "tables": (
+            lambda: codes.VARIANTS[q["source"]].__setitem__(q["code"], ()),
+            lambda: len(codes.VARIANTS[q["source"]].get(q["code"], ())),
+        ),
+    }
+    return edits[q["what"]]
+
+
+def _edit(request: dict[str, Any]) -> dict[str, bool]:
+    change, read = _edits(request)
+    before = read()
+    try:
+        change()
+    except (TypeError, AttributeError):  # frozen records, read-only mappings, tuples
+        raised = True
+    else:
+        raised = False
+    return {"raised": raised, "unchanged": read() == before}
+
+
+def _template(request: dict[str, Any]) -> dict[str, Any]:
+    from okx_error_codes._match import Matcher
+    from okx_error_codes._tables import Rows
+    from okx_error_codes._types import Source
+
+    made = Rows(Source("t", "https://example.com", "en", "t", None), ("s",))
+    found = Matcher((made("1", request["template"], 0),)).match(request["message"])
+    values = dict(found.values)
+    return {"values": values, "exact": found.exact, "own": list(values)}
+
+
 def python(request: dict[str, Any]) -> Any:
     source = request.get("source")
     try:
@@ -134,6 +193,10 @@ def python(request: dict[str, Any]) -> Any:
             return _row(codes.lookup(request["code"], source))
         if op == "variants":
             return [_row(r) for r in codes.variants(request["code"], source)]
+        if op == "edit":
+            return _edit(request)
+        if op == "template":
+            return _template(request)
     except codes.UnknownSourceError:
         return {"raised": "UnknownSourceError"}
     raise AssertionError(f"unknown op {request['op']}")
@@ -354,3 +417,36 @@ def test_how_the_disagreements_were_settled() -> None:
     with pytest.raises(codes.UnknownSourceError, match="no source 'nope'"):
         codes.match("51008", "x", "nope")
     assert isinstance(codes.UnknownSourceError("x"), KeyError)  # as the old KeyError was
+
+
+EDITS = [
+    {"what": "row", "code": "51008"},
+    {"what": "values", "code": "60012", "message": 'Invalid request: {"op": 1}'},
+    {"what": "values", "code": "51008", "message": "Order failed. Insufficient USDT balance"},
+    {"what": "variants", "code": "51008"},
+    {"what": "placeholders", "code": "51008"},
+    {"what": "translations", "code": "51008"},
+    {"what": "sources"},
+    {"what": "tables", "source": "okx-v5-en", "code": "51008"},
+]
+
+
+@pytest.mark.parametrize("request_", EDITS, ids=[e["what"] for e in EDITS])
+def test_what_the_package_hands_out_cannot_be_edited_in_either_language(
+    node: Node, request_: dict[str, Any]
+) -> None:
+    """An edit of a row, a match's values (cached matches included), a list of rows or a
+    table raises in both languages and changes no later answer."""
+    request = {"op": "edit", **request_}
+    for _ in range(2):  # the second time, the match comes from the cache
+        (answer,) = node.ask([request])
+        assert answer == python(request) == {"raised": True, "unchanged": True}
+
+
+@pytest.mark.parametrize("name", ["__proto__", "constructor", "toString", "hasOwnProperty"])
+def test_a_placeholder_named_like_an_object_property_is_a_value_in_both(
+    node: Node, name: str
+) -> None:
+    request = {"op": "template", "template": f"Bad {{{name}}} here", "message": "Bad x here"}
+    (answer,) = node.ask([request])
+    assert answer == python(request) == {"values": {name: "x"}, "exact": True, "own": [name]}

@@ -66,7 +66,10 @@ def test_a_form_feed_in_a_fetched_cell_is_a_space_and_a_warning(
 
 @pytest.mark.parametrize("control", ["\x00", "\x01", "\x1b", "\x7f", "\x85", "\ufffe"])
 def test_every_control_character_is_dropped_with_a_warning(control: str) -> None:
-    text = f"<h2>Errors</h2>\n<table><tr><th>Code</th><th>Message</th></tr>\n<tr><td>1</td><td>Bad{control}op</td></tr>\n<tr><td>2</td><td>Worse</td></tr></table>"
+    text = (
+        "<h2>Errors</h2>\n<table><tr><th>Code</th><th>Message</th></tr>\n"
+        f"<tr><td>1</td><td>Bad{control}op</td></tr>\n<tr><td>2</td><td>Worse</td></tr></table>"
+    )
     found = extract_page(pages.from_text("p.html", text))
     assert [(r.code, r.message) for t in found.tables for r in t.rows] == [
         ("1", "Badop"),
@@ -78,7 +81,10 @@ def test_every_control_character_is_dropped_with_a_warning(control: str) -> None
 
 
 def test_a_crawler_json_names_the_field_its_control_characters_were_in() -> None:
-    html = "<h2>Errors</h2><table><tr><th>Code</th><th>Message</th></tr><tr><td>1</td><td>A\\fB</td></tr><tr><td>2</td><td>C</td></tr></table>"
+    html = (
+        "<h2>Errors</h2><table><tr><th>Code</th><th>Message</th></tr>"
+        "<tr><td>1</td><td>A\\fB</td></tr><tr><td>2</td><td>C</td></tr></table>"
+    )
     page = pages.from_text("p.json", '{"html": "' + html + '"}')
     assert [w.message for w in page.warnings] == [
         "its html: control character U+000C replaced by a space"

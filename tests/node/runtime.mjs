@@ -5,7 +5,18 @@ import { createInterface } from "node:readline";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 
-const codes = await import(pathToFileURL(join(process.env.ERRTABLES_COMPILED, "index.js")).href);
+const compiled = (name) => pathToFileURL(join(process.env.ERRTABLES_COMPILED, name)).href;
+const codes = await import(compiled("index.js"));
+const { rows } = await import(compiled("tables.js"));
+const { Matcher } = await import(compiled("match.js"));
+
+// A one-row table of any template: what a page could document.
+function template(request) {
+  const source = { id: "t", url: "https://example.com", locale: "en", title: "t", group: null };
+  const made = rows(source, ["s"])("1", request.template, 0);
+  const found = new Matcher([made]).match(request.message);
+  return { values: found.values, exact: found.exact, own: Object.keys(found.values) };
+}
 
 function row(r) {
   return r === null ? null : [r.source, codes.documented(r), r.message];
@@ -26,6 +37,51 @@ function payloadOf(request) {
   return request.text;
 }
 
+// Each edit a caller might make to what the package hands out: did it throw, and are later
+// answers unchanged?
+const EDITS = {
+  row: (q) => [
+    () => { codes.lookup(q.code).message = "edited"; },
+    () => codes.lookup(q.code).message,
+  ],
+  values: (q) => [
+    () => { codes.match(q.code, q.message).values.injected = "x"; },
+    () => JSON.stringify(codes.match(q.code, q.message).values),
+  ],
+  variants: (q) => [
+    () => { codes.variants(q.code).push(null); },
+    () => codes.variants(q.code).length,
+  ],
+  placeholders: (q) => [
+    () => { codes.lookup(q.code).placeholders.push("x"); },
+    () => codes.lookup(q.code).placeholders.length,
+  ],
+  translations: (q) => [
+    () => { codes.lookup(q.code).translations.xx = "y"; },
+    () => JSON.stringify(codes.lookup(q.code).translations),
+  ],
+  sources: () => [
+    () => { codes.SOURCES.delete([...codes.SOURCES.keys()][0]); },
+    () => codes.SOURCES.size,
+  ],
+  tables: (q) => [
+    () => { codes.VARIANTS.get(q.source).set(q.code, []); },
+    () => codes.VARIANTS.get(q.source).get(q.code)?.length,
+  ],
+};
+
+function edit(request) {
+  const [change, read] = EDITS[request.what](request);
+  const before = read();
+  let raised = false;
+  try {
+    change();
+  } catch (exc) {
+    raised = exc instanceof TypeError;
+  }
+  return { raised, unchanged: read() === before };
+}
+
 function answer(request) {
   const source = request.source ?? undefined;
   try {
@@ -40,6 +96,10 @@ function answer(request) {
         return row(codes.lookup(request.code, source));
       case "variants":
         return codes.variants(request.code, source).map(row);
+      case "edit":
+        return edit(request);
+      case "template":
+        return template(request);
       default:
         return { raised: `unknown op ${request.op}` };
     }

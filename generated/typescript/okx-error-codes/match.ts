@@ -165,7 +165,14 @@ export class Template {
           return null;
         }
       } else {
-        values[name] = value;
+        // An own property even for a name such as __proto__ (plain assignment would set the
+        // object's prototype and lose the value).
+        Object.defineProperty(values, name, {
+          value,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
       }
     }
     return [pos, values];
@@ -196,7 +203,8 @@ export class Matcher {
       for (let i = 0; i < this.templates.length; i += 1) {
         const found = this.templates[i]!.fit(text, true);
         if (found !== null) {
-          return { row: this.rows[i]!, values: found[1], exact: true, score: 1, detail: "" };
+          const values = Object.freeze(found[1]);
+          return Object.freeze({ row: this.rows[i]!, values, exact: true, score: 1, detail: "" });
         }
       }
     }
@@ -211,7 +219,13 @@ export class Matcher {
         const [end, values] = found;
         const detail = strip(text.slice(end), DETAIL_LEADS, true);
         const score = codePoints(text.slice(0, end)) / codePoints(text);
-        return { row: this.rows[i]!, values, exact: false, score, detail };
+        return Object.freeze({
+          row: this.rows[i]!,
+          values: Object.freeze(values),
+          exact: false,
+          score,
+          detail,
+        });
       }
     }
     // The closest row by its literal words; on a tie, the first in priority and page order.
@@ -225,6 +239,7 @@ export class Matcher {
         best = score;
       }
     });
-    return { row: this.rows[chosen]!, values: NO_VALUES, exact: false, score: best, detail: "" };
+    const row = this.rows[chosen]!;
+    return Object.freeze({ row, values: NO_VALUES, exact: false, score: best, detail: "" });
   }
 }

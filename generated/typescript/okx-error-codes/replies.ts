@@ -9,6 +9,7 @@ import type { Match, ResponseError } from "./types.js";
 
 const BATCH: ReadonlySet<string> = new Set(BATCH_CODES);
 const SPACE_SET: ReadonlySet<string> = new Set(SPACES);
+const NO_IDS: Readonly<Record<string, string>> = Object.freeze({});
 
 interface Decoder {
   decode(bytes: Uint8Array): string;
@@ -125,12 +126,14 @@ export function errors(payload: unknown, find: Finder): ResponseError[] {
         ids[key] = id;
       }
     }
-    out.push({ index, code, message, ids, match: find(code, message) });
+    const match = find(code, message);
+    out.push(Object.freeze({ index, code, message, ids: Object.freeze(ids), match }));
   }
   const code = codeOf(get(reply, "code"));
   if (code !== null && code !== "0" && !(BATCH.has(code) && out.length > 0)) {
     const message = text(get(reply, "msg"));
-    out.push({ index: null, code, message, ids: {}, match: find(code, message) });
+    const match = find(code, message);
+    out.push(Object.freeze({ index: null, code, message, ids: NO_IDS, match }));
   }
   return out;
 }

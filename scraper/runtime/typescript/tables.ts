@@ -4,7 +4,7 @@
 import { MESSAGE_LIMIT } from "./constants.js";
 import { Matcher } from "./match.js";
 import { codeOf, errors, mostSpecific } from "./replies.js";
-import { UnknownSourceError, documented, placeholdersOf } from "./types.js";
+import { FrozenMap, UnknownSourceError, documented, placeholdersOf } from "./types.js";
 import type { ErrorCode, Kind, Match, ResponseError, Source } from "./types.js";
 
 /** What a row of the short form may add to its code, message, section and status. */
@@ -37,13 +37,16 @@ export function rows(source: Source, sections: readonly string[]): RowMaker {
     let translations = NO_TRANSLATIONS;
     if (extra.tr !== undefined) {
       const every: Record<string, string> = { ...extra.tr, [source.locale]: message };
-      translations = Object.fromEntries(
-        Object.keys(every)
-          .sort()
-          .map((locale) => [locale, every[locale]!]),
+      translations = Object.freeze(
+        Object.fromEntries(
+          Object.keys(every)
+            .sort()
+            .map((locale) => [locale, every[locale]!]),
+        ),
       );
     }
-    return {
+    // Frozen: every caller is handed the same row.
+    return Object.freeze({
       code,
       message,
       httpStatus: status,
@@ -55,7 +58,7 @@ export function rows(source: Source, sections: readonly string[]): RowMaker {
       deprecated: extra.deprecated ?? false,
       subCode: extra.sub ?? null,
       translations,
-    };
+    });
   };
 }
 
@@ -85,7 +88,9 @@ export class Page {
         add(documented(row), row);
       }
     }
-    this.byCode = table;
+    this.byCode = new FrozenMap(
+      [...table].map(([code, found]) => [code, Object.freeze(found)] as const),
+    );
   }
 
   /** The first row documented for `code` on this page; null when the page does not. */
@@ -115,8 +120,8 @@ export class Tables {
 
   constructor(pages: readonly Page[]) {
     this.pages = new Map(pages.map((page) => [page.source.id, page]));
-    this.sources = new Map(pages.map((page) => [page.source.id, page.source]));
-    this.variantsBySource = new Map(pages.map((page) => [page.source.id, page.byCode]));
+    this.sources = new FrozenMap(pages.map((page) => [page.source.id, page.source]));
+    this.variantsBySource = new FrozenMap(pages.map((page) => [page.source.id, page.byCode]));
     this.documented = new Set(pages.flatMap((page) => [...page.byCode.keys()]));
   }
 
@@ -130,7 +135,8 @@ export class Tables {
     if (source !== undefined) {
       return this.pages.get(source)!.byCode.get(key) ?? [];
     }
-    return [...this.pages.values()].flatMap((page) => page.byCode.get(key) ?? []);
+    const found = [...this.pages.values()].flatMap((page) => page.byCode.get(key) ?? []);
+    return Object.freeze(found);
   }
 
   /**

@@ -76,7 +76,33 @@ export function placeholdersOf(message: string): readonly string[] {
   for (const found of message.matchAll(new RegExp(PLACEHOLDER, "g"))) {
     names.add(found[1]!);
   }
-  return [...names];
+  return Object.freeze([...names]);
+}
+
+/**
+ * A Map that refuses changes, as Python's MappingProxyType does: the tables hand out the same
+ * maps to every caller, so an edit would show up in every later answer.
+ */
+export class FrozenMap<K, V> extends Map<K, V> {
+  constructor(entries: Iterable<readonly [K, V]> = []) {
+    super();
+    for (const [key, value] of entries) {
+      super.set(key, value);
+    }
+    Object.freeze(this);
+  }
+
+  override set(key: K, _value: V): this {
+    throw new TypeError(`a read-only map: cannot set ${String(key)}`);
+  }
+
+  override delete(key: K): boolean {
+    throw new TypeError(`a read-only map: cannot delete ${String(key)}`);
+  }
+
+  override clear(): void {
+    throw new TypeError("a read-only map: cannot clear it");
+  }
 }
 
 /** The code as the docs write it: `51008_1000` for a sub-code row. */
