@@ -8,6 +8,8 @@ from __future__ import annotations
 import json
 import re
 import sys
+import time
+import tracemalloc
 from pathlib import Path
 from typing import Any
 
@@ -86,11 +88,12 @@ def _fields(row: Any) -> dict[str, Any]:
 
 
 def test_no_regular_expression_in_the_runtime_can_backtrack_on_a_message() -> None:
-    """Matching uses str.find/indexOf only: no lazy or nested quantifier in the source."""
+    """Matching uses str.find/indexOf only: no lazy or nested quantifier in the source. A
+    possessive quantifier (``*+``, ``++``: the JSON reader's) keeps no backtracking state."""
     for folder, suffix in (("python", ".py"), ("typescript", ".ts")):
         for path in (ROOT / "scraper/runtime" / folder).glob(f"*{suffix}"):
             text = path.read_text(encoding="utf-8")
-            assert not re.search(r"[+*]\?|\)[+*]\)?[+*]", text), path.name
+            assert not re.search(r"[+*]\?|\)[+*]\)[+*]", text), path.name
 
 
 def test_caches_hold_only_documented_codes_and_a_bounded_number_of_answers() -> None:
@@ -167,3 +170,41 @@ console.log(JSON.stringify([codes.errors(deep).map((e) => e.code),
     result = node_run([str(NODE_BIN / "node"), "--input-type=module", "-e", script])
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == [["51008"], [999999]]
+
+
+def _peak(text: str) -> int:
+    """Peak bytes allocated while reading ``text``, the reply's own value included."""
+    tracemalloc.start()
+    try:
+        value = _replies.load(text)
+        assert value is not None
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_a_long_string_deep_in_a_reply_costs_the_memory_of_the_string() -> None:
+    """An 8 MB string inside 1,100 arrays (past json.loads' recursion) took 1.3 GB: the string
+    pattern kept backtracking state for each character. Now about the string's size."""
+    sizes = {}
+    for n in (2_000_000, 8_000_000):
+        text = "[" * 1_100 + '"' + "x" * n + '"' + "]" * 1_100
+        sizes[n] = _peak(text)
+        assert sizes[n] <= 3 * n, f"{n:,} characters: {sizes[n]:,} bytes at the peak"
+    escaped = "[" * 1_100 + '"' + "\\n" * 2_000_000 + '"' + "]" * 1_100
+    assert _peak(escaped) <= 3 * len(escaped)
+
+
+def test_a_deep_reply_costs_time_in_proportion() -> None:
+    """1M nested arrays took 5 s (0.83 s in TypeScript): runs of brackets are one match each."""
+
+    def cost(n: int) -> float:
+        best = float("inf")
+        for text in ("[" * n + "]" * n, '{"a":' * n + "1" + "}" * n):
+            start = time.process_time()
+            assert _replies.load(text) is not None
+            best = min(best, time.process_time() - start)
+        return best
+
+    small, large = cost(50_000), cost(200_000)
+    assert large <= 8 * max(small, 0.02), f"n: {small:.3f} s, 4n: {large:.3f} s"

@@ -131,64 +131,93 @@ def _text(value: object) -> str:
 
 # --- JSON nested too deep for json.loads ----------------------------------------------------
 
-_SPACE = r"[ \t\n\r]*"
+_SPACE = r"[ \t\n\r]*+"
+# A JSON string: runs of plain characters as one step, one step per escape, and nothing kept
+# for backtracking (possessive), so a long string costs no memory beyond itself.
+_STRING = r"""("[^"\\\x00-\x1f]*+(?:\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4})[^"\\\x00-\x1f]*+)*+")"""
 _TOKEN: Final = re.compile(
     _SPACE
-    + r"""(?:([\[\]{},:])|("(?:[^"\\\x00-\x1f]|\\["\\/bfnrt]|\\u[0-9a-fA-F]{4})*")"""
+    + r"(?:([\[\]{},:])|"
+    + _STRING
     + r"|(-?(?:0|[1-9][0-9]*))(\.[0-9]+)?([eE][-+]?[0-9]+)?|(true|false|null))"
 )
+# An array's "[" or an object's "{" with its first key and ":": what a deep reply repeats. A
+# run of them, and a run of closing brackets, is found in one match.
+_OPEN_ONE = _SPACE + r"(?:\[|\{" + _SPACE + _STRING + _SPACE + ":)"
+_OPEN: Final = re.compile(_OPEN_ONE)
+_OPENS: Final = re.compile(f"(?:{_OPEN_ONE})++")
+_CLOSES: Final = re.compile(_SPACE + r"[\]}](?:" + _SPACE + r"[\]}])*+")
 _END: Final = re.compile(_SPACE + r"\Z")
 _LITERALS: Final[dict[str, object]] = {"true": True, "false": False, "null": None}
+_VALUE, _FIRST, _KEY, _FIRST_KEY, _COLON, _NEXT = range(6)
 
 
 def _deep(text: str) -> object:
-    """The value json.loads would give, read with an explicit stack; None if not JSON."""
-    stack: list[list[object] | dict[str, object]] = []
-    keys: list[str] = []  # the pending key of each object on the stack
+    """The value json.loads would give, read with an explicit stack; None if not JSON.
+
+    Each container goes into its parent when it opens, so a run of openings (``[[[`` or
+    ``{"a":{"a":``) and a run of closings are each one match: the cost is the text's length."""
+    holder: list[object] = []  # the value read is its one item
+    stack: list[list[object] | dict[str, object]] = [holder]
+    key = ""  # the key of the next value, when the top is an object
     pos = 0
-    # What may come next: a value ("value", or "first" right after "["), a key ("key", or
-    # "firstkey" right after "{"), ":" ("colon"), or "," / a closing bracket ("next").
-    want = "value"
-    result: object = None
+    # What may come next: a value (_FIRST right after "["), a key (_FIRST_KEY right after
+    # "{"), ":", or "," and closing brackets (_NEXT).
+    want = _VALUE
     while True:
+        if want == _VALUE or want == _FIRST:
+            run = _OPENS.match(text, pos)
+            if run is not None:
+                for part in _OPEN.finditer(text, pos, run.end()):
+                    first = part.group(1)
+                    made: list[object] | dict[str, object] = [] if first is None else {}
+                    _put(stack[-1], key, made)
+                    stack.append(made)
+                    if first is not None:
+                        key = json.loads(first)
+                pos = run.end()
+                want = _FIRST if type(stack[-1]) is list else _VALUE
+                continue
+        if want == _FIRST or want == _FIRST_KEY or want == _NEXT:
+            run = _CLOSES.match(text, pos)
+            if run is not None:
+                for mark in run.group().translate(_NO_SPACE):
+                    if len(stack) == 1 or (mark == "]") != (type(stack.pop()) is list):
+                        return None
+                pos = run.end()
+                if len(stack) == 1:
+                    break
+                want = _NEXT
+                continue
         token = _TOKEN.match(text, pos)
         if token is None:
             return None
         pos = token.end()
         mark, string, whole, fraction, exponent, word = token.groups()
         value: object
-        if want in ("key", "firstkey"):
-            if string is not None:
-                keys.append(json.loads(string))
-                want = "colon"
-                continue
-            if not (mark == "}" and want == "firstkey"):
+        if want == _KEY or want == _FIRST_KEY:
+            if string is None:
                 return None
-            value = stack.pop()
-        elif want == "colon":
+            key = json.loads(string)
+            want = _COLON
+            continue
+        if want == _COLON:
             if mark != ":":
                 return None
-            want = "value"
+            want = _VALUE
             continue
-        elif want == "next":
-            top = stack[-1]
-            if mark == ",":
-                want = "key" if isinstance(top, dict) else "value"
-                continue
-            if mark != ("}" if isinstance(top, dict) else "]"):
+        if want == _NEXT:
+            if mark != ",":
                 return None
-            value = stack.pop()
-        elif mark == "[":
-            stack.append([])
-            want = "first"
+            want = _KEY if type(stack[-1]) is dict else _VALUE
             continue
-        elif mark == "{":
-            stack.append({})
-            want = "firstkey"
+        if mark == "[" or mark == "{":
+            container: list[object] | dict[str, object] = [] if mark == "[" else {}
+            _put(stack[-1], key, container)
+            stack.append(container)
+            want = _FIRST if mark == "[" else _FIRST_KEY
             continue
-        elif mark == "]" and want == "first":
-            value = stack.pop()
-        elif string is not None:
+        if string is not None:
             value = json.loads(string)
         elif whole is not None:
             number = whole + (fraction or "") + (exponent or "")
@@ -197,14 +226,18 @@ def _deep(text: str) -> object:
             value = _LITERALS[word]
         else:
             return None
-        # A value is complete: it goes into its container, or it is the whole text.
-        if not stack:
-            result = value
+        _put(stack[-1], key, value)
+        if len(stack) == 1:
             break
-        top = stack[-1]
-        if isinstance(top, dict):
-            top[keys.pop()] = value
-        else:
-            top.append(value)
-        want = "next"
-    return result if _END.match(text, pos) else None
+        want = _NEXT
+    return holder[0] if _END.match(text, pos) else None
+
+
+def _put(container: list[object] | dict[str, object], key: str, value: object) -> None:
+    if isinstance(container, dict):
+        container[key] = value
+    else:
+        container.append(value)
+
+
+_NO_SPACE: Final = str.maketrans("", "", " \t\n\r")
