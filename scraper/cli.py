@@ -225,6 +225,11 @@ def check(as_json: bool, sources_path: Path) -> None:
     offline = regen.Options(offline=True, dry_run=True, allow_removals=True)
     outcome = run_pipeline(sources_path, None, offline, quiet=True)
     plan = outcome.plan
+    if outcome.rebuilt:  # a file the tree needs is missing: out of date whatever generated/ is
+        for line in show.notes(outcome):
+            click.echo(line, err=True)
+        click.echo("errtables: run 'make regen OFFLINE=1' and commit", err=True)
+        sys.exit(EXIT_DIFFERS)
     if as_json:
         echo_json(show.check_summary(plan), sort_keys=False)
     elif plan.empty:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import tomllib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -136,14 +137,29 @@ _DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 
 
 def capture_dates(sources: Sources) -> dict[str, str]:
-    """The day each source's capture last changed (``YYYY-MM-DD``), as committed."""
+    """The day each source's capture last changed (``YYYY-MM-DD``), as committed; without
+    the dates file, rebuilt from what is known (``rebuilt_dates``)."""
     path = sources.root / sources.captures_dir / DATES
     if not path.is_file():
-        return {}
+        return rebuilt_dates(sources)
     data = _read_json(path)
     if not isinstance(data, dict):
         return {}
     return {k: v for k, v in data.items() if isinstance(v, str) and _DAY.fullmatch(v)}
+
+
+def rebuilt_dates(sources: Sources) -> dict[str, str]:
+    """The dates a lost dates file held, as far as the tree tells: each captured source of a
+    package takes the day of the package's committed version; today where there is none."""
+    known = committed_versions(sources, sources.root / GENERATED)
+    today = datetime.now(UTC).date().isoformat()
+    dates = {}
+    for package in sources.packages:
+        day = known.get(package.name, today)
+        for source_id in package.sources:
+            if sources.capture_path(sources.by_id(source_id)) is not None:
+                dates[source_id] = day
+    return dates
 
 
 def dated(sources: Sources, changed: Iterable[str], today: str | None = None) -> str:
@@ -153,15 +169,37 @@ def dated(sources: Sources, changed: Iterable[str], today: str | None = None) ->
     return escape.json_text(dict(sorted(dates.items())))
 
 
+def package_key(name: str) -> str:
+    """The dates file's key for the day a package's own files last changed (no source id
+    holds a colon)."""
+    return f"package:{name}"
+
+
 def versions(sources: Sources, dates: dict[str, str]) -> dict[str, str]:
-    """Each package's version: the day of its newest capture, ``2026.8.22`` (PEP 440 and
-    npm alike); a docs change is a new version, an unchanged tree keeps its own."""
+    """Each package's version: the day of its newest change, ``2026.8.22`` (PEP 440 and npm
+    alike): a new capture, or new bytes in the package itself (its run-time library, its
+    templates). An unchanged tree keeps its version."""
     found = {}
     for package in sources.packages:
-        days = [dates[i] for i in package.sources if i in dates]
+        days = [dates[i] for i in (*package.sources, package_key(package.name)) if i in dates]
         if days:
             year, month, day = max(days).split("-")  # capture_dates kept only YYYY-MM-DD
             found[package.name] = f"{int(year)}.{int(month)}.{int(day)}"
+    return found
+
+
+def committed_versions(sources: Sources, out: Path) -> dict[str, str]:
+    """Each package's version as generated/ holds it (its pyproject.toml), by package name."""
+    found = {}
+    for package in sources.packages:
+        path = out / "python" / package.distribution / "pyproject.toml"
+        try:
+            version = tomllib.loads(path.read_text(encoding="utf-8"))["project"]["version"]
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, KeyError, TypeError):
+            continue
+        if isinstance(version, str) and re.fullmatch(r"\d{4}\.\d{1,2}\.\d{1,2}", version):
+            year, month, day = (int(part) for part in version.split("."))
+            found[package.name] = f"{year:04d}-{month:02d}-{day:02d}"
     return found
 
 
@@ -193,6 +231,8 @@ class Outcome:
     failures: dict[str, str] = field(default_factory=dict)  # source id -> one-line reason
     skipped: list[str] = field(default_factory=list)  # no capture, nothing committed
     offline_fallback: bool = False  # nothing reachable: the captures were used
+    notes: list[str] = field(default_factory=list)  # one line each, for the reader
+    rebuilt: bool = False  # the dates file was missing and is written again
     declared: int = 0  # the sources sources.toml lists
     packages: tuple[Package, ...] = ()  # as sources.toml declares them
     versions: dict[str, str] = field(default_factory=dict)  # package name -> version
@@ -318,12 +358,70 @@ def run(
     dates = capture_dates(sources)
     if dates_file in outcome.capture_writes:  # this run's captures, dated today
         dates = json.loads(outcome.capture_writes[dates_file])
+    elif not dates_file.is_file() and dates:
+        outcome.rebuilt = True
+        outcome.capture_writes[dates_file] = escape.json_text(dict(sorted(dates.items())))
+        known = ", ".join(f"{n} {v}" for n, v in sorted(versions(sources, dates).items()))
+        outcome.notes.append(
+            f"{dates_file.relative_to(sources.root).as_posix()} was missing: rebuilt from the "
+            f"committed package versions ({known}); commit it"
+        )
     outcome.packages, outcome.versions = sources.packages, versions(sources, dates)
     guard(sources, old, new, options, outcome)
     build(out, options, outcome)
+    if options.generate:
+        redated = _date_changed_packages(sources, out, outcome, dates)
+        if redated is not None:
+            outcome.capture_writes[dates_file] = escape.json_text(redated)
+            outcome.versions = versions(sources, redated)
+            build(out, options, outcome)
     if not options.dry_run:
         commit(sources, out, options, outcome)
     return outcome
+
+
+def _date_changed_packages(
+    sources: Sources, out: Path, outcome: Outcome, dates: dict[str, str]
+) -> dict[str, str] | None:
+    """The dates with today for each package whose files change while its version does not
+    (a new run-time library or template, captures unchanged): a package whose bytes change
+    gets a new version. A file whose only change is the version does not count. None when no
+    package needs it."""
+    today = datetime.now(UTC).date()
+    version = f"{today.year}.{today.month}.{today.day}"
+    was = committed_versions(sources, out)
+
+    def changed(rel: str, package: Package) -> bool:
+        if rel in outcome.plan.delete:
+            return True
+        old = _text_or_none(out / rel)
+        new = outcome.files[rel]
+        if old is None or package.name not in was or package.name not in outcome.versions:
+            return True
+        year, month, day = (int(p) for p in was[package.name].split("-"))
+        return old.replace(f"{year}.{month}.{day}", outcome.versions[package.name]) != new
+
+    moved = [*outcome.plan.write, *outcome.plan.delete]
+    stale = [
+        p.name
+        for p in outcome.packages
+        if outcome.versions.get(p.name) != version
+        and any(
+            rel.startswith((f"python/{p.distribution}/", f"typescript/{p.distribution}/"))
+            and changed(rel, p)
+            for rel in moved
+        )
+    ]
+    if not stale:
+        return None
+    return dict(sorted({**dates, **{package_key(n): today.isoformat() for n in stale}}.items()))
+
+
+def _text_or_none(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
 def collect(
@@ -350,7 +448,14 @@ def collect(
                 new[source.id] = _from_capture(sources, source, path, None)
             except PipelineError as exc:
                 broken[source.id] = str(exc)
-        elif source.id in old:  # failed, or never captured: the committed table stays
+        elif path is None and source.id in old and source.id not in outcome.failures:
+            target = sources.capture_target(source, ".html").relative_to(sources.root)
+            broken[source.id] = (
+                f"generated/ holds its table, but its capture ({target.as_posix()}, or .txt) "
+                f"is missing; restore it with 'git checkout -- {target.parent.as_posix()}' or "
+                f"run 'errtables capture {source.id} PAGE'"
+            )
+        elif source.id in old:  # failed: the committed table stays
             new[source.id] = CodeTable(source, old[source.id].tables, old[source.id].warnings)
         elif source.id not in outcome.failures:
             outcome.skipped.append(source.id)

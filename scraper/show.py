@@ -44,6 +44,7 @@ def notes(outcome: Outcome) -> list[str]:
         f"{label('note', 'cyan')} {source_id}: no capture yet, so no table"
         for source_id in outcome.skipped
     ]
+    lines += [f"{label('note', 'cyan')} {note}" for note in outcome.notes]
     return lines
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -11,7 +14,7 @@ from scraper import bench
 from scraper import page as pages
 from scraper.extract import extract_page
 
-from .conftest import WS, regen_args, serve_changed
+from .conftest import WS, copy_repo, digest, regen_args, serve_changed
 from .test_cli import invoke
 
 
@@ -98,3 +101,85 @@ def test_a_page_with_controls_on_many_lines_says_so_in_a_bounded_number_of_warni
     page = pages.from_text("p.txt", text)
     assert len(page.warnings) == 21
     assert page.warnings[-1].message == "control characters on 980 more lines, dropped"
+
+
+def _version(repo: Path) -> str:
+    text = (repo / "generated/python/okx-error-codes/pyproject.toml").read_text("utf-8")
+    return tomllib.loads(text)["project"]["version"]
+
+
+def test_a_package_whose_bytes_change_gets_a_new_version(tmp_path: Path) -> None:
+    """A new run-time library (here: the committed copy differs from the one errtables
+    carries) rewrites the package: it is dated today, so the index does not skip it."""
+    repo = copy_repo(tmp_path / "repo")
+    dates_file = repo / "captures/dates.json"
+    dates = json.loads(dates_file.read_text("utf-8"))
+    dates["package:okx"] = "2026-01-02"
+    dates_file.write_text(json.dumps(dates), "utf-8")
+    code, _, err = invoke(*regen_args(repo, "--offline"))
+    assert code == 0, err
+    before = _version(repo)
+    match = repo / "generated/python/okx-error-codes/okx_error_codes/_match.py"
+    match.write_text(match.read_text("utf-8") + "# an older run-time library\n", "utf-8")
+    code, _, err = invoke("check", "--sources", str(repo / "sources.toml"))
+    assert code == 1  # the package is out of date
+    code, _, err = invoke(*regen_args(repo, "--offline"))
+    assert code == 0, err
+    today = dt.datetime.now(dt.UTC).date()
+    assert _version(repo) == f"{today.year}.{today.month}.{today.day}" != before
+    package = json.loads((repo / "generated/typescript/okx-error-codes/package.json").read_text())
+    assert package["version"] == _version(repo)
+    assert json.loads(dates_file.read_text("utf-8"))["package:okx"] == today.isoformat()
+    code, _, err = invoke("check", "--sources", str(repo / "sources.toml"))
+    assert code == 0, err
+    # Nothing changed since: the same version, the same bytes.
+    code, out, err = invoke(*regen_args(repo, "--offline"))
+    assert code == 0 and "0 files written" in out, err
+
+
+def test_a_lost_dates_file_is_rebuilt_from_the_committed_versions_and_said(tmp_path: Path) -> None:
+    repo = copy_repo(tmp_path / "repo")
+    before = _version(repo)
+    (repo / "captures/dates.json").unlink()
+    code, _, err = invoke("check", "--sources", str(repo / "sources.toml"))
+    assert code == 1 and "captures/dates.json was missing" in err
+    code, out, err = invoke(*regen_args(repo, "--offline"))
+    assert code == 0, err
+    assert (
+        f"captures/dates.json was missing: rebuilt from the committed package versions (okx {before})"
+        in err
+    )
+    assert _version(repo) == before != "0.0.0"
+    rebuilt = json.loads((repo / "captures/dates.json").read_text("utf-8"))
+    year, month, day = (int(p) for p in before.split("."))
+    assert set(rebuilt.values()) == {f"{year:04d}-{month:02d}-{day:02d}"}
+    assert "okx-v5-en" in rebuilt and "okx-v5-broker-zh" not in rebuilt  # that one has no capture
+    code, _, err = invoke("check", "--sources", str(repo / "sources.toml"))
+    assert code == 0, err
+
+
+@pytest.mark.parametrize(
+    ("source_id", "capture", "said"),
+    [
+        # at the default path: it used to leave the committed table, "no changes"
+        (
+            "okx-v5-en",
+            "okx-v5-en.html",
+            "generated/ holds its table, but its capture (captures/"
+            "okx-v5-en.html, or .txt) is missing; restore it with 'git checkout -- captures'",
+        ),
+        # named by its capture key
+        ("okcoin-rest-en", "okcoin-rest-en.txt", "okcoin-rest-en.txt: No such file or directory"),
+    ],
+)
+def test_a_lost_capture_is_an_error_naming_it(
+    tmp_path: Path, source_id: str, capture: str, said: str
+) -> None:
+    repo = copy_repo(tmp_path / "repo")
+    (repo / "captures" / capture).unlink()
+    tree = digest(repo)
+    for args in (regen_args(repo, "--offline"), ["check", "--sources", str(repo / "sources.toml")]):
+        code, _, err = invoke(*args)
+        assert code == 2, err
+        assert f"{source_id}: " in err and said in err
+    assert digest(repo) == tree
