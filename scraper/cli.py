@@ -7,7 +7,6 @@ to report (check, diff --fail-on, extract of a page with no table), 2 an error.
 
 from __future__ import annotations
 
-import signal
 import sys
 from pathlib import Path
 from typing import Any, NoReturn
@@ -25,36 +24,6 @@ from .sources import SourcesError
 
 EXIT_OK, EXIT_DIFFERS, EXIT_ERROR = 0, 1, 2
 DEFAULT_REPORT = Path("build/errtables-report.md")
-
-
-class Interrupted(BaseException):
-    """Ctrl-C or SIGTERM: leaves like KeyboardInterrupt, through every ``finally``."""
-
-    def __init__(self, signum: int) -> None:
-        super().__init__(signum)
-        self.signum = signum
-
-
-def entry() -> None:
-    """The console script: the CLI, with Ctrl-C exiting 130 and SIGTERM 143 (128 plus the
-    signal; 1 means "differences found"), in one line, never a traceback. A write phase
-    that was under way is finished or undone by the next command (see write.recover)."""
-
-    def stop(signum: int, frame: object) -> None:
-        raise Interrupted(signum)
-
-    signal.signal(signal.SIGINT, stop)
-    signal.signal(signal.SIGTERM, stop)
-    try:
-        main()
-    except Interrupted as exc:
-        name = signal.Signals(exc.signum).name
-        click.echo(
-            f"errtables: interrupted ({name}); the next errtables command finishes or undoes "
-            "any write that was under way",
-            err=True,
-        )
-        sys.exit(128 + exc.signum)
 
 
 def fail(message: str) -> NoReturn:

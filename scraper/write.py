@@ -343,12 +343,29 @@ def commit(
     recover(root, folders)
     if not writes and not any(path.exists() for path in deletes):
         return  # nothing to change: no journal either
+    top = root.resolve()
     for target in [*writes, *deletes]:  # every target checked before the first move
         if target.is_dir() and not target.is_symlink():
             raise WriteError(
                 f"cannot write {target}: a folder stands where the file goes; move it away "
                 "(nothing was changed)"
             )
+        if not target.parent.resolve().is_relative_to(top):
+            raise WriteError(
+                f"{target.parent} resolves to {target.parent.resolve()}, outside {top}; "
+                "errtables writes only inside the tree: replace the link with a folder "
+                "(nothing was changed)"
+            )
+    # A file is removed only where a file can be made: a folder that refuses it (read-only,
+    # immutable) stops the run now, not after the new files are in place.
+    for folder in sorted({d.parent for d in deletes if d.exists()}):
+        try:
+            _stage(folder / "probe", b"").unlink()
+        except OSError as exc:
+            raise WriteError(
+                f"cannot remove files from {folder}: {exc.strerror}; make it writable "
+                "(nothing was changed)"
+            ) from exc
     staged: list[tuple[Path, Path]] = []
     try:
         for target, data in sorted(writes.items()):

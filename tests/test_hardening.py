@@ -73,7 +73,7 @@ def peak():
     status = open("/proc/self/status").read()
     print("VmHWM", int(re.search(r"VmHWM:\\s+(\\d+) kB", status).group(1)) // 1024, file=sys.stderr)
 atexit.register(peak)
-from scraper.cli import entry
+from scraper.console import entry
 sys.argv = ["errtables", *sys.argv[1:]]
 entry()
 """
@@ -288,7 +288,7 @@ def test_killed_at_each_operation_of_the_write_phase_the_tree_is_old_or_new(
 
 KILL_SCRIPT = """
 import os, signal, sys
-from scraper import cli
+from scraper import console
 target, signum = int(sys.argv[1]), int(sys.argv[2])
 count = 0
 for name in ("fsync", "replace", "unlink"):
@@ -302,7 +302,7 @@ for name in ("fsync", "replace", "unlink"):
         return result
     setattr(os, name, hooked)
 sys.argv = ["errtables", "regen", "--offline", "--sources", sys.argv[3], "--report", sys.argv[4]]
-cli.entry()
+console.entry()
 """
 
 

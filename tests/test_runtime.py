@@ -5,6 +5,7 @@ are the ones the TypeScript package carries."""
 
 from __future__ import annotations
 
+import gc
 import json
 import re
 import sys
@@ -199,12 +200,20 @@ def test_a_deep_reply_costs_time_in_proportion() -> None:
     """1M nested arrays took 5 s (0.83 s in TypeScript): runs of brackets are one match each."""
 
     def cost(n: int) -> float:
-        best = float("inf")
+        spent = 0.0
         for text in ("[" * n + "]" * n, '{"a":' * n + "1" + "}" * n):
-            start = time.process_time()
-            assert _replies.load(text) is not None
-            best = min(best, time.process_time() - start)
-        return best
+            best = float("inf")
+            for _ in range(3):
+                gc.collect()
+                gc.disable()  # a collection mid-run is noise, not the reply's cost
+                start = time.process_time()
+                try:
+                    assert _replies.load(text) is not None
+                finally:
+                    best = min(best, time.process_time() - start)
+                    gc.enable()
+            spent += best
+        return spent
 
     small, large = cost(50_000), cost(200_000)
     assert large <= 8 * max(small, 0.02), f"n: {small:.3f} s, 4n: {large:.3f} s"

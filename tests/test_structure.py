@@ -41,6 +41,7 @@ ORDER = (
     "replies",
     "show",
     "cli",
+    "console",
     "bench",
     "__main__",
 )

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import signal
+import subprocess
+import sys
+import time
 import tomllib
 from pathlib import Path
 
@@ -14,7 +18,7 @@ from scraper import bench
 from scraper import page as pages
 from scraper.extract import extract_page
 
-from .conftest import WS, copy_repo, digest, regen_args, serve_changed
+from .conftest import ROOT, WS, copy_repo, digest, regen_args, serve_changed
 from .test_cli import invoke
 
 
@@ -146,8 +150,8 @@ def test_a_lost_dates_file_is_rebuilt_from_the_committed_versions_and_said(tmp_p
     code, out, err = invoke(*regen_args(repo, "--offline"))
     assert code == 0, err
     assert (
-        f"captures/dates.json was missing: rebuilt from the committed package versions (okx {before})"
-        in err
+        "captures/dates.json was missing: rebuilt from the committed package versions "
+        f"(okx {before})" in err
     )
     assert _version(repo) == before != "0.0.0"
     rebuilt = json.loads((repo / "captures/dates.json").read_text("utf-8"))
@@ -183,3 +187,71 @@ def test_a_lost_capture_is_an_error_naming_it(
         assert code == 2, err
         assert f"{source_id}: " in err and said in err
     assert digest(repo) == tree
+
+
+def test_a_build_folder_linked_elsewhere_is_refused_like_generated(tmp_path: Path) -> None:
+    repo = copy_repo(tmp_path / "repo")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "errtables-report.md").write_text("mine\n", "utf-8")
+    (repo / "build").symlink_to(elsewhere)
+    tree = digest(repo)
+    report = repo / "build/errtables-report.md"
+    code, _, err = invoke(
+        "regen", "--offline", "--sources", str(repo / "sources.toml"), "--report", str(report)
+    )
+    assert code == 2 and err.count("\n") == 1, err
+    assert f"resolves to {elsewhere}, outside" in err and "replace the link with a folder" in err
+    assert (elsewhere / "errtables-report.md").read_text("utf-8") == "mine\n"
+    assert sorted(p.name for p in elsewhere.iterdir()) == ["errtables-report.md"]
+    assert digest(repo) == tree
+
+
+def test_a_folder_that_refuses_a_removal_stops_the_run_before_any_move(tmp_path: Path) -> None:
+    repo = copy_repo(tmp_path / "repo")
+    text = (repo / "sources.toml").read_text("utf-8")
+    start = text.index('[[source]]\nid = "okcoin-rest-en"')  # the last source: cut to the packages
+    text = text[:start] + text[text.index("# The generated packages") :]
+    (repo / "sources.toml").write_text(text.replace('  "okcoin-rest-en",\n', ""), "utf-8")
+    tree = digest(repo)
+    folder = repo / "generated/json"
+    if subprocess.run(["chattr", "+i", str(folder)], capture_output=True, check=False).returncode:
+        pytest.skip("chattr cannot make a folder immutable here")
+    try:
+        code, _, err = invoke(*regen_args(repo, "--offline", "--allow-removals"))
+    finally:
+        subprocess.run(["chattr", "-i", str(folder)], check=True)
+    assert code == 2, err
+    assert f"cannot remove files from {folder}: Operation not permitted" in err
+    assert "nothing was changed" in err
+    assert digest(repo) == tree  # the new __init__.py was not moved in
+    code, _, err = invoke(*regen_args(repo, "--offline", "--allow-removals"))
+    assert code == 0, err
+    assert not (folder / "okcoin-rest-en.json").exists()
+
+
+def test_ctrl_c_while_the_command_line_loads_is_one_line(tmp_path: Path) -> None:
+    """The signal arrives while the command imports its libraries (lxml is being mapped):
+    one line and exit 130, as later on; it used to be a KeyboardInterrupt traceback."""
+    script = Path(sys.executable).parent / "errtables"
+    for _ in range(3):
+        proc = subprocess.Popen(
+            [str(script), "check", "--sources", str(ROOT / "sources.toml")],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        maps = Path(f"/proc/{proc.pid}/maps")
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and proc.poll() is None:
+            try:
+                if "lxml" in maps.read_text():
+                    break
+            except OSError:
+                pass
+            time.sleep(0.001)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+        assert proc.returncode == 130, (out, err)
+        assert err.count("\n") == 1 and "Traceback" not in err, err
+        assert err.startswith("errtables: interrupted (SIGINT)")
