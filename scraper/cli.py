@@ -45,15 +45,21 @@ def load_sources(path: Path) -> sources_mod.Sources:
 
 
 def run_pipeline(
-    sources_path: Path, out: Path | None, options: regen.Options, quiet: bool = False
+    sources_path: Path,
+    out: Path | None,
+    options: regen.Options,
+    quiet: bool = False,
+    reported: bool = False,
 ) -> regen.Outcome:
+    """The pipeline, with what it says of the network; ``reported``: the text report that
+    follows lists the failed sources, so they are not said here too."""
     declared = load_sources(sources_path)
     try:
         with show.progress(len(declared.sources), not options.offline and not quiet) as done:
             outcome = regen.run(declared, out, options, done)
     except (PipelineError, RenderError, write.WriteError) as exc:
         fail(str(exc))
-    for line in show.crawl_notes(outcome):
+    for line in show.crawl_notes(outcome, failures=not reported):
         click.echo(line, err=True)
     return outcome
 
@@ -154,7 +160,8 @@ def regen_command(
     captures. Exit status: 0 on success, 2 on error (then nothing is written).
     """
     report_path = report_path or sources_path.parent / DEFAULT_REPORT
-    outcome = run_pipeline(sources_path, out, options.make(report=report_path, **flags), as_json)
+    made = options.make(report=report_path, **flags)
+    outcome = run_pipeline(sources_path, out, made, as_json, reported=not as_json)
     for line in show.notes(outcome):
         click.echo(line, err=True)
     if as_json:
@@ -175,7 +182,7 @@ def diff_command(fmt: str, fail_on: str | None, sources_path: Path, **flags: Any
     Writes nothing. Exit status: 0, or 1 when --fail-on is reached, 2 on error.
     """
     dry = options.make(dry_run=True, **flags)
-    result = run_pipeline(sources_path, None, dry, quiet=fmt != "text").report
+    result = run_pipeline(sources_path, None, dry, fmt != "text", reported=fmt == "text").report
     if fmt == "json":
         click.echo(report.as_json(result), nl=False)
     elif fmt == "markdown":

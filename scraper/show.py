@@ -123,6 +123,12 @@ def regen_line(outcome: Outcome, report_path: Path) -> str:
     )
 
 
+def _terminal(lines: list[str]) -> str:
+    """Lines for a terminal: scraped text shown as written, with control and bidi characters
+    (an escape sequence, U+202E) as \\u escapes; tabs stay the columns' separators."""
+    return "".join("\t".join(flat(part) for part in line.split("\t")) + "\n" for line in lines)
+
+
 def tables(found: list[CodeTable]) -> str:
     """``extract``'s listing: each table with its language, a row per line, then the copies
     in another language that were set aside."""
@@ -143,7 +149,7 @@ def tables(found: list[CodeTable]) -> str:
                 f"# {table.source.id}: {len(copies)} tables ({rows} rows) in {language} set "
                 f"aside as translations of the {table.source.locale} rows (see --explain)"
             )
-    return "".join(line + "\n" for line in lines)
+    return _terminal(lines)
 
 
 def explanation(name: str, found: Extraction, table: CodeTable) -> str:
@@ -166,7 +172,7 @@ def explanation(name: str, found: Extraction, table: CodeTable) -> str:
                 "most of its codes are on the page in that language too: its rows are "
                 "translations, not rows of their own"
             )
-    return "".join(line + "\n" for line in lines)
+    return _terminal(lines)
 
 
 def stale(outcome: Outcome, out: Path) -> str:
@@ -207,19 +213,21 @@ def reply(entries: list[dict[str, Any]]) -> str:
         lines += [f"  {{{name}}} = {flat(value)}" for name, value in entry["values"].items()]
         if entry["detail"]:
             lines.append(f"  detail: {flat(entry['detail'])}")
-    return "".join(line + "\n" for line in lines)
+    return _terminal(lines)
 
 
-def crawl_notes(outcome: Outcome) -> list[str]:
-    """What a run says of the network: everything unreachable, and each failed source."""
+def crawl_notes(outcome: Outcome, failures: bool = True) -> list[str]:
+    """What a run says of the network: everything unreachable, each failed source (unless
+    the report printed after it does), and each fetched page's note."""
     if outcome.offline_fallback:  # one line, not one per source
         return ["errtables: no source could be reached (no network?); using the committed captures"]
     lines = [
-        f"errtables: {source_id} failed: {why} (its committed table is kept)"
+        f"errtables: {source_id} failed: {flat(why)} (its committed table is kept)"
         for source_id, why in sorted(outcome.failures.items())
+        if failures
     ]
     lines += [
-        f"errtables: {f.source.id}: {f.note}"
+        f"errtables: {f.source.id}: {flat(f.note)}"
         for f in sorted(outcome.fetched, key=lambda f: f.source.id)
         if f.note and f.source.id not in outcome.failures
     ]

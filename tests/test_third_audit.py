@@ -18,7 +18,7 @@ from scraper import bench
 from scraper import page as pages
 from scraper.extract import extract_page
 
-from .conftest import ROOT, WS, copy_repo, digest, regen_args, serve_changed
+from .conftest import ROOT, WS, copy_repo, digest, regen_args, serve_captures, serve_changed
 from .test_cli import invoke
 
 
@@ -255,3 +255,41 @@ def test_ctrl_c_while_the_command_line_loads_is_one_line(tmp_path: Path) -> None
         assert proc.returncode == 130, (out, err)
         assert err.count("\n") == 1 and "Traceback" not in err, err
         assert err.startswith("errtables: interrupted (SIGINT)")
+
+
+def test_scraped_text_reaches_the_terminal_escaped(tmp_path: Path) -> None:
+    """An OSC escape (it sets the terminal's title) and U+202E in a heading and a message."""
+    page = tmp_path / "p.md"
+    page.write_text(
+        "# Errors \x1b]0;pwned\x07 \u202eheading\n\n"
+        "| Code | Message |\n| --- | --- |\n| 1 | Failed \u202e to \x1b[31m pay |\n"
+        "| 2 | Failed |\n",
+        "utf-8",
+    )
+    for args in (("extract", str(page)), ("extract", "--explain", str(page))):
+        code, out, err = invoke(*args)
+        assert code == 0, err
+        for text in (out, err):
+            assert "\x1b" not in text and "\u202e" not in text and "\x07" not in text
+        assert "\\u202e" in out
+    code, out, _ = invoke("extract", str(page))
+    assert "1\tFailed \\u202e to" in out  # the columns' tab stays
+
+
+def test_a_failed_source_is_said_once_by_diff_and_regen(
+    served_repo: Path, httpserver: HTTPServer
+) -> None:
+    serve_captures(httpserver, skip=(WS,))
+    httpserver.expect_request(f"/{WS}").respond_with_data("gone", status=410)
+    for args in (
+        ("diff", "--sources", str(served_repo / "sources.toml")),
+        regen_args(served_repo),
+    ):
+        code, out, err = invoke(*args)
+        assert code == 0, err
+        said = [line for line in (out + err).splitlines() if WS in line and "410" in line]
+        assert len(said) == 1, said
+    code, out, err = invoke(
+        "diff", "--format", "json", "--sources", str(served_repo / "sources.toml")
+    )
+    assert code == 0 and f"errtables: {WS} failed: " in err  # no text report: said on stderr
