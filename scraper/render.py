@@ -94,7 +94,6 @@ class SourceView:
     tables: tuple[tuple[str, tuple[Row, ...]], ...]  # (section, rows sorted by code)
     has_http: bool
     has_title: bool
-    has_deprecated: bool
     other_locales: tuple[str, ...]  # translation columns: the group's other languages
     sections: tuple[str, ...]  # every section once, in order of first use by ``rows``
 
@@ -111,19 +110,18 @@ class SourceView:
             *(["Title"] if self.has_title else []),
             "Message",
             "Placeholders",
-            *(["Deprecated"] if self.has_deprecated else []),
             *(f"Message ({locale})" for locale in self.other_locales),
         )
 
     def cells(self, row: Row) -> tuple[object, ...]:
-        """One row's cells under ``columns``, unescaped (the template escapes each)."""
+        """One row's cells under ``columns``, unescaped (the template escapes each). A
+        deprecated row says so beside its code: one row's change is one line of the table."""
         return (
-            row.documented,
+            f"{row.documented} (deprecated)" if row.deprecated else row.documented,
             *([row.http_status] if self.has_http else []),
             *([row.title] if self.has_title else []),
             row.message,
             ", ".join(row.placeholders),
-            *(["yes" if row.deprecated else ""] if self.has_deprecated else []),
             *(translation(row.translations, locale) for locale in self.other_locales),
         )
 
@@ -168,7 +166,6 @@ def view(table: CodeTable) -> SourceView:
         tables,
         has_http=any(r.http_status is not None for r in every),
         has_title=any(r.title for r in every),
-        has_deprecated=any(r.deprecated for r in every),
         other_locales=tuple(
             sorted({loc for r in every for loc, _ in r.translations} - {table.source.locale})
         ),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import json
 import signal
 import subprocess
@@ -293,3 +294,45 @@ def test_a_failed_source_is_said_once_by_diff_and_regen(
         "diff", "--format", "json", "--sources", str(served_repo / "sources.toml")
     )
     assert code == 0 and f"errtables: {WS} failed: " in err  # no text report: said on stderr
+
+
+def test_the_readmes_offline_regen_example_is_a_real_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every line the README shows of 'make regen' without network is a line of a real run
+    today (its '...' stand for lines left out), in the same order."""
+    readme = (ROOT / "README.md").read_text("utf-8")
+    start = readme.index("```text\n$ make regen\n.venv/bin/errtables regen --sources")
+    block = readme[start : readme.index("```\n", start + 8)].splitlines()[3:]
+    monkeypatch.chdir(copy_repo(tmp_path / "repo"))
+    code, out, err = invoke(
+        "regen", "--offline", "--sources", "sources.toml", "--report", "build/errtables-report.md"
+    )
+    assert code == 0, err
+    real = (err + out).splitlines()
+    at = 0
+    for line in (b for b in block if b != "..."):
+        if line.startswith("errtables: no source could be reached"):
+            continue  # offline here by --offline, not by a failed crawl
+        assert line in real[at:], f"not in a real run (or out of order): {line}"
+        at = real.index(line, at) + 1
+
+
+def test_one_struck_code_changes_about_one_line_of_markdown(tmp_path: Path) -> None:
+    repo = copy_repo(tmp_path / "repo")
+    capture = repo / "captures/okx-v5-en.html"
+    text = capture.read_text("utf-8")
+    assert text.count("<td>50008</td>") == 2  # the English row, then the Chinese copy's
+    capture.write_text(text.replace("<td>50008</td>", "<td><s>50008</s></td>", 1), "utf-8")
+    markdown = repo / "generated/markdown/okx-v5-en.md"
+    before = markdown.read_text("utf-8").splitlines()
+    code, _, err = invoke(*regen_args(repo, "--offline"))
+    assert code == 0, err
+    after = markdown.read_text("utf-8").splitlines()
+    changed = [
+        line
+        for line in difflib.unified_diff(before, after, lineterm="", n=0)
+        if line[:1] in "+-" and not line.startswith(("+++", "---"))
+    ]
+    assert len(changed) == 2, changed  # the row, before and after
+    assert changed[1].startswith("+| 50008 (deprecated) |")
