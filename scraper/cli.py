@@ -114,15 +114,19 @@ def extract(page_names: tuple[str, ...], as_json: bool, explain: bool, sources_p
 
 @main.command("render")
 @options.use(options.RENDER)
-def render_command(inputs: tuple[Path, ...], out: Path, sources_path: Path) -> None:
-    """Render the output of 'errtables extract --json' into Python, JSON and Markdown.
+def render_command(
+    inputs: tuple[Path, ...], out: Path, package: str | None, sources_path: Path
+) -> None:
+    """Render 'errtables extract --json' documents (or generated/json tables) into Python,
+    JSON and Markdown.
 
     A source declared in the sources file (when there is one) is described as it says there,
-    in its order there (the lookup priority), and joined with its group's other languages.
+    in its order there (the lookup priority), joined with its group's other languages, and
+    goes into its package; --package names the package of the others.
     """
     declared = load_sources(sources_path) if sources_path.is_file() else None
     try:
-        files = write.manifested(regen.render_extracted(list(inputs), declared))
+        files = write.manifested(regen.render_extracted(list(inputs), declared, package))
         options.hold(write.lock(out))
         todo = write.plan(out, files)
         write.apply(out, files, todo)

@@ -140,8 +140,24 @@ RENDER: list[Decorator] = [
         required=True,
         help="Folder to write python/, json/ and markdown/ into.",
     ),
+    click.option(
+        "--package",
+        "package",
+        metavar="NAME",
+        callback=lambda _ctx, _param, value: _package_name(value),
+        help="The package for tables whose source sources.toml puts in none "
+        "(bybit gives bybit_error_codes, bybit-error-codes).",
+    ),
     sources_option,
 ]
+
+
+def _package_name(value: str | None) -> str | None:
+    if value is not None and not sources_mod.PACKAGE_NAME.fullmatch(value):
+        raise click.BadParameter(
+            f"lowercase letters, digits and dashes (okx, bybit-v5), not {value!r}"
+        )
+    return value
 
 
 REGEN: list[Decorator] = [

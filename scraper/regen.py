@@ -632,19 +632,29 @@ def store_capture(declared: Sources, source: Source, page: pages.Page) -> tuple[
     return target, table
 
 
-def render_extracted(inputs: list[Path], declared: Sources | None) -> dict[str, str]:
-    """``errtables render``: the files of ``extract --json`` documents. A source declared in
-    the sources file is described as it says there, in its order there (the lookup
-    priority), and joined with its group's other languages."""
+def render_extracted(
+    inputs: list[Path], declared: Sources | None, package: str | None = None
+) -> dict[str, str]:
+    """``errtables render``: the files of ``extract --json`` documents or generated JSON
+    tables. A source declared in the sources file is described as it says there, in its
+    order there (the lookup priority), joined with its group's other languages, and goes
+    into its package; the others go into ``package`` (a new package unless declared)."""
     known = {s.id: s for s in declared.sources} if declared is not None else {}
     priority = {source_id: i for i, source_id in enumerate(known)}
     tables: list[CodeTable] = []
+    final: list[CodeTable] = []  # generated tables: already joined with their languages
     for path in inputs:
         try:
-            found = tables_from_extract(json.loads(path.read_text("utf-8")))
+            data = json.loads(path.read_text("utf-8"))
+            if isinstance(data, dict) and "source" in data:  # generated/json/<source>.json
+                table = from_document(data)
+                final.append(replace(table, source=known.get(table.source.id, table.source)))
+                continue
+            found = tables_from_extract(data)
         except (ValueError, KeyError, TypeError, RecursionError, PipelineError) as exc:
             raise PipelineError(
-                f"{path}: not an 'errtables extract --json' document ({exc!r})"
+                f"{path}: neither an 'errtables extract --json' document nor a generated "
+                f"generated/json/<source>.json table ({exc!r})"
             ) from exc
         except OSError as exc:
             raise PipelineError(f"cannot read {path}: {exc.strerror}") from exc
@@ -652,13 +662,30 @@ def render_extracted(inputs: list[Path], declared: Sources | None) -> dict[str, 
             CodeTable(known.get(t.source.id, t.source), t.tables, t.warnings, t.copies)
             for t in found
         ]
-    tables.sort(key=lambda t: priority.get(t.source.id, len(priority)))
-    joined, _ = join.join(tables)
-    packages = declared.packages if declared is not None else ()
+    joined = [*join.join(tables)[0], *final]
+    joined.sort(key=lambda t: priority.get(t.source.id, len(priority)))
+    packages = list(declared.packages) if declared is not None else []
     dates = capture_dates(declared) if declared is not None else {}
+    found_versions = versions(declared, dates) if declared is not None else {}
+    owned = {i for p in packages for i in p.sources}
+    extra = tuple(t.source.id for t in joined if t.source.id not in owned)
+    if extra:
+        where = declared.path if declared is not None else "sources.toml"
+        if package is None:
+            raise PipelineError(
+                f"{', '.join(extra)} in no [[package]] of {where}: name the package with "
+                "--package NAME (bybit gives bybit_error_codes), or declare the source there"
+            )
+        same = [p for p in packages if p.name == package]
+        if same:
+            packages[packages.index(same[0])] = Package(package, same[0].sources + extra)
+        else:
+            packages.append(Package(package, extra))
+            today = datetime.now(UTC).date()
+            found_versions[package] = f"{today.year}.{today.month}.{today.day}"
+    rendered = {t.source.id for t in joined}
+    packages = [p for p in packages if rendered & set(p.sources)]
     try:
-        if declared is None:
-            return render.render_all(joined)
-        return render.render_all(joined, packages=packages, versions=versions(declared, dates))
+        return render.render_all(joined, packages=packages, versions=found_versions)
     except ValueError as exc:
         raise render.RenderError(str(exc)) from exc

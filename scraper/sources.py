@@ -125,7 +125,7 @@ PACKAGE_KEYS: dict[str, tuple[bool, str]] = {
 }
 # Without [[package]] tables, every source goes into one package of this name.
 DEFAULT_PACKAGE = "okx"
-_PACKAGE_NAME = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
+PACKAGE_NAME = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
 # Names a source id may not take: its module would not import in Python or TypeScript.
 RESERVED = frozenset(keyword.kwlist) | frozenset(
     "break case catch class const continue debugger default delete do else enum export "
@@ -323,7 +323,7 @@ def _packages(entries: object, ids: list[str], path: Path) -> tuple[Package, ...
                     f"{_closest(key, PACKAGE_KEYS)}"
                 )
         name, members = entry.get("name"), entry.get("sources")
-        if not isinstance(name, str) or not _PACKAGE_NAME.fullmatch(name):
+        if not isinstance(name, str) or not PACKAGE_NAME.fullmatch(name):
             raise SourcesError(
                 f"{path}: "
                 f"[[package]] #{number}: name must be lowercase letters, digits and dashes "

@@ -336,3 +336,41 @@ def test_one_struck_code_changes_about_one_line_of_markdown(tmp_path: Path) -> N
     ]
     assert len(changed) == 2, changed  # the row, before and after
     assert changed[1].startswith("+| 50008 (deprecated) |")
+
+
+def test_render_reads_the_generated_json_and_gives_generated_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(ROOT)
+    tables = sorted(
+        str(p) for p in (ROOT / "generated/json").glob("*.json") if p.name != "codes.schema.json"
+    )
+    code, out, err = invoke("render", *tables, "--out", str(tmp_path / "out"))
+    assert code == 0, err
+    assert digest(tmp_path / "out") == digest(ROOT / "generated")
+
+
+def test_render_names_the_package_from_sources_toml_or_the_option(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(ROOT)
+    page = ROOT / "tests/fixtures/pages/other-exchanges/kraken-spot-errors.html"
+    code, out, err = invoke("extract", "--json", str(page))
+    assert code == 0, err
+    extracted = tmp_path / "kraken.json"
+    extracted.write_text(out, "utf-8")
+    code, out, err = invoke("render", str(extracted), "--out", str(tmp_path / "a"))
+    assert code == 2 and err.count("\n") == 1
+    assert "in no [[package]] of sources.toml: name the package with --package NAME" in err
+    code, out, err = invoke(
+        "render", str(extracted), "--out", str(tmp_path / "b"), "--package", "kraken"
+    )
+    assert code == 0, err
+    folders = sorted(p.name for p in (tmp_path / "b/python").iterdir())
+    assert folders == ["kraken-error-codes"]  # not okx-error-codes
+    meta = tomllib.loads((tmp_path / "b/python/kraken-error-codes/pyproject.toml").read_text())
+    assert meta["project"]["version"] != "0.0.0"
+    code, _, err = invoke(
+        "render", str(extracted), "--out", str(tmp_path / "c"), "--package", "Bad_Name"
+    )
+    assert code == 2 and "lowercase letters, digits and dashes" in err
