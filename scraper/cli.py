@@ -256,7 +256,7 @@ def ccxt_command(fmt: str, source_ids: tuple[str, ...], sources_path: Path) -> N
 
 @main.command("explain")
 @options.use(options.EXPLAIN)
-def explain(reply: str | None, as_json: bool, sources_path: Path) -> None:
+def explain(reply: str | None, as_json: bool, package: str | None, sources_path: Path) -> None:
     """Explain the errors in an OKX reply: REPLY (or standard input) as JSON, or log lines
     that hold it (a ccxt exception, ``code=… msg=…``, ``… 51008 Order failed …``). For each
     error: its documented row (code, section, HTTP status, the message in
@@ -267,7 +267,7 @@ def explain(reply: str | None, as_json: bool, sources_path: Path) -> None:
     """
     text = reply if reply is not None else sys.stdin.read()
     try:
-        codes = replies.generated_package(sources_path)
+        codes = replies.generated_package(sources_path, package)
     except PipelineError as exc:
         fail(str(exc))
     try:

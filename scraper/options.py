@@ -236,6 +236,13 @@ CHECK: list[Decorator] = [
 EXPLAIN: list[Decorator] = [
     click.argument("reply", required=False),
     click.option("--json", "as_json", is_flag=True, help="Print the explanation as JSON."),
+    click.option(
+        "--package",
+        metavar="PATH|NAME",
+        help="The generated package to read with: its folder, or an installed package's "
+        "import name (okx_error_codes). Default: the sources file's first package, or, "
+        "without one, the one installed.",
+    ),
     sources_option,
 ]
 

@@ -14,21 +14,75 @@ from . import sources
 from .regen import GENERATED, PipelineError
 
 
-def generated_package(sources_path: Path) -> Any:
-    """The first generated Python package beside the sources file (the one its first
-    [[package]] declares): what users run, used as is."""
+def generated_package(sources_path: Path, package: str | None = None) -> Any:
+    """The generated Python package to read replies with, used as is: ``package`` (its
+    folder, or the import name of an installed one); else the first [[package]] of the
+    sources file; else, without a sources file, the one errtables package installed."""
+    if package is not None:
+        return _named(package)
+    if not sources_path.is_file():
+        return _installed(sources_path)
     try:
-        package = sources.load(sources_path).packages[0]
+        declared = sources.load(sources_path).packages[0]
     except sources.SourcesError as exc:
         raise PipelineError(str(exc)) from exc
-    folder = sources_path.resolve().parent / GENERATED / "python" / package.distribution
-    if not (folder / package.python / "__init__.py").is_file():
+    folder = sources_path.resolve().parent / GENERATED / "python" / declared.distribution
+    if not (folder / declared.python / "__init__.py").is_file():
         raise PipelineError(f"no generated package in {folder}; run 'make regen' first")
+    return _import_from(folder, declared.python)
+
+
+_GENERATED_NAME = re.compile(r"[a-z][a-z0-9_]*_error_codes")
+
+
+def _import_from(folder: Path, name: str) -> Any:
     sys.path.insert(0, str(folder))
     try:
-        return importlib.import_module(package.python)
+        return importlib.import_module(name)
     finally:
         sys.path.remove(str(folder))
+
+
+def _named(package: str) -> Any:
+    """A package by folder (``generated/python/okx-error-codes`` or the module folder in it)
+    or by import name."""
+    folder = Path(package)
+    if folder.is_dir():
+        inner = sorted(p.parent for p in folder.glob("*_error_codes/_tables.py"))
+        if (folder / "_tables.py").is_file() and _GENERATED_NAME.fullmatch(folder.name):
+            return _import_from(folder.resolve().parent, folder.name)
+        if len(inner) == 1:
+            return _import_from(folder.resolve(), inner[0].name)
+        raise PipelineError(
+            f"{folder} holds no generated package; give generated/python/<name>-error-codes"
+        )
+    if not _GENERATED_NAME.fullmatch(package):
+        raise PipelineError(
+            f"no folder {package} and not a package name such as okx_error_codes; give the "
+            "package's folder or its import name"
+        )
+    try:
+        return importlib.import_module(package)
+    except ImportError as exc:
+        raise PipelineError(
+            f"{package} is not installed; pip install it, or give its folder"
+        ) from exc
+
+
+def _installed(sources_path: Path) -> Any:
+    """The one errtables package installed in this interpreter, outside any repository."""
+    import pkgutil
+
+    names = sorted(
+        m.name for m in pkgutil.iter_modules() if m.ispkg and _GENERATED_NAME.fullmatch(m.name)
+    )
+    if len(names) == 1:
+        return importlib.import_module(names[0])
+    found = f"installed: {', '.join(names)}" if names else "none is installed"
+    raise PipelineError(
+        f"{sources_path} not found and {found}; name the package with --package "
+        "(a folder such as generated/python/okx-error-codes, or okx_error_codes)"
+    )
 
 
 class NothingToExplain(ValueError):

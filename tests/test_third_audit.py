@@ -374,3 +374,29 @@ def test_render_names_the_package_from_sources_toml_or_the_option(
         "render", str(extracted), "--out", str(tmp_path / "c"), "--package", "Bad_Name"
     )
     assert code == 2 and "lowercase letters, digits and dashes" in err
+
+
+REPLY = '{"code": "51008", "msg": "Order failed. Insufficient USDT balance in account", "data": []}'
+
+
+def test_explain_outside_the_repository_takes_a_package(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # no sources.toml here
+    code, _, err = invoke("explain", REPLY)
+    assert code == 2 and err.count("\n") == 1
+    assert "sources.toml not found and none is installed; name the package with --package" in err
+    folder = ROOT / "generated/python/okx-error-codes"
+    for given in (folder, folder / "okx_error_codes"):
+        code, out, err = invoke("explain", "--package", str(given), REPLY)
+        assert code == 0, err
+        assert out.startswith("51008: Order failed. Insufficient USDT balance in account")
+    code, _, err = invoke("explain", "--package", str(tmp_path), REPLY)
+    assert code == 2 and "holds no generated package" in err
+    # Installed (importable), found without being named, and by its import name.
+    monkeypatch.syspath_prepend(str(folder))
+    for args in (("explain", REPLY), ("explain", "--package", "okx_error_codes", REPLY)):
+        code, out, err = invoke(*args)
+        assert code == 0 and out.startswith("51008: "), err
+    code, _, err = invoke("explain", "--package", "bybit_error_codes", REPLY)
+    assert code == 2 and "bybit_error_codes is not installed" in err
