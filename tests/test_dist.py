@@ -28,7 +28,7 @@ def _make_dist(clone: Path) -> dict[str, str]:
     """``make dist`` itself, as the release workflow runs it, in a clone of the tree that
     borrows this tree's environment (its stamps taken as made, so nothing is installed)."""
     result = subprocess.run(
-        ["make", "-o", ".venv/.runtime-installed", "-o", ".venv/.dev-installed", "dist"],
+        ["make", "-o", ".venv/.runtime-installed", "-o", ".venv/.tools-installed", "dist"],
         cwd=clone,
         capture_output=True,
         text=True,

