@@ -22,19 +22,22 @@ _TROUBLE_EN = re.compile(
     r"(?:s|ed)?|insufficient|too|missing|denied|forbidden|unauthori[sz]ed|expired|unsupported|"
     r"illegal|wrong|incorrect|reject(?:ed)?|limit|duplicate[d]?|unavailable|timeout|timed out|"
     r"required|must|mismatch|unknown|disabled|frozen|restricted|already|empty|please|only|"
-    r"maximum|minimum|exist|does ?n[o']t|isn't|unable|abnormal|busy)\b",
+    r"maximum|minimum|exist|does ?n[o']t|isn't|unable|abnormal|busy|below|above|"
+    r"out of range)\b",
     re.I,
 )
 # Portuguese and Spanish.
 _TROUBLE_IBERIAN = re.compile(
     r"\b(?:inv[áa]lid[oa]s?|erro|errores|falh\w*|fall\w*|n[ãa]o|excede\w*|insuficiente"
     r"|expirad[oa]|esgotad[oa]|indispon[íi]ve[lis]+|bloquead[oa]|negad[oa]|rejeitad[oa]"
-    r"|rechazad[oa]|obrigat[óo]ri[oa]|incorret[oa]|incorrect[oa]|inexistente|n[ãa]o existe)\b",
+    r"|rechazad[oa]|obrigat[óo]ri[oa]|incorret[oa]|incorrect[oa]|inexistente|n[ãa]o existe"
+    r"|muit[oa]s?|demais|demasiad[oa]s?|fora|fuera|abaixo|acima)\b",
     re.I,
 )
 _TROUBLE_CJK = re.compile(
     r"不|无|無|失败|失敗|错误|錯誤|超过|超過|超出|非法|禁止|限制|请|請|未|已|"
-    r"できません|無効|失敗|不正|超過|エラー|오류|실패|없습니다|유효하지|초과|불가|않"
+    r"できません|ません|すぎ|範囲外|不足|拒否|無効|失敗|不正|超過|エラー|"
+    r"오류|실패|없|너무|벗어|부족|거부|유효하지|초과|불가|않"
 )
 
 
@@ -230,6 +233,40 @@ def _values(add: Callable[[int, str], None], context: Context, codes: Sequence[s
         add(VALUES, f"the codes name states: {', '.join(map(_quote, states[:3]))}")
 
 
+_NUMBER = re.compile(r"-?[0-9]+(?:_[0-9]+)*")
+_QUESTION = ("?", "？")
+_WORD_CUT = re.compile(r"[_\-:./]+|(?<=[a-z])(?=[A-Z])")
+QUESTIONS = 0.3  # list items: the share of questions that makes a list an FAQ
+
+
+def _not_failures(codes: Sequence[str], messages: Sequence[str]) -> str | None:
+    """Why entries are no list of errors, whatever surrounds them; None when they may be.
+
+    A token's shape alone (upper case, digits, a dash) is not a code: one written on every
+    line is a prefix (``HTTP/1.1``); items that ask questions are an FAQ; and where the codes
+    are not numbers, what the items say (an answer, a setting, a step, a limit) must describe
+    a failure, in the message or in the code's own words (``ORDER_QTY_TOO_LOW``)."""
+    if len(codes) > 1 and len(set(codes)) == 1:
+        return f"every item starts with {_quote(codes[0])}: a prefix, not a code"
+    said = [m for m in messages if m]
+    asked = sum(1 for m in said if m.rstrip().endswith(_QUESTION))
+    if said and asked >= QUESTIONS * len(said):
+        return f"{asked} of {len(said)} items ask a question: questions and answers, not errors"
+    if sum(1 for c in codes if _NUMBER.fullmatch(c)) * 2 >= len(codes):
+        return None
+    failing = sum(
+        1
+        for code, message in zip(codes, messages, strict=True)
+        if troubled(message) or troubled(_WORD_CUT.sub(" ", code))
+    )
+    if failing < 0.3 * len(codes):
+        return (
+            f"only {failing} of {len(codes)} items describe a failure, and the codes are no "
+            "numbers: names or settings, not errors"
+        )
+    return None
+
+
 def judge_entries(
     codes: Sequence[str],
     messages: Sequence[str],
@@ -263,6 +300,9 @@ def judge_entries(
     if worded * 2 < said:
         why = f"{said - worded} of {said} values beside the codes have no words: not messages"
         return Verdict(False, 0, (why,), None)
+    refused = _not_failures(codes, messages)
+    if refused is not None:
+        return Verdict(False, 0, (refused,), None)
     score = 0
     reasons: list[str] = []
 

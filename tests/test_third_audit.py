@@ -400,3 +400,31 @@ def test_explain_outside_the_repository_takes_a_package(
         assert code == 0 and out.startswith("51008: "), err
     code, _, err = invoke("explain", "--package", "bybit_error_codes", REPLY)
     assert code == 2 and "bybit_error_codes is not installed" in err
+
+
+LOOKALIKES = sorted((ROOT / "tests/fixtures/pages/lookalikes").glob("*.md"))
+
+
+@pytest.mark.parametrize("page", LOOKALIKES, ids=[p.stem for p in LOOKALIKES])
+def test_a_lookalike_under_an_error_heading_gives_no_row(page: Path) -> None:
+    """An FAQ, environment variables, steps, encodings, rate limits, HTTP status lines and
+    an example reply, each alone under a heading that names errors: none describes failures."""
+    found = extract_page(pages.read(page))
+    assert [(r.code, r.message) for t in found.tables for r in t.rows] == []
+
+
+@pytest.mark.parametrize(
+    ("items", "rows"),
+    [
+        # Letter codes whose messages describe failures, in three languages.
+        ("- `E1001`: Quantity too small\n- `E1002`: Price out of range\n", 2),
+        ("- `E1001`: 数量が小さすぎます\n- `E1002`: 価格が範囲外です\n", 2),
+        ("- `E1001`: Quantidade muito pequena\n- `E1002`: Preço fora do intervalo\n", 2),
+        # The failure in the code's own words.
+        ("- `ORDER_QTY_TOO_LOW`: Check the quantity\n- `PRICE_INVALID`: Check the price\n", 2),
+        # Numbers stay codes whatever the messages say.
+        ("- `10001`: Signature\n- `10002`: Timestamp\n", 2),
+    ],
+)
+def test_codes_that_describe_failures_are_still_read(items: str, rows: int) -> None:
+    assert len(rows_of("p.md", f"# API\n\n## Errors\n\n{items}")) == rows
