@@ -9,7 +9,9 @@
 - a crawl of 20 pages on one loopback host, each answered after 200 ms, at the default
   per-host limit of 4 and at 1 (bounds 1.0 s and 4.0 s; target: within 1.25x of the bound);
 - body bytes transferred by a re-crawl of the unchanged pages (target: 0);
-- each hostile page of the second audit read at n and at 4n (target: a ratio near 4);
+- each hostile page of the second and third audits read at n and at 4n (target: a ratio
+  near 4); a sources.toml of 5,000 and 20,000 sources, and replies nested 250,000 and
+  1,000,000 deep, likewise; the peak memory of a long string nested past json.loads;
 - the generated packages' sizes against those before the compact rows (target: < 40%), and
   their import times (Python: ``python -S -X importtime``, target < 100 ms; Node);
 - ``from_response`` calls per second, Python and Node, over a mix of real-shaped replies:
@@ -19,6 +21,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import subprocess
 import sys
@@ -32,7 +35,7 @@ from pathlib import Path
 
 from lxml import html
 
-from . import columns, fetch, page, walk
+from . import columns, fetch, page, sources, walk
 from .extract import extract_page
 from .model import Source
 
@@ -260,6 +263,53 @@ def scaling_figures() -> None:
         print(
             f"hostile page {name}: {times[0]:.2f} s at n={n:,}, {times[1]:.2f} s at 4n; "
             f"ratio {times[1] / times[0]:.1f} (linear: about 4)"
+        )
+
+
+def input_figures() -> None:
+    """The third audit's other inputs at n and 4n: a sources.toml of many sources, and
+    replies nested past json.loads (the generated Python package's reader)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        times = []
+        for n in (5_000, 20_000):
+            path = Path(tmp) / f"sources-{n}.toml"
+            path.write_text(
+                "".join(
+                    f'[[source]]\nid = "s{i}"\nurl = "https://example.com/{i}"\n'
+                    f'locale = "en"\ntitle = "S {i}"\n\n'
+                    for i in range(n)
+                ),
+                encoding="utf-8",
+            )
+            times.append(best_of(3, partial(sources.load, path)))
+        print(
+            f"sources.toml of 5,000 sources: {times[0]:.2f} s, of 20,000: {times[1]:.2f} s; "
+            f"ratio {times[1] / times[0]:.1f} (linear: about 4)"
+        )
+    sys.path.insert(0, str(PACKAGE_DIR))
+    try:
+        _replies = importlib.import_module("okx_error_codes._replies")
+    finally:
+        sys.path.remove(str(PACKAGE_DIR))
+    times = []
+    for n in (250_000, 1_000_000):
+        text = "[" * n + "]" * n
+        times.append(best_of(3, partial(_replies.load, text)))
+    print(
+        f"a reply nested 250,000 deep: {times[0]:.2f} s, 1,000,000 deep: {times[1]:.2f} s; "
+        f"ratio {times[1] / times[0]:.1f} (linear: about 4)"
+    )
+    import tracemalloc
+
+    for size in (2_000_000, 8_000_000):
+        text = "[" * 1_100 + '"' + "x" * size + '"' + "]" * 1_100
+        tracemalloc.start()
+        _replies.load(text)
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        print(
+            f"a {size / 1e6:.0f} MB string inside 1,100 arrays: peak {peak / 2**20:.0f} MB "
+            "(it was 1,300 MB for 8 MB)"
         )
 
 
@@ -523,6 +573,7 @@ def main() -> None:
         wall = best_of(5, regen)
         print(f"errtables regen --offline: {wall:.2f} s wall, best of 5 (target <= 0.5)")
     scaling_figures()
+    input_figures()
     package_figures()
     crawl_figures()
 
