@@ -81,7 +81,7 @@ dist: $(TOOLS) ## Build every generated package into dist/: wheel, sdist, npm ta
 	$(BIN)/python tools/dist.py --out dist
 
 bench: $(DEV) ## Measure extraction, memory, offline regen, package and crawl figures in one run
-	$(BIN)/python -m scraper.bench
+	$(BIN)/python tools/bench.py
 
 goldens: $(DEV) ## Rewrite the expected outputs beside the test fixtures
 	$(BIN)/python -m pytest -q tests/test_golden.py tests/test_replay.py --update-goldens

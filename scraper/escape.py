@@ -12,6 +12,7 @@ import json
 import re
 import unicodedata
 from functools import cache
+from importlib import resources
 from json.encoder import encode_basestring as _JSON_STRING
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,17 @@ from urllib.parse import quote
 
 import jinja2
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+def _templates() -> Path:
+    """The Jinja templates: inside the package when errtables is installed from a wheel
+    (``templates/`` is shipped as ``scraper/templates``), else the repository's own."""
+    shipped = resources.files("scraper").joinpath("templates")
+    if isinstance(shipped, Path) and shipped.is_dir():
+        return shipped
+    return Path(__file__).resolve().parent.parent / "templates"
+
+
+TEMPLATES = _templates()
 
 
 class RenderError(Exception):

@@ -12,14 +12,15 @@ from pathlib import Path
 
 import pytest
 
-from scraper import bench, render
 from scraper import page as pages
+from scraper import render
 from scraper.extract import extract_page
 from scraper.model import MAX_PAGE_BYTES, MAX_ROWS
 
+from . import hostile
 from .test_cli import invoke
 
-# n for each hostile page of scraper.bench: large enough that the n run is not all noise.
+# n for each hostile page of tests/hostile.py: large enough that the n run is not all noise.
 SIZES = {
     "fence-lines": 12_500,
     "heading-then-spaces": 16_384,
@@ -41,7 +42,7 @@ def cost(make: Callable[[int], tuple[str, str]], n: int) -> float:
     best = float("inf")
     for _ in range(3):
         gc.collect()
-        bench.clear_caches()  # every run cold: the caches are not the page's cost
+        hostile.clear_caches()  # every run cold: the caches are not the page's cost
         gc.disable()  # a collection mid-run is noise, not the page's cost
         start = time.process_time()
         try:
@@ -56,7 +57,7 @@ def cost(make: Callable[[int], tuple[str, str]], n: int) -> float:
 
 @pytest.mark.parametrize(
     ("make", "n"),
-    [(bench.HOSTILE[name], n) for name, n in SIZES.items()],
+    [(hostile.HOSTILE[name], n) for name, n in SIZES.items()],
     ids=list(SIZES),
 )
 def test_a_hostile_page_costs_in_proportion(make: Callable[[int], tuple[str, str]], n: int) -> None:
@@ -69,8 +70,8 @@ def test_blocks_deep_in_the_page_cost_about_what_blocks_at_its_top_cost() -> Non
     """2,000 nested elements around many lists (issue 28, item 4): no block walks its
     ancestors. What remains is lxml's own release of each element, in C (0.3 s at 2,000
     levels and 20,000 lists, against 6 s when each block walked its ancestors)."""
-    deep = cost(lambda n: bench.deep_lists(n, 2_000), 20_000)
-    flat = cost(lambda n: bench.deep_lists(n, 1), 20_000)
+    deep = cost(lambda n: hostile.deep_lists(n, 2_000), 20_000)
+    flat = cost(lambda n: hostile.deep_lists(n, 1), 20_000)
     assert deep <= 6 * max(flat, 0.02), f"flat: {flat:.3f} s, 2,000 levels deep: {deep:.3f} s"
 
 

@@ -42,7 +42,6 @@ ORDER = (
     "show",
     "cli",
     "console",
-    "bench",
     "__main__",
 )
 

@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 from pytest_httpserver import HTTPServer
 
-from scraper import bench
 from scraper import page as pages
 from scraper.extract import extract_page
 
+from . import hostile
 from .conftest import ROOT, WS, copy_repo, digest, regen_args, serve_captures, serve_changed
 from .test_cli import invoke
 
@@ -29,12 +29,12 @@ def rows_of(name: str, text: str) -> list[tuple[str, str]]:
 
 
 def test_an_item_of_br_separated_lines_is_a_row_per_line() -> None:
-    rows = rows_of(*bench.HOSTILE["br-lines"](50))
+    rows = rows_of(*hostile.HOSTILE["br-lines"](50))
     assert rows == [(f"E{i}", f"Failed {i}") for i in range(50)]
 
 
 def test_a_markdown_paragraph_of_code_lines_is_a_row_per_line() -> None:
-    assert rows_of(*bench.HOSTILE["paragraph-lines"](50)) == [
+    assert rows_of(*hostile.HOSTILE["paragraph-lines"](50)) == [
         (f"E{i}", f"Failed {i}") for i in range(50)
     ]
     text = "# Errors\n\nE1001: Failed to sign\nE1002: Failed to pay\n"
