@@ -25,7 +25,7 @@ ifneq ($(PYTHON_ID),$(shell cat $(VENV)/.python 2>/dev/null))
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help install regen test lint bench clean goldens check lock ccxt dist
+.PHONY: help install regen test test-fast lint bench clean goldens check lock ccxt dist
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -34,12 +34,18 @@ help: ## List the targets
 
 install: $(DEV) ## Create .venv/ and install errtables with its development tools
 
-# Without its stamp the environment may be half made (an install interrupted by Ctrl-C):
-# it is rebuilt from nothing. mkvenv.py refuses a Python older than 3.11 in one line, before
-# pip runs. pip itself is never upgraded in place.
+# Without its stamp the environment may be half made (an install interrupted by Ctrl-C),
+# and another interpreter needs another one: then it is rebuilt from nothing. A whole one
+# whose lock or pyproject.toml changed (a git pull) is installed into again, keeping the
+# development tools. mkvenv.py refuses a Python older than 3.11 in one line, before pip
+# runs. pip itself is never upgraded in place.
 $(RUNTIME): $(LOCK) pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "errtables: no $(PYTHON) on PATH; install Python 3.11 or newer, or name one: make PYTHON=/path/to/python3" >&2; exit 2; }
-	$(PYTHON) tools/mkvenv.py $(VENV)
+	@if [ -f $@ ] && [ "$(PYTHON_ID)" = "$$(cat $(VENV)/.python 2>/dev/null)" ]; then \
+		echo "errtables: $(VENV) is whole; installing into it again"; \
+	else \
+		echo "$(PYTHON) tools/mkvenv.py $(VENV)"; $(PYTHON) tools/mkvenv.py $(VENV) || exit $$?; \
+	fi
 	$(PIP) install --quiet --require-hashes -r $(LOCK)
 	$(PIP) install --quiet --no-deps --no-build-isolation -e .
 	touch $@
@@ -65,8 +71,14 @@ regen: $(RUNTIME) ## Fetch the docs and regenerate generated/ (OFFLINE=1: captur
 check: $(RUNTIME) ## Fail (exit 1, with a diff) when generated/ is not what the captures produce
 	$(BIN)/errtables check --sources $(SOURCES)
 
-test: $(DEV) ## Run the test suite
-	$(BIN)/python -m pytest -q
+# On every core; the tests of one module stay in one worker (they share its fixtures).
+PYTEST := $(BIN)/python -m pytest -q -n auto --dist loadscope
+
+test: $(DEV) ## Run the test suite, every test
+	$(PYTEST)
+
+test-fast: $(DEV) ## The inner loop: every test not marked slow (seconds, not minutes)
+	$(PYTEST) -m "not slow"
 
 lint: $(DEV) ## ruff and mypy --strict over the tool and the generated package; tsc --strict
 	$(BIN)/ruff check scraper tests tools generated

@@ -48,6 +48,14 @@ CRAWL_OPTIONS: list[Decorator] = [
         help="Seconds one request may take in all, however slowly the server sends.",
     ),
     click.option(
+        "--backoff",
+        type=click.FloatRange(0, 60),
+        default=fetch.Settings.backoff,
+        show_default=True,
+        envvar="ERRTABLES_BACKOFF",
+        help="Seconds before a failed request's second attempt (doubling, with jitter).",
+    ),
+    click.option(
         "--crawl-deadline",
         type=click.FloatRange(1, 86400),
         default=900.0,
@@ -81,6 +89,7 @@ def make(
     strict: bool,
     concurrency: int,
     deadline: float,
+    backoff: float,
     crawl_deadline: float,
     allow_removals: bool,
     removal_threshold: float,
@@ -90,6 +99,7 @@ def make(
         per_host=concurrency,
         total=max(16, concurrency),
         deadline=deadline,
+        backoff=backoff,
         crawl_deadline=crawl_deadline,
     )
     return Options(

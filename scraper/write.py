@@ -281,9 +281,19 @@ def recover(root: Path, folders: Iterable[str]) -> str | None:
 _HELD: dict[Path, int] = {}  # tree -> the lock file this process holds on it
 
 
-def lock(root: Path, wait: float = LOCK_WAIT) -> Callable[[], None]:
+def lock_wait() -> float:
+    """How long a command waits for another one on its tree: ERRTABLES_LOCK_WAIT seconds,
+    else LOCK_WAIT."""
+    try:
+        return max(0.0, float(os.environ.get("ERRTABLES_LOCK_WAIT", LOCK_WAIT)))
+    except ValueError:
+        return LOCK_WAIT
+
+
+def lock(root: Path, wait: float | None = None) -> Callable[[], None]:
     """Take an exclusive lock on the tree at ``root``: one errtables command per tree at a
-    time. Waits up to ``wait`` seconds for another one, then WriteError. Taken before
+    time. Waits up to ``wait`` seconds (``lock_wait()``) for another one, then WriteError.
+    Taken before
     ``recover``, which must not undo a running write; the returned function releases it
     (the process's exit does too)."""
     key = root.resolve()
@@ -296,7 +306,7 @@ def lock(root: Path, wait: float = LOCK_WAIT) -> Callable[[], None]:
         if not root.is_dir():
             return lambda: None  # no tree yet: nothing to protect
         raise WriteError(f"cannot open the lock file {path}: {exc.strerror}") from exc
-    deadline = time.monotonic() + wait
+    deadline = time.monotonic() + (lock_wait() if wait is None else wait)
     while not _try_lock(fd):
         if time.monotonic() >= deadline:
             os.close(fd)

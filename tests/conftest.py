@@ -9,7 +9,22 @@ from pathlib import Path
 import pytest
 from pytest_httpserver import HTTPServer
 
-from scraper import sources, write
+from scraper import regen, sources, write
+
+# Waits made short for the whole session (subprocesses inherit them): a command waits half a
+# second for another on its tree, and a failed request retries after a hundredth of one.
+os.environ.setdefault("ERRTABLES_LOCK_WAIT", "0.5")
+os.environ.setdefault("ERRTABLES_BACKOFF", "0.01")
+
+# HYPOTHESIS_PROFILE=full (the nightly job) runs every property test with all its examples;
+# make test runs a fifth of them.
+FULL = os.environ.get("HYPOTHESIS_PROFILE") == "full"
+
+
+def examples(n: int) -> int:
+    """How many hypothesis examples a test that asks for ``n`` runs now."""
+    return n if FULL else max(20, n // 5)
+
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -117,6 +132,41 @@ def served_repo(tmp_path: Path, httpserver: HTTPServer) -> Path:
         )
     (root / "sources.toml").write_text("\n".join(entries), encoding="utf-8")
     return root
+
+
+@pytest.fixture(scope="session")
+def _two_source_repo(tmp_path_factory: pytest.TempPathFactory, make_httpserver: HTTPServer) -> Path:
+    """A repository of two small sources fetched from the loopback server, its generated/
+    made for them: what a fault test needs, built once."""
+    root = copy_repo(tmp_path_factory.mktemp("two") / "repo")
+    declared = sources.load(ROOT / "sources.toml")
+    entries = []
+    for source_id in (WS, "okcoin-rest-en"):
+        source = declared.by_id(source_id)
+        path = declared.capture_path(source)
+        assert path is not None
+        entries.append(
+            f'[[source]]\nid = "{source.id}"\nurl = "{source.url}"\n'
+            f'fetch_url = "{make_httpserver.url_for("/" + source.id)}"\n'
+            f'locale = "{source.locale}"\ntitle = "{source.title}"\n'
+            f'capture = "{path.relative_to(ROOT).as_posix()}"\n'
+        )
+    (root / "sources.toml").write_text("\n".join(entries), encoding="utf-8")
+    outcome = regen.run(
+        sources.load(root / "sources.toml"),
+        None,
+        regen.Options(offline=True, allow_removals=True),
+    )
+    assert outcome.rows > 0
+    return root
+
+
+@pytest.fixture
+def two_source_repo(_two_source_repo: Path, tmp_path: Path) -> Path:
+    """A fresh copy of the two-source repository for one test."""
+    target = tmp_path / "repo"
+    shutil.copytree(_two_source_repo, target)
+    return target
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

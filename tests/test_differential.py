@@ -19,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from .conftest import FIXTURES, NODE_BIN, ROOT
+from .conftest import FIXTURES, NODE_BIN, ROOT, examples
 
 sys.path.insert(0, str(ROOT / "generated/python/okx-error-codes"))
 try:
@@ -323,7 +323,7 @@ def code_requests(draw: st.DrawFn) -> dict[str, Any]:
 
 
 CHECK = settings(
-    max_examples=1500,
+    max_examples=examples(1500),
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],

@@ -207,8 +207,9 @@ def faults() -> dict[str, tuple[object, str]]:
 
 @pytest.mark.parametrize("name", sorted(faults()))
 def test_fault_fails_the_source_and_changes_nothing(
-    name: str, repo: Path, httpserver: HTTPServer
+    name: str, two_source_repo: Path, httpserver: HTTPServer
 ) -> None:
+    repo = two_source_repo
     answer, reason = faults()[name]
     serve_captures(httpserver, skip=(WS,))
     if isinstance(answer, Response):

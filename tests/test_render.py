@@ -16,6 +16,8 @@ from markdown_it import MarkdownIt
 from scraper import render, write
 from scraper.model import CodeTable, ParseWarning, Row, Source, Table
 
+from .conftest import examples
+
 HOSTILE = [
     'it\'s "quoted"',
     "triple \"\"\" and ''' quotes",
@@ -166,7 +168,7 @@ def test_hostile_markdown_keeps_its_columns_and_shows_the_exact_text(tmp_path: P
 SPECIAL = st.sampled_from(list("|\\`*_[]<>&#$~{}!()\n\r\t \"'\x00\u202e\u200b\u2028"))
 
 
-@settings(max_examples=80, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(80), suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.text(st.one_of(SPECIAL, st.characters()), max_size=40), min_size=1, max_size=5))
 def test_any_text_keeps_every_format_valid(messages: list[str]) -> None:
     files = render.render_all([hostile_table(messages)])  # validates Python, JSON, Markdown

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from .conftest import FIXTURES, ROOT
+from .conftest import FIXTURES, ROOT, examples
 
 CASES: list[dict[str, Any]] = json.loads((FIXTURES / "replies.json").read_text(encoding="utf-8"))
 
@@ -101,7 +101,7 @@ JSON = st.recursive(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(JSON)
 def test_any_json_value_gives_a_clear_result(codes: ModuleType, value: object) -> None:
     for payload in (value, json.dumps(value), json.dumps(value).encode()):
@@ -110,7 +110,7 @@ def test_any_json_value_gives_a_clear_result(codes: ModuleType, value: object) -
         assert codes.from_response(payload) is None or found
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(st.binary(max_size=64) | st.text(max_size=64))
 def test_any_bytes_or_text_gives_a_clear_result(codes: ModuleType, payload: object) -> None:
     assert isinstance(codes.errors(payload), list)

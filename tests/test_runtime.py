@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from scraper import render, runtime
 
-from .conftest import NODE_BIN, ROOT, node_run
+from .conftest import NODE_BIN, ROOT, examples, node_run
 from .test_differential import ROWS, codes, messages
 
 _match = sys.modules["okx_error_codes._match"]
@@ -46,7 +46,7 @@ class Counting(str):
         return super().endswith(*args)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(row=st.sampled_from(ROWS), message=messages(), whole=st.booleans())
 def test_a_template_searches_each_literal_once(row: Any, message: str, whole: bool) -> None:
     template = _match.Template(row.message)
@@ -57,7 +57,7 @@ def test_a_template_searches_each_literal_once(row: Any, message: str, whole: bo
     assert Counting.searches <= 1 + 4 * len(template.names)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(message=messages(), tail=st.text(min_size=1, max_size=50))
 def test_only_the_first_message_limit_characters_are_read(message: str, tail: str) -> None:
     row = next(r for r in ROWS if r.placeholders)
@@ -123,7 +123,7 @@ def test_a_deep_or_huge_reply_is_read_without_recursion() -> None:
     assert codes.errors(json.dumps({"code": "2", "data": items})) == [last]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(
     value=st.recursive(
         st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),

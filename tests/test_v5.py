@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from scraper import capture, join, page
 from scraper.model import CodeTable, Row, Source, Table
 
-from .conftest import FIXTURES, PAGES, ROOT, copy_repo, regen_args
+from .conftest import FIXTURES, PAGES, ROOT, copy_repo, examples, regen_args
 from .test_cli import invoke
 
 GENERATED = ROOT / "generated"
@@ -208,7 +208,7 @@ def _templated(codes: ModuleType) -> list[object]:
     return [r for rows in codes.VARIANTS["okx-v5-en"].values() for r in rows if r.placeholders]
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(data=st.data())
 def test_every_templated_row_filled_matches_back_to_itself(
     codes: ModuleType, data: st.DataObject
