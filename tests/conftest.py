@@ -269,3 +269,78 @@ def compiled_ts(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert result.returncode == 0, result.stdout + result.stderr
     (out / "package.json").write_text('{"type": "module"}\n', encoding="utf-8")
     return out
+
+
+# What 'make test-fast' leaves out (marked slow): whole modules that build environments and
+# packages, run subprocesses or measure costs, and the tests that take over 0.6 s here
+# (mostly a whole regen of the repository). 'make test' runs them all.
+SLOW_MODULES = frozenset(
+    {
+        "test_automation",
+        "test_differential",
+        "test_dist",
+        "test_hardening",
+        "test_make",
+        "test_scaling",
+        "test_typescript",
+        "test_workflows",
+    }
+)
+SLOW_TESTS = frozenset(
+    {
+        "test_audit::test_a_folder_where_a_generated_file_goes_changes_nothing",
+        "test_audit::test_a_running_regen_keeps_its_staged_files_while_another_command_waits",
+        "test_audit::test_a_same_host_redirect_to_ftp_fails_that_source_only",
+        "test_audit::test_a_second_command_on_the_tree_waits_then_says_another_is_running",
+        "test_audit::test_an_etag_that_is_no_header_value_is_neither_stored_nor_sent",
+        "test_audit::test_fetch_without_network_is_an_error_that_names_each_source",
+        "test_audit::test_regen_into_another_folder_keeps_the_users_files",
+        "test_cli::test_extract_then_render_reproduces_generated",
+        "test_cli::test_reduced_capture_extracts_like_the_full_page",
+        "test_diff::test_check_exit_codes",
+        "test_diff::test_fail_on_levels",
+        "test_diff::test_losing_many_codes_is_refused_then_allowed",
+        "test_diff::test_removed_source_is_refused_then_allowed",
+        "test_fetch::test_404_is_not_retried",
+        "test_fetch::test_etag_round_trip_transfers_no_body_the_second_time",
+        "test_fetch::test_fault_fails_the_source_and_changes_nothing",
+        "test_fetch::test_fetch_command_updates_captures_only_and_summarizes_as_json",
+        "test_fetch::test_loopback_crawl_regenerates_exactly_the_committed_outputs",
+        "test_fetch::test_oversized_streamed_body_is_cut_off",
+        "test_fetch::test_read_timeout_then_success",
+        "test_fetch::test_unreachable_network_falls_back_to_the_captures",
+        "test_fetch::test_validators_are_sent_only_with_the_capture_they_were_stored_with",
+        "test_generated::test_generated_python_passes_mypy_strict_and_ruff",
+        "test_generated::test_hostile_generated_python_passes_mypy_strict",
+        "test_generated::test_regen_twice_leaves_git_clean",
+        "test_generated::test_same_bytes_under_different_hash_seeds",
+        "test_generated::test_the_readme_example_type_checks_and_runs",
+        "test_golden::test_extraction_matches_golden",
+        "test_replay::test_extract_names_each_table_language_and_explains_the_copy",
+        "test_replay::test_sub_codes_are_no_removal_and_one_split_each",
+        "test_runtime::test_a_deep_or_huge_reply_is_read_without_recursion",
+        "test_runtime::test_a_deep_reply_costs_time_in_proportion",
+        "test_runtime::test_typescript_carries_the_constants_of_the_python_file",
+        "test_sources::test_checking_many_sources_costs_in_proportion",
+        "test_third_audit::test_a_failed_source_is_said_once_by_diff_and_regen",
+        "test_third_audit::test_a_folder_that_refuses_a_removal_stops_the_run_before_any_move",
+        "test_third_audit::test_a_form_feed_in_a_fetched_cell_is_a_space_and_a_warning",
+        "test_third_audit::test_a_lost_dates_file_is_rebuilt_from_the_committed_versions_and_said",
+        "test_third_audit::test_a_package_whose_bytes_change_gets_a_new_version",
+        "test_third_audit::test_ctrl_c_while_the_command_line_loads_is_one_line",
+        "test_third_audit::test_one_struck_code_changes_about_one_line_of_markdown",
+        "test_third_audit::test_render_reads_the_generated_json_and_gives_generated_back",
+        "test_usability::test_check_json",
+        "test_usability::test_reports_say_one_true_thing_and_findings_never_fail_a_run",
+        "test_v5::test_a_change_to_one_variant_is_reported_for_that_variant",
+        "test_v5::test_every_templated_row_filled_matches_back_to_itself",
+    }
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        module = item.path.stem
+        name = getattr(item, "originalname", item.name)
+        if module in SLOW_MODULES or f"{module}::{name}" in SLOW_TESTS:
+            item.add_marker(pytest.mark.slow)

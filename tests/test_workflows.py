@@ -133,9 +133,12 @@ def test_regen_workflow_schedule_and_pull_request() -> None:
 
 def test_ci_workflow_runs_the_make_targets() -> None:
     data = load(ROOT / ".github/workflows/ci.yml")
-    assert {"pull_request", "push"} <= set(data["on"])
+    assert {"pull_request", "push", "schedule"} <= set(data["on"])
     runs = [s["run"] for s in data["jobs"]["test"]["steps"] if "run" in s]
     assert runs == ["make test", "make check", "make lint"]
+    # Nightly: the same suite with every hypothesis example.
+    (full,) = [s for s in data["jobs"]["full"]["steps"] if "run" in s]
+    assert full["run"] == "make test" and full["env"] == {"HYPOTHESIS_PROFILE": "full"}
 
 
 def test_release_workflow_publishes_from_an_environment_with_least_privilege() -> None:
