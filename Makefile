@@ -10,6 +10,8 @@ TOOLS   := $(VENV)/.tools-installed
 LOCK    := requirements/runtime.lock
 DIST_LOCK := requirements/dist.lock
 NPM_LOCK  := tools/npm/package-lock.json
+# The TypeScript compiler's flags, one list (make lint, make dist and the tests read it).
+TSC_FLAGS := $(shell grep -v '^\#' tools/tsc.flags)
 CCXT_LOCK := requirements/ccxt.lock
 PIP     := $(BIN)/python -m pip --disable-pip-version-check
 SOURCES ?= sources.toml
@@ -85,9 +87,9 @@ lint: $(DEV) ## ruff and mypy --strict over the tool and the generated package; 
 	$(BIN)/ruff format --check scraper tests tools
 	$(BIN)/mypy
 	MYPYPATH=generated/python/okx-error-codes $(BIN)/mypy --strict -p okx_error_codes
-	$(BIN)/node $(VENV)/node/node_modules/typescript/bin/tsc --strict --noEmit --target es2022 \
-		--lib es2022 --module nodenext --moduleResolution nodenext --noUncheckedIndexedAccess \
-		--exactOptionalPropertyTypes generated/typescript/okx-error-codes/index.ts
+	for index in generated/typescript/*/index.ts; do \
+		$(BIN)/node $(VENV)/node/node_modules/typescript/bin/tsc --noEmit $(TSC_FLAGS) $$index || exit 1; \
+	done
 
 dist: $(TOOLS) ## Build every generated package into dist/: wheel, sdist, npm tarball (same bytes each time)
 	$(BIN)/python tools/dist.py --out dist

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import escape
-from .model import CodeTable, code_sort_key
+from .model import CodeTable, ErrtablesError, code_sort_key
 
 CLASS_OF_STATUS = {
     401: "AuthenticationError",
@@ -25,7 +25,7 @@ SUCCESS = "0"  # OKX's code for success: documented, but no error to map
 INSTALL = "pip install 'errtables[ccxt]'"
 
 
-class CoverageError(Exception):
+class CoverageError(ErrtablesError):
     pass
 
 

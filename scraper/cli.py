@@ -8,6 +8,7 @@ to report (check, diff --fail-on, extract of a page with no table), 2 an error.
 from __future__ import annotations
 
 import sys
+from enum import IntEnum
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -16,29 +17,31 @@ import click
 from . import ccxt_map, escape, options, regen, replies, report, show, write
 from . import page as pages
 from . import sources as sources_mod
-from .escape import RenderError
 from .extract import extract_page
-from .model import CodeTable
-from .regen import PipelineError
-from .sources import SourcesError
+from .model import CodeTable, ErrtablesError
 
-EXIT_OK, EXIT_DIFFERS, EXIT_ERROR = 0, 1, 2
+
+class Exit(IntEnum):
+    """The exit statuses of every command (Ctrl-C and SIGTERM: 128 plus the signal)."""
+
+    OK = 0  # success, or no difference
+    DIFFERS = 1  # a difference the command was asked to report
+    ERROR = 2  # an error, said in one line; nothing written
+
+
 DEFAULT_REPORT = Path("build/errtables-report.md")
 
 
 def fail(message: str) -> NoReturn:
     click.echo(f"errtables: {message}", err=True)
-    sys.exit(EXIT_ERROR)
+    sys.exit(Exit.ERROR)
 
 
 def load_sources(path: Path) -> sources_mod.Sources:
     """The sources file; first, any write a killed run left half done is finished or undone."""
-    try:
-        declared = sources_mod.load(path)
-        options.hold(write.lock(declared.root))  # one errtables per tree; taken before recover
-        note = write.recover(declared.root, declared.written)
-    except (SourcesError, write.WriteError) as exc:
-        fail(str(exc))
+    declared = sources_mod.load(path)
+    options.hold(write.lock(declared.root))  # one errtables per tree; taken before recover
+    note = write.recover(declared.root, declared.written)
     if note:
         click.echo(f"errtables: {note}", err=True)
     return declared
@@ -54,11 +57,8 @@ def run_pipeline(
     """The pipeline, with what it says of the network; ``reported``: the text report that
     follows lists the failed sources, so they are not said here too."""
     declared = load_sources(sources_path)
-    try:
-        with show.progress(len(declared.sources), not options.offline and not quiet) as done:
-            outcome = regen.run(declared, out, options, done)
-    except (PipelineError, RenderError, write.WriteError) as exc:
-        fail(str(exc))
+    with show.progress(len(declared.sources), not options.offline and not quiet) as done:
+        outcome = regen.run(declared, out, options, done)
     for line in show.crawl_notes(outcome, failures=not reported):
         click.echo(line, err=True)
     return outcome
@@ -68,7 +68,17 @@ def echo_json(data: Any, sort_keys: bool = True) -> None:
     click.echo(escape.json_text(data, sort_keys=sort_keys), nl=False)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """The commands: an ErrtablesError from any of them is one line and exit 2."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ErrtablesError as exc:
+            fail(str(exc))
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="errtables")
 def main() -> None:
     """Keep API error-code tables in sync with their documentation."""
@@ -109,7 +119,7 @@ def extract(page_names: tuple[str, ...], as_json: bool, explain: bool, sources_p
         click.echo(f"errtables: no error-code table found in {name}", err=True)
     for message in broken:
         click.echo(f"errtables: {message}", err=True)
-    sys.exit(EXIT_ERROR if broken else EXIT_DIFFERS if empty else EXIT_OK)
+    sys.exit(Exit.ERROR if broken else Exit.DIFFERS if empty else Exit.OK)
 
 
 @main.command("render")
@@ -125,13 +135,10 @@ def render_command(
     goes into its package; --package names the package of the others.
     """
     declared = load_sources(sources_path) if sources_path.is_file() else None
-    try:
-        files = write.manifested(regen.render_extracted(list(inputs), declared, package))
-        options.hold(write.lock(out))
-        todo = write.plan(out, files)
-        write.apply(out, files, todo)
-    except (PipelineError, RenderError, write.WriteError) as exc:
-        fail(str(exc))
+    files = write.manifested(regen.render_extracted(list(inputs), declared, package))
+    options.hold(write.lock(out))
+    todo = write.plan(out, files)
+    write.apply(out, files, todo)
     unchanged = len(files) - len(todo.write)
     click.echo(
         f"{out}: {len(todo.write)} written, {len(todo.delete)} removed, {unchanged} unchanged"
@@ -150,7 +157,7 @@ def fetch_command(as_json: bool, sources_path: Path, **flags: Any) -> None:
     else:
         click.echo(show.fetched_line(outcome))
     if outcome.offline_fallback:  # nothing was fetched: not a success
-        sys.exit(EXIT_ERROR)
+        sys.exit(Exit.ERROR)
 
 
 @main.command("regen")
@@ -195,7 +202,7 @@ def diff_command(fmt: str, fail_on: str | None, sources_path: Path, **flags: Any
         where = "errtables diff --format json"
         click.echo(report.text(result, show.colour_wanted(), where=where), nl=False)
     if fail_on is not None and result.fails_on(fail_on.upper()):
-        sys.exit(EXIT_DIFFERS)
+        sys.exit(Exit.DIFFERS)
 
 
 @main.command()
@@ -209,7 +216,7 @@ def check(as_json: bool, sources_path: Path) -> None:
         for line in show.notes(outcome):
             click.echo(line, err=True)
         click.echo("errtables: run 'make regen OFFLINE=1' and commit", err=True)
-        sys.exit(EXIT_DIFFERS)
+        sys.exit(Exit.DIFFERS)
     if as_json:
         echo_json(show.check_summary(plan), sort_keys=False)
     elif plan.empty:
@@ -217,7 +224,7 @@ def check(as_json: bool, sources_path: Path) -> None:
     else:
         click.echo(show.stale(outcome, sources_path.parent / regen.GENERATED), nl=False)
         click.echo(show.stale_line(plan), err=True)
-    sys.exit(EXIT_OK if plan.empty else EXIT_DIFFERS)
+    sys.exit(Exit.OK if plan.empty else Exit.DIFFERS)
 
 
 @main.command()
@@ -225,11 +232,8 @@ def check(as_json: bool, sources_path: Path) -> None:
 def capture(source_id: str, page_name: str, sources_path: Path) -> None:
     """Store PAGE (a file or URL) as the committed capture of SOURCE_ID, reduced to its tables."""
     declared = load_sources(sources_path)
-    try:
-        source = declared.by_id(source_id)
-        target, table = regen.store_capture(declared, source, regen.read_page(page_name))
-    except (SourcesError, pages.PageError, PipelineError) as exc:
-        fail(str(exc))
+    source = declared.by_id(source_id)
+    target, table = regen.store_capture(declared, source, regen.read_page(page_name))
     click.echo(show.captured(target, table))
 
 
@@ -241,12 +245,9 @@ def ccxt_command(fmt: str, source_ids: tuple[str, ...], sources_path: Path) -> N
     Needs ccxt: pip install 'errtables[ccxt]'. Lists the documented codes ccxt does not map,
     the codes it maps that no source documents, and the share it covers.
     """
-    try:
-        version, exact = ccxt_map.ccxt_exact_map()
-        tables = regen.committed(sources_path.parent / regen.GENERATED)
-        found = ccxt_map.compare(tables, list(source_ids), version, exact)
-    except (ccxt_map.CoverageError, PipelineError) as exc:
-        fail(str(exc))
+    version, exact = ccxt_map.ccxt_exact_map()
+    tables = regen.committed(sources_path.parent / regen.GENERATED)
+    found = ccxt_map.compare(tables, list(source_ids), version, exact)
     if fmt == "json":
         echo_json(found.to_json(), sort_keys=False)
     else:
@@ -266,17 +267,11 @@ def explain(reply: str | None, as_json: bool, package: str | None, sources_path:
     when the input holds no reply, code or message.
     """
     text = reply if reply is not None else sys.stdin.read()
-    try:
-        codes = replies.generated_package(sources_path, package)
-    except PipelineError as exc:
-        fail(str(exc))
-    try:
-        found = replies.replies_in(text, lambda code: codes.lookup(code) is not None)
-    except replies.NothingToExplain as exc:
-        fail(str(exc))
+    codes = replies.generated_package(sources_path, package)
+    found = replies.replies_in(text, lambda code: codes.lookup(code) is not None)
     entries = [replies.explained(e) for reply in found for e in codes.errors(reply)]
     if as_json:
         echo_json({"errors": entries}, sort_keys=False)
     else:
         click.echo(show.reply(entries), nl=False)
-    sys.exit(EXIT_DIFFERS if any(e["row"] is None for e in entries) else EXIT_OK)
+    sys.exit(Exit.DIFFERS if any(e["row"] is None for e in entries) else Exit.OK)

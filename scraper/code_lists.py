@@ -26,7 +26,7 @@ from .model import ParseWarning, Table
 from .normalize import cell_text, normalize_text, text_of
 from .rows import STRUCK, Collector, line_of, section_of, split_code, struck
 from .verdict import Context, Verdict, judge_entries
-from .walk import HEADINGS, Block, Path, heading_text, in_error_section, lead_of
+from .walk import HEADINGS, Block, HeadingPath, heading_text, in_error_section, lead_of
 
 _LISTS = ("ul", "ol")
 # Markup that sets a code apart at the start of an item.
@@ -53,7 +53,7 @@ class Read:
     """A candidate list, record group or code block and the verdict on it; ``table`` is
     None when it was skipped."""
 
-    path: Path
+    path: HeadingPath
     section: str
     table: Table | None
     warnings: list[ParseWarning]
@@ -64,8 +64,8 @@ class Read:
 
 
 @dataclass
-class _Candidate:
-    path: Path
+class _ListCandidate:
+    path: HeadingPath
     elements: list[etree._Element]
     layout: str
     entries: list[Entry] = field(default_factory=list)
@@ -76,7 +76,7 @@ class _Candidate:
     refused: str = ""  # why it is no list of codes whatever the evidence
 
 
-def _judged(found: _Candidate, page: str, offset: int, references: int = 0) -> Read:
+def _judged(found: _ListCandidate, page: str, offset: int, references: int = 0) -> Read:
     section = section_of(found.path)
     first = next((e for e in found.elements if e.tag not in HEADINGS), found.elements[0])
     lead = lead_of(first) if found.layout != _HEADINGS else ""
@@ -251,7 +251,7 @@ def _peek(items: Sequence[etree._Element]) -> str:
 
 def _from_items(
     run: list[Block], every: bool = False, peek: str | None = None
-) -> _Candidate | None:
+) -> _ListCandidate | None:
     """Items (or paragraphs) that start with a code; None when the first does not (but
     for ``every`` list, in a section about errors: each is explained)."""
     items = [item for block in run for item in _items(block.element)]
@@ -259,7 +259,7 @@ def _from_items(
         return None
     if not every and _entry(items[0], _peek(items) if peek is None else peek) is None:
         return None
-    found = _Candidate(run[0].path, [b.element for b in run], "items")
+    found = _ListCandidate(run[0].path, [b.element for b in run], "items")
     if _navigation(items):
         found.refused = "every item links to a place on the page: a table of contents"
         return found
@@ -302,7 +302,7 @@ def _paragraph_runs(walked: Sequence[Block]) -> Iterable[list[Block]]:
 # --- definitions -------------------------------------------------------------------------
 
 
-def _from_definitions(block: Block) -> _Candidate | None:
+def _from_definitions(block: Block) -> _ListCandidate | None:
     pairs: list[tuple[etree._Element, etree._Element]] = []
     term: etree._Element | None = None
     for child in block.element:
@@ -314,7 +314,7 @@ def _from_definitions(block: Block) -> _Candidate | None:
             pairs.append((term, child))
     if not pairs:
         return None
-    found = _Candidate(block.path, [block.element], "definitions")
+    found = _ListCandidate(block.path, [block.element], "definitions")
     for dt, dd in pairs:
         parts = split_code(normalize_text(text_of(dt)))
         if parts is None:
@@ -411,13 +411,13 @@ def _record_entry(
     return Entry(item, code, message[2], named, status, deprecated), (key, message[1])
 
 
-def _from_records(block: Block, peek: str) -> _Candidate | None:
+def _from_records(block: Block, peek: str) -> _ListCandidate | None:
     if _PAIR.match(peek) is None:
         return None  # records start with a label
     records = _records(block.element)
     if not records:
         return None
-    found = _Candidate(block.path, [block.element], "records")
+    found = _ListCandidate(block.path, [block.element], "records")
     # One record under a heading that does not name errors: the heading is its name
     # (``### ORDER NOT FOUND``), and the section is the one above it.
     heading = block.path[-1][1] if block.path else ""
@@ -450,9 +450,9 @@ def _heading_before(element: etree._Element, text: str) -> etree._Element | None
     return None
 
 
-def _merged(groups: list[_Candidate]) -> Iterator[_Candidate]:
+def _merged(groups: list[_ListCandidate]) -> Iterator[_ListCandidate]:
     """Record lists in a row with one section (a record per heading) are one candidate."""
-    pending: _Candidate | None = None
+    pending: _ListCandidate | None = None
     for found in groups:
         if pending is not None and pending.path == found.path:
             pending.elements += found.elements
@@ -533,12 +533,12 @@ def _line_iter(text: str) -> Iterator[str]:
         start = end + 1
 
 
-def _from_code_block(block: Block, every: bool = False) -> _Candidate | None:
+def _from_code_block(block: Block, every: bool = False) -> _ListCandidate | None:
     """A code block of codes; None when its first line holds no code (but for ``every``
     block, in a section about errors: each is explained)."""
     read = _code_lines(text_of(block.element))  # left at its first line when that fails
     element = block.element
-    found = _Candidate(block.path, [element], "code block")
+    found = _ListCandidate(block.path, [element], "code block")
     if read is None or not read[0]:
         found.refused = "its first line holds no code: a sample (a request, a reply, code)"
         return found if every else None
@@ -550,10 +550,10 @@ def _from_code_block(block: Block, every: bool = False) -> _Candidate | None:
 # --- headings ----------------------------------------------------------------------------
 
 
-def _from_headings(walked: Sequence[Block]) -> Iterator[_Candidate]:
+def _from_headings(walked: Sequence[Block]) -> Iterator[_ListCandidate]:
     """A heading per code, its messages in the blocks after it; the code headings of one
     section are one candidate. A heading with no message of its own is a row of its name."""
-    found: _Candidate | None = None
+    found: _ListCandidate | None = None
     heading: Entry | None = None
     said = False  # the heading has a message of its own
 
@@ -569,7 +569,7 @@ def _from_headings(walked: Sequence[Block]) -> Iterator[_Candidate]:
                     yield found
                     found = None
             if found is None:
-                found = _Candidate(block.path, [], _HEADINGS, marked=True, minimum=1)
+                found = _ListCandidate(block.path, [], _HEADINGS, marked=True, minimum=1)
             text = heading_text(element)
             code, name = split_code(text) or (text, "")
             heading, said = Entry(element, code, name, deprecated=struck(element)), False
@@ -611,7 +611,7 @@ def _own_code(item: etree._Element, heading: str) -> Entry | None:
     return entry
 
 
-def _references(found: _Candidate, documented: set[str]) -> int:
+def _references(found: _ListCandidate, documented: set[str]) -> int:
     """Drop the code headings with no message of their own whose code has messages
     elsewhere on the page: references (a table of contents, "see also"), not rows."""
     kept = [e for e in found.entries if not (e.element.tag in HEADINGS and e.code in documented)]
@@ -625,14 +625,14 @@ def read_all(
 ) -> list[Read]:
     """Every candidate list, record group, code block and code heading of the page, judged;
     the taken ones with their table. ``in_tables``: codes the page's tables document."""
-    candidates: list[_Candidate] = list(_from_headings(walked))
-    records: list[_Candidate] = []
+    candidates: list[_ListCandidate] = list(_from_headings(walked))
+    records: list[_ListCandidate] = []
     for block in walked:
         element = block.element
         tag = element.tag
         if block.owner is not None or block.code or tag not in ("dl", "pre", *_LISTS):
             continue
-        found: _Candidate | None
+        found: _ListCandidate | None
         if tag == "dl":
             found = _from_definitions(block)
         elif tag == "pre":

@@ -20,6 +20,8 @@ from urllib.parse import quote
 
 import jinja2
 
+from .model import ErrtablesError
+
 
 def _templates() -> Path:
     """The Jinja templates: inside the package when errtables is installed from a wheel
@@ -33,7 +35,7 @@ def _templates() -> Path:
 TEMPLATES = _templates()
 
 
-class RenderError(Exception):
+class RenderError(ErrtablesError):
     pass
 
 

@@ -22,7 +22,7 @@ from .normalize import cell_text, join_lines, normalize_text, text_of
 from .page import Page, TooLarge
 from .rows import STRUCK, Collector, line_of, section_of, struck
 from .verdict import SIBLING_BONUS, Context, Verdict, judge, out_of_reach, parameter_headers
-from .walk import Block, Path, lead_of, parse_html, walk
+from .walk import Block, HeadingPath, lead_of, parse_html, walk
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,7 @@ class Explained:
 class Found:
     """An extracted table with the page elements it was read from (what a capture keeps)."""
 
-    path: Path
+    path: HeadingPath
     lead: str
     elements: tuple[etree._Element, ...]
 
@@ -127,7 +127,7 @@ def _is_header_row(tr: etree._Element, texts: list[str]) -> bool:
 
 
 @dataclass
-class _Candidate:
+class _TableCandidate:
     block: Block
     header: list[str]
     body: list[tuple[etree._Element, list[etree._Element], list[str]]]  # tr, cells, texts
@@ -140,7 +140,7 @@ class _Candidate:
         return (self.block.path, roles.by_cells if roles else None)
 
 
-def _candidate(block: Block, siblings: bool = False) -> _Candidate | None:
+def _candidate(block: Block, siblings: bool = False) -> _TableCandidate | None:
     """A table with its header, rows, context and verdict. ``siblings``: a table in the same
     section is taken, so this one may earn the bonus of a table beside it."""
     table = block.element
@@ -172,7 +172,7 @@ def _candidate(block: Block, siblings: bool = False) -> _Candidate | None:
     parameter = parameter_headers(header)
     hopeless = out_of_reach(header, context, siblings, parameter)
     if hopeless is not None:  # the cells could not change the decision: not read
-        return _Candidate(block, header, [], context, hopeless)
+        return _TableCandidate(block, header, [], context, hopeless)
     # Each cell's text is read once, here; the table's reader takes it from the candidate.
     spans = _spans(table)
     body = [_ragged(tr, row, width) for tr, row in _grid(rows, spans)]
@@ -192,7 +192,7 @@ def _candidate(block: Block, siblings: bool = False) -> _Candidate | None:
         for i, cell in enumerate(row):
             spread = times[id(cell)] > 1  # a colspan says nothing of one column
             cells[i].append("" if spread else texts[i])
-    return _Candidate(block, header, body, context, judge(header, cells, context, parameter))
+    return _TableCandidate(block, header, body, context, judge(header, cells, context, parameter))
 
 
 def _ragged(
@@ -242,7 +242,7 @@ def _short_row(texts: list[str], roles: Roles) -> tuple[dict[Role, str], bool] |
 
 
 def _read_table(
-    found: _Candidate, page: str, line_offset: int
+    found: _TableCandidate, page: str, line_offset: int
 ) -> tuple[list[Table], list[ParseWarning]]:
     roles = found.verdict.roles
     assert roles is not None

@@ -37,6 +37,11 @@ def text_or_none(value: object) -> str | None:
     return value if isinstance(value, str) else None
 
 
+class ErrtablesError(Exception):
+    """What errtables says in one line and exits 2 on: a bad input, page, file or state,
+    never a bug. Every module's errors derive from it; the command line catches it once."""
+
+
 PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_]+)\}")  # {0}, {param0}, {op}
 # A numeric code as the docs write it: ``51008``, ``-32603``, ``51008_1000``.
 NUMERIC_CODE = r"-?[0-9]+(?:_[0-9]+)*"

@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from .model import MAX_PAGE_BYTES, MAX_TABLE_LINES, ParseWarning, text_or_none
+from .model import MAX_PAGE_BYTES, MAX_TABLE_LINES, ErrtablesError, ParseWarning, text_or_none
 
 # A fenced ```html block: its opening line, then the first closing fence after it (two
 # searches, each once over the text: no lazy group to rescan from every opening).
@@ -48,7 +48,7 @@ _LOOKS_HTML = re.compile(
 )
 
 
-class PageError(Exception):
+class PageError(ErrtablesError):
     """A page that cannot be read at all (not one that merely has no table)."""
 
 

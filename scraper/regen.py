@@ -20,7 +20,7 @@ from . import capture as captures
 from . import diff, escape, fetch, join, languages, render, report, write
 from . import page as pages
 from .extract import Extraction, extract_page
-from .model import CodeTable, ParseWarning, Source, Table, text_or_none
+from .model import CodeTable, ErrtablesError, ParseWarning, Source, Table, text_or_none
 from .sources import Package, Sources, locale_of, slug
 
 GENERATED = "generated"
@@ -40,8 +40,12 @@ CHALLENGE_MARKS = (
 Fetched = fetch.Fetched[pages.Page]
 
 
-class PipelineError(Exception):
+class PipelineError(ErrtablesError):
     pass
+
+
+class CaptureTooLarge(PipelineError):
+    """A page over one of the bounds: its source fails with this reason."""
 
 
 def code_table(source: Source, page: pages.Page, found: Extraction | None = None) -> CodeTable:
@@ -267,7 +271,7 @@ def _from_capture(sources: Sources, source: Source, path: Path, text: str | None
     try:
         table = code_table(source, page)
     except pages.TooLarge as exc:
-        raise PipelineError(str(exc)) from exc
+        raise CaptureTooLarge(str(exc)) from exc
     if not table.tables:
         raise PipelineError(
             f"{name}: {no_table_reason(page)}; check the page and run "
@@ -319,9 +323,11 @@ def _crawl(
         path = sources.capture_target(source, suffix)
         try:
             fresh[source.id] = _from_capture(sources, source, path, text)
-        except PipelineError as exc:
-            too_large = isinstance(exc.__cause__, pages.TooLarge)
-            outcome.failures[source.id] = str(exc) if too_large else no_table_reason(result.page)
+        except CaptureTooLarge as exc:
+            outcome.failures[source.id] = str(exc)
+            continue
+        except PipelineError:
+            outcome.failures[source.id] = no_table_reason(result.page)
             continue
         old = path.read_text(encoding="utf-8") if path.is_file() else None
         if old != text:

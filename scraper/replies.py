@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from . import sources
+from .model import ErrtablesError
 from .regen import GENERATED, PipelineError
 
 
@@ -85,7 +86,7 @@ def _installed(sources_path: Path) -> Any:
     )
 
 
-class NothingToExplain(ValueError):
+class NothingToExplain(ErrtablesError):
     pass
 
 

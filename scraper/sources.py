@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .model import Source
+from .model import ErrtablesError, Source
 
 DEFAULT = Path("sources.toml")
 CAPTURE_SUFFIXES = (".html", ".txt")
 
 
-class SourcesError(Exception):
+class SourcesError(ErrtablesError):
     pass
 
 

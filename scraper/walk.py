@@ -25,7 +25,7 @@ _MAX_HEADING = 100
 _LEAD_TAGS = frozenset({"p", "ul", "ol", "div", "blockquote", "strong", "b", "em", "span"})
 _MAX_LEAD = 300
 
-Path = tuple[tuple[int, str], ...]  # the headings above a block: (level, text)
+HeadingPath = tuple[tuple[int, str], ...]  # the headings above a block: (level, text)
 
 
 def parse_html(markup: str | bytes) -> etree._Element:
@@ -68,7 +68,7 @@ def _mark_big_lines(markup: str) -> str:
 
 
 @lru_cache(maxsize=1024)
-def in_error_section(path: Path) -> bool:
+def in_error_section(path: HeadingPath) -> bool:
     return any(columns.is_error_word(text) for _, text in path)
 
 
@@ -108,7 +108,7 @@ def lead_of(element: etree._Element) -> str:
 class Block:
     """A table, list, paragraph or heading, in page order, with the headings above it."""
 
-    path: Path
+    path: HeadingPath
     element: etree._Element
     owner: etree._Element | None = None  # the code heading this block belongs to
     code: bool = False  # a heading that is a code
@@ -127,7 +127,7 @@ def walk(root: etree._Element) -> Iterator[Block]:
     it: the open containers are counted on the way in and out, so no block looks at its
     ancestors (a page of deeply nested elements costs in proportion to its size)."""
     stack: list[tuple[int, str]] = []
-    path: Path = ()
+    path: HeadingPath = ()
     errors = False  # the path names errors
     owner: etree._Element | None = None
     containers = lists = 0  # open ancestors: tables, items, paragraphs; lists

@@ -222,23 +222,10 @@ _BEFORE = pytest.StashKey[tuple[dict[str, dict[str, str]], str]]()
 NODE_BIN = ROOT / ".venv/bin"
 TSC = ROOT / ".venv/node/node_modules/typescript/bin/tsc"
 TS_STRICT = [
-    "--strict",
-    "--target",
-    "es2022",
-    "--lib",
-    "es2022",
-    "--module",
-    "nodenext",
-    "--moduleResolution",
-    "nodenext",
-    "--noUncheckedIndexedAccess",
-    "--exactOptionalPropertyTypes",
-    "--noImplicitOverride",
-    "--noImplicitReturns",
-    "--noFallthroughCasesInSwitch",
-    "--noPropertyAccessFromIndexSignature",
-    "--noUnusedLocals",
-    "--noUnusedParameters",
+    flag
+    for line in (ROOT / "tools/tsc.flags").read_text(encoding="utf-8").splitlines()
+    if not line.startswith("#")
+    for flag in line.split()
 ]
 
 

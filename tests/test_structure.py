@@ -117,3 +117,31 @@ def test_the_runtime_imports_only_the_standard_library_and_itself() -> None:
 def test_the_cli_is_thin() -> None:
     lines = (PACKAGE / "cli.py").read_text(encoding="utf-8").count("\n")
     assert lines < 300, f"cli.py has {lines} lines"
+
+
+def test_every_error_errtables_raises_derives_from_one_base() -> None:
+    """The command line catches ErrtablesError once; a module's own exception class that
+    does not derive from it would be a traceback."""
+    import importlib
+
+    from scraper.model import ErrtablesError
+
+    for path in sorted(PACKAGE.glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        module = (
+            importlib.import_module(f"scraper.{path.stem}") if path.stem != "__main__" else None
+        )
+        for node in tree.body:
+            if isinstance(node, ast.ClassDef) and node.name.endswith(("Error", "TooLarge")):
+                assert module is not None
+                found = getattr(module, node.name)
+                assert issubclass(found, ErrtablesError), f"{path.stem}.{node.name}"
+    cli = (PACKAGE / "cli.py").read_text(encoding="utf-8")
+    assert cli.count("except ErrtablesError") == 1
+
+
+def test_the_typescript_flags_are_one_list() -> None:
+    """make lint, make dist and the tests read tools/tsc.flags; nobody spells them again."""
+    for path in (ROOT / "Makefile", ROOT / "tools/dist.py", ROOT / "tests/conftest.py"):
+        text = path.read_text(encoding="utf-8")
+        assert "tools/tsc.flags" in text and "noUncheckedIndexedAccess" not in text, path

@@ -26,20 +26,13 @@ GENERATED = ROOT / "generated"
 NODE = Path(sys.executable).parent / "node"
 NPM = Path(sys.executable).parent / "npm"
 TSC = ROOT / ".venv/node/node_modules/typescript/bin/tsc"
+# The strict flags every compilation uses (tools/tsc.flags), and what a build emits.
 TSC_FLAGS = [
-    "--strict",
-    "--target",
-    "es2022",
-    "--lib",
-    "es2022",
-    "--module",
-    "nodenext",
-    "--moduleResolution",
-    "nodenext",
-    "--declaration",
-    "--newLine",
-    "lf",
-]
+    flag
+    for line in (ROOT / "tools/tsc.flags").read_text(encoding="utf-8").splitlines()
+    if not line.startswith("#")
+    for flag in line.split()
+] + ["--declaration", "--newLine", "lf"]
 
 
 def epoch(version: str) -> str:
