@@ -14,7 +14,19 @@ from typing import Any, NoReturn
 
 import click
 
-from . import ccxt_map, escape, options, regen, replies, report, show, write
+from . import (
+    ccxt_map,
+    commands,
+    documents,
+    escape,
+    options,
+    regen,
+    replies,
+    report,
+    show,
+    state,
+    write,
+)
 from . import page as pages
 from . import sources as sources_mod
 from .extract import extract_page
@@ -97,9 +109,9 @@ def extract(page_names: tuple[str, ...], as_json: bool, explain: bool, sources_p
     broken: list[str] = []
     for name in page_names:
         try:
-            page = regen.read_page(name)
+            page = commands.read_page(name)
             found = extract_page(page)
-            table = regen.code_table(regen.source_for(page, declared), page, found)
+            table = regen.code_table(commands.source_for(page, declared), page, found)
         except (pages.PageError, ValueError) as exc:
             broken.append(str(exc) if name in str(exc) else f"{name}: {exc}")
             continue
@@ -109,7 +121,7 @@ def extract(page_names: tuple[str, ...], as_json: bool, explain: bool, sources_p
         if explain:  # the explanation takes the place of the tables
             click.echo(show.explanation(name, found, table), nl=False)
     if as_json and not explain:
-        echo_json(regen.extract_document(tables), sort_keys=False)
+        echo_json(documents.extract_document(tables), sort_keys=False)
     elif not explain:
         click.echo(show.tables(tables), nl=False)
     for table in tables:
@@ -135,7 +147,7 @@ def render_command(
     goes into its package; --package names the package of the others.
     """
     declared = load_sources(sources_path) if sources_path.is_file() else None
-    files = write.manifested(regen.render_extracted(list(inputs), declared, package))
+    files = write.manifested(commands.render_extracted(list(inputs), declared, package))
     options.hold(write.lock(out))
     todo = write.plan(out, files)
     write.apply(out, files, todo)
@@ -222,7 +234,7 @@ def check(as_json: bool, sources_path: Path) -> None:
     elif plan.empty:
         click.echo("generated/ is up to date")
     else:
-        click.echo(show.stale(outcome, sources_path.parent / regen.GENERATED), nl=False)
+        click.echo(show.stale(outcome, sources_path.parent / state.GENERATED), nl=False)
         click.echo(show.stale_line(plan), err=True)
     sys.exit(Exit.OK if plan.empty else Exit.DIFFERS)
 
@@ -233,7 +245,7 @@ def capture(source_id: str, page_name: str, sources_path: Path) -> None:
     """Store PAGE (a file or URL) as the committed capture of SOURCE_ID, reduced to its tables."""
     declared = load_sources(sources_path)
     source = declared.by_id(source_id)
-    target, table = regen.store_capture(declared, source, regen.read_page(page_name))
+    target, table = commands.store_capture(declared, source, commands.read_page(page_name))
     click.echo(show.captured(target, table))
 
 
@@ -246,7 +258,7 @@ def ccxt_command(fmt: str, source_ids: tuple[str, ...], sources_path: Path) -> N
     the codes it maps that no source documents, and the share it covers.
     """
     version, exact = ccxt_map.ccxt_exact_map()
-    tables = regen.committed(sources_path.parent / regen.GENERATED)
+    tables = state.committed(sources_path.parent / state.GENERATED)
     found = ccxt_map.compare(tables, list(source_ids), version, exact)
     if fmt == "json":
         echo_json(found.to_json(), sort_keys=False)

@@ -8,23 +8,18 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
-import tomllib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from . import capture as captures
-from . import diff, escape, fetch, join, languages, render, report, write
+from . import diff, escape, fetch, join, languages, render, report, state, write
 from . import page as pages
 from .extract import Extraction, extract_page
-from .model import CodeTable, ErrtablesError, ParseWarning, Source, Table, text_or_none
-from .sources import Package, Sources, locale_of, slug
+from .model import CodeTable, ErrtablesError, Source
+from .sources import Package, Sources
 
-GENERATED = "generated"
-VALIDATORS = "captures/http-cache.json"
 CHALLENGE_MARKS = (
     "just a moment",
     "attention required",
@@ -55,17 +50,6 @@ def code_table(source: Source, page: pages.Page, found: Extraction | None = None
     return CodeTable(source, split.own, found.warnings, split.copies)
 
 
-def source_for(page: pages.Page, declared: Sources | None) -> Source:
-    """The declared source of a page given on the command line, or one named after it."""
-    if declared is not None:
-        match = declared.match(page.name, page.url)
-        if match is not None:
-            return match
-    url = page.url or page.name
-    source_id = slug(url)
-    return Source(source_id, url, locale_of(url), page.title or source_id)
-
-
 def no_table_reason(page: pages.Page) -> str:
     content = (page.html or page.text or "").lower()
     if not content.strip():
@@ -73,146 +57,6 @@ def no_table_reason(page: pages.Page) -> str:
     if any(mark in content for mark in CHALLENGE_MARKS):
         return "the page is an anti-bot challenge, not the docs (try again later)"
     return "no error-code table found (a changed layout?)"
-
-
-def _read_json(path: Path) -> Any:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise PipelineError(f"cannot read {path}: {exc.strerror}") from exc
-    try:
-        return json.loads(text)
-    except (ValueError, RecursionError) as exc:
-        raise PipelineError(
-            f"{path} is not valid JSON ({exc}); restore it with 'git checkout -- {path}'"
-        ) from exc
-
-
-def committed(out: Path) -> dict[str, CodeTable]:
-    """The tables generated/ holds now, by source id: the JSON files errtables wrote (those
-    its manifest lists; before manifests, those that read as its tables)."""
-    tables: dict[str, CodeTable] = {}
-    folder = out / "json"
-    ours = write.listed(out)
-    if folder.is_dir():
-        for path in sorted(folder.glob("*.json")):
-            if path.name.endswith(".schema.json"):
-                continue
-            if ours is not None and f"json/{path.name}" not in ours:
-                continue  # not errtables': the user's own file
-            data = _read_json(path)
-            looks_like_ours = isinstance(data, dict) and {"source", "tables"} <= data.keys()
-            if ours is None and not looks_like_ours:
-                continue
-            try:
-                table = from_document(data)
-            except (KeyError, TypeError, ValueError) as exc:
-                raise PipelineError(
-                    f"{path} is not an errtables table ({exc!r}); restore it with "
-                    f"'git checkout -- {path}'"
-                ) from exc
-            tables[table.source.id] = table
-    return tables
-
-
-def from_document(data: dict[str, Any]) -> CodeTable:
-    source = Source.from_json(data["source"])
-    tables = tuple(Table.from_json(t) for t in data.get("tables", ()))
-    warnings = tuple(ParseWarning.from_json(w) for w in data.get("warnings", ()))
-    return CodeTable(source, tables, warnings)
-
-
-def load_validators(sources: Sources) -> dict[str, fetch.Validators]:
-    path = sources.root / VALIDATORS
-    if not path.is_file():
-        return {}
-    data = _read_json(path)
-    if not isinstance(data, dict):
-        return {}  # not what errtables writes: no conditional requests, pages fetched whole
-    return {
-        k: fetch.Validators(v.get("etag"), v.get("last_modified"), text_or_none(v.get("sha256")))
-        for k, v in data.items()
-        if isinstance(k, str) and isinstance(v, dict)
-    }
-
-
-DATES = "dates.json"  # in captures_dir: source id -> the day its capture last changed
-_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
-
-
-def capture_dates(sources: Sources) -> dict[str, str]:
-    """The day each source's capture last changed (``YYYY-MM-DD``), as committed; without
-    the dates file, rebuilt from what is known (``rebuilt_dates``)."""
-    path = sources.root / sources.captures_dir / DATES
-    if not path.is_file():
-        return rebuilt_dates(sources)
-    data = _read_json(path)
-    if not isinstance(data, dict):
-        return {}
-    return {k: v for k, v in data.items() if isinstance(v, str) and _DAY.fullmatch(v)}
-
-
-def rebuilt_dates(sources: Sources) -> dict[str, str]:
-    """The dates a lost dates file held, as far as the tree tells: each captured source of a
-    package takes the day of the package's committed version; today where there is none."""
-    known = committed_versions(sources, sources.root / GENERATED)
-    today = datetime.now(UTC).date().isoformat()
-    dates = {}
-    for package in sources.packages:
-        day = known.get(package.name, today)
-        for source_id in package.sources:
-            if sources.capture_path(sources.by_id(source_id)) is not None:
-                dates[source_id] = day
-    return dates
-
-
-def dated(sources: Sources, changed: Iterable[str], today: str | None = None) -> str:
-    """The dates file with ``changed`` sources captured ``today`` (UTC, by default)."""
-    day = today or datetime.now(UTC).date().isoformat()
-    dates = {**capture_dates(sources), **dict.fromkeys(changed, day)}
-    return escape.json_text(dict(sorted(dates.items())))
-
-
-def package_key(name: str) -> str:
-    """The dates file's key for the day a package's own files last changed (no source id
-    holds a colon)."""
-    return f"package:{name}"
-
-
-def versions(sources: Sources, dates: dict[str, str]) -> dict[str, str]:
-    """Each package's version: the day of its newest change, ``2026.8.22`` (PEP 440 and npm
-    alike): a new capture, or new bytes in the package itself (its run-time library, its
-    templates). An unchanged tree keeps its version."""
-    found = {}
-    for package in sources.packages:
-        days = [dates[i] for i in (*package.sources, package_key(package.name)) if i in dates]
-        if days:
-            year, month, day = max(days).split("-")  # capture_dates kept only YYYY-MM-DD
-            found[package.name] = f"{int(year)}.{int(month)}.{int(day)}"
-    return found
-
-
-def committed_versions(sources: Sources, out: Path) -> dict[str, str]:
-    """Each package's version as generated/ holds it (its pyproject.toml), by package name."""
-    found = {}
-    for package in sources.packages:
-        path = out / "python" / package.distribution / "pyproject.toml"
-        try:
-            version = tomllib.loads(path.read_text(encoding="utf-8"))["project"]["version"]
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, KeyError, TypeError):
-            continue
-        if isinstance(version, str) and re.fullmatch(r"\d{4}\.\d{1,2}\.\d{1,2}", version):
-            year, month, day = (int(part) for part in version.split("."))
-            found[package.name] = f"{year:04d}-{month:02d}-{day:02d}"
-    return found
-
-
-def _capture_hash(path: Path | None) -> str | None:
-    """The sha256 of a capture on disk (captures are UTF-8 text), None when there is none."""
-    try:
-        return None if path is None else hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return None
 
 
 @dataclass(frozen=True)
@@ -288,7 +132,7 @@ def _crawl(
 ) -> dict[str, CodeTable]:
     """Fetch every source; returns the tables of the pages that came back, by source id.
     Changed captures are queued in ``outcome.capture_writes``."""
-    validators = load_validators(sources)
+    validators = state.load_validators(sources)
     # A conditional request only where the capture on disk is the one the validators were
     # stored with: after a run killed between the two, the page is fetched whole again.
     sendable = {
@@ -296,7 +140,7 @@ def _crawl(
         for s, v in ((s, validators.get(s.id)) for s in sources.sources)
         if v is not None
         and v.capture_sha256 is not None
-        and v.capture_sha256 == _capture_hash(sources.capture_path(s))
+        and v.capture_sha256 == state.capture_hash(sources.capture_path(s))
     }
     outcome.fetched = fetch.crawl(
         pages.from_download, sources.sources, sendable, options.settings, done
@@ -340,9 +184,9 @@ def _crawl(
     data = {k: v.to_json() for k, v in sorted(updated.items()) if v.to_json()}
     known = {k: v.to_json() for k, v in sorted(validators.items()) if v.to_json()}
     if data != known:
-        outcome.capture_writes[sources.root / VALIDATORS] = escape.json_text(data)
+        outcome.capture_writes[sources.root / state.VALIDATORS] = escape.json_text(data)
     if changed:
-        outcome.capture_writes[sources.root / sources.captures_dir / DATES] = dated(
+        outcome.capture_writes[sources.root / sources.captures_dir / state.DATES] = state.dated(
             sources, changed
         )
     return fresh
@@ -356,30 +200,30 @@ def run(
 ) -> Outcome:
     """The pipeline in four steps: collect the fresh tables, guard against what must not
     pass, build every output in memory, then commit it all at once (unless a dry run)."""
-    out = out if out is not None else sources.root / GENERATED
+    out = out if out is not None else sources.root / state.GENERATED
     outcome = Outcome(declared=len(sources.sources))
-    old = committed(out)
+    old = state.committed(out)
     new = collect(sources, old, options, outcome, done)
-    dates_file = sources.root / sources.captures_dir / DATES
-    dates = capture_dates(sources)
+    dates_file = sources.root / sources.captures_dir / state.DATES
+    dates = state.capture_dates(sources)
     if dates_file in outcome.capture_writes:  # this run's captures, dated today
         dates = json.loads(outcome.capture_writes[dates_file])
     elif not dates_file.is_file() and dates:
         outcome.rebuilt = True
         outcome.capture_writes[dates_file] = escape.json_text(dict(sorted(dates.items())))
-        known = ", ".join(f"{n} {v}" for n, v in sorted(versions(sources, dates).items()))
+        known = ", ".join(f"{n} {v}" for n, v in sorted(state.versions(sources, dates).items()))
         outcome.notes.append(
             f"{dates_file.relative_to(sources.root).as_posix()} was missing: rebuilt from the "
             f"committed package versions ({known}); commit it"
         )
-    outcome.packages, outcome.versions = sources.packages, versions(sources, dates)
+    outcome.packages, outcome.versions = sources.packages, state.versions(sources, dates)
     guard(sources, old, new, options, outcome)
     build(out, options, outcome)
     if options.generate:
         redated = _date_changed_packages(sources, out, outcome, dates)
         if redated is not None:
             outcome.capture_writes[dates_file] = escape.json_text(redated)
-            outcome.versions = versions(sources, redated)
+            outcome.versions = state.versions(sources, redated)
             build(out, options, outcome)
     if not options.dry_run:
         commit(sources, out, options, outcome)
@@ -395,12 +239,12 @@ def _date_changed_packages(
     package needs it."""
     today = datetime.now(UTC).date()
     version = f"{today.year}.{today.month}.{today.day}"
-    was = committed_versions(sources, out)
+    was = state.committed_versions(sources, out)
 
     def changed(rel: str, package: Package) -> bool:
         if rel in outcome.plan.delete:
             return True
-        old = _text_or_none(out / rel)
+        old = state.read_text_or_none(out / rel)
         new = outcome.files[rel]
         if old is None or package.name not in was or package.name not in outcome.versions:
             return True
@@ -420,14 +264,9 @@ def _date_changed_packages(
     ]
     if not stale:
         return None
-    return dict(sorted({**dates, **{package_key(n): today.isoformat() for n in stale}}.items()))
-
-
-def _text_or_none(path: Path) -> str | None:
-    try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return None
+    return dict(
+        sorted({**dates, **{state.package_key(n): today.isoformat() for n in stale}}.items())
+    )
 
 
 def collect(
@@ -551,147 +390,3 @@ def commit(sources: Sources, out: Path, options: Options, outcome: Outcome) -> N
     else:
         write.commit(root, {**writes, **inner}, folders=sources.written)
         write.commit(out, generated, deletes, folders=("",))
-
-
-def extract_document(tables: list[CodeTable]) -> dict[str, Any]:
-    """The ``errtables extract --json`` document: rows in page order, one entry per table."""
-    return {
-        "tables": [
-            {
-                "source": t.source.id,
-                "url": t.source.url,
-                "locale": t.source.locale,
-                "title": t.source.title,
-                "language": languages.table_language(table),
-                **table.to_json(),
-            }
-            for t in tables
-            for table in t.tables
-        ],
-        # Tables in another language set aside as translations (not rows of their own).
-        "copies": [
-            {"source": t.source.id, "language": language, **table.to_json()}
-            for t in tables
-            for language, copies in t.copies
-            for table in copies
-        ],
-        "warnings": [{"source": t.source.id, **w.to_json()} for t in tables for w in t.warnings],
-    }
-
-
-def tables_from_extract(data: dict[str, Any]) -> list[CodeTable]:
-    """Group an extract document's tables by source again, for rendering."""
-    by_id: dict[str, tuple[Source, list[Table], list[ParseWarning]]] = {}
-    for entry in data.get("tables", ()):
-        source = Source.from_json({**entry, "id": entry["source"]})
-        known = by_id.setdefault(source.id, (source, [], []))
-        if known[0] != source:
-            raise PipelineError(f"source {source.id} is described two different ways")
-        known[1].append(Table.from_json(entry))
-    for entry in data.get("warnings", ()):
-        if entry.get("source") in by_id:
-            by_id[entry["source"]][2].append(ParseWarning.from_json(entry))
-    copies: dict[str, dict[str, list[Table]]] = {}
-    for entry in data.get("copies", ()):
-        if entry.get("source") in by_id:
-            languages_of = copies.setdefault(entry["source"], {})
-            languages_of.setdefault(str(entry["language"]), []).append(Table.from_json(entry))
-    return [
-        CodeTable(
-            s,
-            tuple(t),
-            tuple(w),
-            tuple((lang, tuple(c)) for lang, c in sorted(copies.get(s.id, {}).items())),
-        )
-        for s, t, w in by_id.values()
-    ]
-
-
-def read_page(name: str) -> pages.Page:
-    """A page from a file, or fetched once from an http(s) URL."""
-    if not name.startswith(("http://", "https://")):
-        return pages.read(Path(name))
-    (result,) = fetch.crawl(pages.from_download, [Source("page", name, "und", name)], {})
-    if result.page is None:
-        raise pages.PageError(f"cannot fetch {name}: {result.error}")
-    return result.page
-
-
-def store_capture(declared: Sources, source: Source, page: pages.Page) -> tuple[Path, CodeTable]:
-    """``errtables capture``: the page reduced to its tables, stored as the source's capture
-    once it is known to hold a table; the capture's path and what it holds."""
-    suffix, text = captures.reduce_page(page, source.url)
-    target = declared.capture_target(source, suffix)
-    table = code_table(source, pages.from_text(str(target), text))
-    if not table.tables:
-        raise PipelineError(f"{page.name}: {no_table_reason(page)}; not stored")
-    data = text.encode("utf-8")
-    changed = [source.id] if _capture_hash(target) != hashlib.sha256(data).hexdigest() else []
-    write.commit(
-        declared.root,
-        {
-            target: data,
-            declared.root / declared.captures_dir / DATES: dated(declared, changed).encode(),
-        },
-        folders=declared.written,
-    )
-    return target, table
-
-
-def render_extracted(
-    inputs: list[Path], declared: Sources | None, package: str | None = None
-) -> dict[str, str]:
-    """``errtables render``: the files of ``extract --json`` documents or generated JSON
-    tables. A source declared in the sources file is described as it says there, in its
-    order there (the lookup priority), joined with its group's other languages, and goes
-    into its package; the others go into ``package`` (a new package unless declared)."""
-    known = {s.id: s for s in declared.sources} if declared is not None else {}
-    priority = {source_id: i for i, source_id in enumerate(known)}
-    tables: list[CodeTable] = []
-    final: list[CodeTable] = []  # generated tables: already joined with their languages
-    for path in inputs:
-        try:
-            data = json.loads(path.read_text("utf-8"))
-            if isinstance(data, dict) and "source" in data:  # generated/json/<source>.json
-                table = from_document(data)
-                final.append(replace(table, source=known.get(table.source.id, table.source)))
-                continue
-            found = tables_from_extract(data)
-        except (ValueError, KeyError, TypeError, RecursionError, PipelineError) as exc:
-            raise PipelineError(
-                f"{path}: neither an 'errtables extract --json' document nor a generated "
-                f"generated/json/<source>.json table ({exc!r})"
-            ) from exc
-        except OSError as exc:
-            raise PipelineError(f"cannot read {path}: {exc.strerror}") from exc
-        tables += [
-            CodeTable(known.get(t.source.id, t.source), t.tables, t.warnings, t.copies)
-            for t in found
-        ]
-    joined = [*join.join(tables)[0], *final]
-    joined.sort(key=lambda t: priority.get(t.source.id, len(priority)))
-    packages = list(declared.packages) if declared is not None else []
-    dates = capture_dates(declared) if declared is not None else {}
-    found_versions = versions(declared, dates) if declared is not None else {}
-    owned = {i for p in packages for i in p.sources}
-    extra = tuple(t.source.id for t in joined if t.source.id not in owned)
-    if extra:
-        where = declared.path if declared is not None else "sources.toml"
-        if package is None:
-            raise PipelineError(
-                f"{', '.join(extra)} in no [[package]] of {where}: name the package with "
-                "--package NAME (bybit gives bybit_error_codes), or declare the source there"
-            )
-        same = [p for p in packages if p.name == package]
-        if same:
-            packages[packages.index(same[0])] = Package(package, same[0].sources + extra)
-        else:
-            packages.append(Package(package, extra))
-            today = datetime.now(UTC).date()
-            found_versions[package] = f"{today.year}.{today.month}.{today.day}"
-    rendered = {t.source.id for t in joined}
-    packages = [p for p in packages if rendered & set(p.sources)]
-    try:
-        return render.render_all(joined, packages=packages, versions=found_versions)
-    except ValueError as exc:
-        raise render.RenderError(str(exc)) from exc

@@ -15,6 +15,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from . import documents
 from .escape import (
     TEMPLATES,
     RenderError,
@@ -60,12 +61,10 @@ MARKDOWN_OUTPUT = ("markdown/{source}.md", "markdown/{source}.md.jinja")
 
 # The escaping filters are this module's API too (tests and callers name them here).
 __all__ = [
-    "FORMAT_VERSION",
     "TEMPLATES",
     "RenderError",
     "SourceView",
     "_escape_unprintable",
-    "document",
     "environment",
     "json_text",
     "markdown_table_widths",
@@ -82,7 +81,6 @@ __all__ = [
     "validate",
     "view",
 ]
-FORMAT_VERSION = 2  # 2: sub-codes split from their code
 
 
 @dataclass(frozen=True)
@@ -173,16 +171,6 @@ def view(table: CodeTable) -> SourceView:
     )
 
 
-def document(table: CodeTable) -> dict[str, Any]:
-    """The generated JSON of one source; row keys are those of ``errtables extract --json``."""
-    return {
-        "version": FORMAT_VERSION,
-        "source": table.source.to_json(),
-        "tables": [t.sorted().to_json() for t in table.tables],
-        "warnings": [w.to_json() for w in table.warnings],
-    }
-
-
 def render_all(
     tables: Iterable[CodeTable],
     templates: Path = TEMPLATES,
@@ -221,7 +209,7 @@ def render_all(
     output, template = MARKDOWN_OUTPUT
     for v in views:
         files[output.format(source=v.source.id)] = env.get_template(template).render(v=v)
-        files[f"json/{v.source.id}.json"] = json_text(document(v.table))
+        files[f"json/{v.source.id}.json"] = json_text(documents.document(v.table))
     if check:
         validate(files)
     return dict(sorted(files.items()))

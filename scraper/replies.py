@@ -12,7 +12,8 @@ from typing import Any
 
 from . import sources
 from .model import ErrtablesError
-from .regen import GENERATED, PipelineError
+from .regen import PipelineError
+from .state import GENERATED
 
 
 def generated_package(sources_path: Path, package: str | None = None) -> Any:

@@ -19,7 +19,7 @@ from scraper import diff, report, write
 from scraper import page as pages
 from scraper.extract import extract_page
 from scraper.model import plural
-from scraper.regen import VALIDATORS
+from scraper.state import VALIDATORS
 
 from .conftest import CAPTURED, WS, body_of, copy_repo, digest
 from .test_cli import invoke

@@ -18,7 +18,7 @@ from click.testing import CliRunner
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from scraper import fetch, page, regen, sources
+from scraper import fetch, page, regen, sources, state
 from scraper.cli import main
 from scraper.extract import extract_page
 from scraper.model import Source
@@ -98,7 +98,7 @@ def test_etag_round_trip_transfers_no_body_the_second_time(
         httpserver.expect_request(f"/{path.stem}").respond_with_handler(handler_for(path))
     first = run_pipeline(repo)
     assert {f.outcome for f in first.fetched} == {fetch.OK}
-    cache = repo / regen.VALIDATORS
+    cache = repo / state.VALIDATORS
     assert cache.is_file()  # validators recorded for the next crawl
     after_first = digest(repo)
     second = run_pipeline(repo)
@@ -127,7 +127,7 @@ def test_validators_are_sent_only_with_the_capture_they_were_stored_with(
     serve_captures(httpserver, skip=(WS,))
     httpserver.expect_request(f"/{WS}").respond_with_handler(handler)
     run_pipeline(repo)
-    stored = json.loads((repo / regen.VALIDATORS).read_text(encoding="utf-8"))
+    stored = json.loads((repo / state.VALIDATORS).read_text(encoding="utf-8"))
     capture = repo / "captures" / f"{WS}.html"
     assert stored[WS]["sha256"] == hashlib.sha256(capture.read_bytes()).hexdigest()
     capture.write_text(capture.read_text("utf-8").replace("60004", "60099"), "utf-8")  # stale

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from scraper import diff, page, regen, render, report
+from scraper import commands, diff, documents, page, regen, render, report
 from scraper.model import Source
 
 from .conftest import FIXTURES
@@ -33,8 +33,8 @@ def extraction(path: Path) -> str:
     loaded = page.read(path)
     name = path.relative_to(FIXTURES).as_posix()
     loaded = page.Page(name, loaded.html, loaded.text, loaded.url, loaded.title, loaded.html_line)
-    table = regen.code_table(regen.source_for(loaded, None), loaded)
-    return render.json_text(regen.extract_document([table]), sort_keys=False)
+    table = regen.code_table(commands.source_for(loaded, None), loaded)
+    return render.json_text(documents.extract_document([table]), sort_keys=False)
 
 
 def check_golden(golden: Path, actual: str, update_goldens: bool) -> None:
