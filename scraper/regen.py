@@ -124,72 +124,35 @@ def _from_capture(sources: Sources, source: Source, path: Path, text: str | None
     return table
 
 
-def _crawl(
-    sources: Sources,
-    options: Options,
-    outcome: Outcome,
-    done: Callable[[Fetched], None] | None,
-) -> dict[str, CodeTable]:
-    """Fetch every source; returns the tables of the pages that came back, by source id.
-    Changed captures are queued in ``outcome.capture_writes``."""
-    validators = state.load_validators(sources)
-    # A conditional request only where the capture on disk is the one the validators were
-    # stored with: after a run killed between the two, the page is fetched whole again.
-    sendable = {
-        s.id: v
-        for s, v in ((s, validators.get(s.id)) for s in sources.sources)
-        if v is not None
-        and v.capture_sha256 is not None
-        and v.capture_sha256 == state.capture_hash(sources.capture_path(s))
-    }
-    outcome.fetched = fetch.crawl(
-        pages.from_download, sources.sources, sendable, options.settings, done
-    )
-    if outcome.fetched and all(
-        f.outcome == fetch.FAILED and f.unreachable for f in outcome.fetched
-    ):
-        if options.strict:
-            raise PipelineError("no source could be reached (no network?); nothing written")
-        outcome.offline_fallback = True
-        return {}
-    fresh: dict[str, CodeTable] = {}
-    updated = dict(validators)
-    changed: list[str] = []
-    for result in outcome.fetched:
-        source = result.source
-        if result.outcome == fetch.FAILED:
-            outcome.failures[source.id] = result.error or "failed"
-            continue
-        if result.outcome == fetch.NOT_MODIFIED:
-            continue
-        assert result.page is not None
-        suffix, text = captures.reduce_page(result.page, source.url)
-        path = sources.capture_target(source, suffix)
-        try:
-            fresh[source.id] = _from_capture(sources, source, path, text)
-        except CaptureTooLarge as exc:
-            outcome.failures[source.id] = str(exc)
-            continue
-        except PipelineError:
-            outcome.failures[source.id] = no_table_reason(result.page)
-            continue
-        old = path.read_text(encoding="utf-8") if path.is_file() else None
-        if old != text:
-            outcome.capture_writes[path] = text
-            changed.append(source.id)
-        stored = validators.get(source.id)
-        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()  # of the capture as written
-        if old != text or stored is None or stored.capture_sha256 != digest:
-            updated[source.id] = replace(result.validators, capture_sha256=digest)
-    data = {k: v.to_json() for k, v in sorted(updated.items()) if v.to_json()}
-    known = {k: v.to_json() for k, v in sorted(validators.items()) if v.to_json()}
-    if data != known:
-        outcome.capture_writes[sources.root / state.VALIDATORS] = escape.json_text(data)
-    if changed:
-        outcome.capture_writes[sources.root / sources.captures_dir / state.DATES] = state.dated(
-            sources, changed
-        )
-    return fresh
+@dataclass(frozen=True)
+class Collected:
+    """What ``collect`` made: every source's fresh table, what the crawl met, and the
+    captures, validators and dates to write with the outputs."""
+
+    tables: dict[str, CodeTable]  # by source id
+    fetched: tuple[Fetched, ...] = ()
+    failures: dict[str, str] = field(default_factory=dict)  # source id -> one-line reason
+    skipped: tuple[str, ...] = ()  # no capture, nothing committed
+    offline_fallback: bool = False  # nothing reachable: the captures were used
+    capture_writes: dict[Path, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Guarded:
+    """What ``guard`` let through: the tables joined across languages, and the report."""
+
+    tables: list[CodeTable]  # in priority order
+    report: diff.Report
+
+
+@dataclass(frozen=True)
+class Built:
+    """What ``build`` made in memory: every generated file, the plan against out/, and the
+    reports."""
+
+    files: dict[str, str]
+    plan: write.Plan
+    report_files: dict[Path, str]
 
 
 def run(
@@ -201,99 +164,58 @@ def run(
     """The pipeline in four steps: collect the fresh tables, guard against what must not
     pass, build every output in memory, then commit it all at once (unless a dry run)."""
     out = out if out is not None else sources.root / state.GENERATED
-    outcome = Outcome(declared=len(sources.sources))
     old = state.committed(out)
-    new = collect(sources, old, options, outcome, done)
-    dates_file = sources.root / sources.captures_dir / state.DATES
-    dates = state.capture_dates(sources)
-    if dates_file in outcome.capture_writes:  # this run's captures, dated today
-        dates = json.loads(outcome.capture_writes[dates_file])
-    elif not dates_file.is_file() and dates:
-        outcome.rebuilt = True
-        outcome.capture_writes[dates_file] = escape.json_text(dict(sorted(dates.items())))
-        known = ", ".join(f"{n} {v}" for n, v in sorted(state.versions(sources, dates).items()))
-        outcome.notes.append(
-            f"{dates_file.relative_to(sources.root).as_posix()} was missing: rebuilt from the "
-            f"committed package versions ({known}); commit it"
-        )
-    outcome.packages, outcome.versions = sources.packages, state.versions(sources, dates)
-    guard(sources, old, new, options, outcome)
-    build(out, options, outcome)
-    if options.generate:
-        redated = _date_changed_packages(sources, out, outcome, dates)
-        if redated is not None:
-            outcome.capture_writes[dates_file] = escape.json_text(redated)
-            outcome.versions = state.versions(sources, redated)
-            build(out, options, outcome)
+    collected = collect(sources, old, options, done)
+    guarded = guard(sources, old, collected, options)
+    dating = _dating(sources, out, options, guarded, collected)
+    outcome = Outcome(
+        tables=guarded.tables,
+        report=guarded.report,
+        fetched=list(collected.fetched),
+        failures=collected.failures,
+        skipped=list(collected.skipped),
+        offline_fallback=collected.offline_fallback,
+        notes=dating.notes,
+        rebuilt=dating.rebuilt,
+        declared=len(sources.sources),
+        packages=sources.packages,
+        versions=dating.versions,
+        files=dating.built.files,
+        plan=dating.built.plan,
+        capture_writes={**collected.capture_writes, **dating.writes},
+        report_files=dating.built.report_files,
+    )
     if not options.dry_run:
         commit(sources, out, options, outcome)
     return outcome
-
-
-def _date_changed_packages(
-    sources: Sources, out: Path, outcome: Outcome, dates: dict[str, str]
-) -> dict[str, str] | None:
-    """The dates with today for each package whose files change while its version does not
-    (a new run-time library or template, captures unchanged): a package whose bytes change
-    gets a new version. A file whose only change is the version does not count. None when no
-    package needs it."""
-    today = datetime.now(UTC).date()
-    version = f"{today.year}.{today.month}.{today.day}"
-    was = state.committed_versions(sources, out)
-
-    def changed(rel: str, package: Package) -> bool:
-        if rel in outcome.plan.delete:
-            return True
-        old = state.read_text_or_none(out / rel)
-        new = outcome.files[rel]
-        if old is None or package.name not in was or package.name not in outcome.versions:
-            return True
-        year, month, day = (int(p) for p in was[package.name].split("-"))
-        return old.replace(f"{year}.{month}.{day}", outcome.versions[package.name]) != new
-
-    moved = [*outcome.plan.write, *outcome.plan.delete]
-    stale = [
-        p.name
-        for p in outcome.packages
-        if outcome.versions.get(p.name) != version
-        and any(
-            rel.startswith((f"python/{p.distribution}/", f"typescript/{p.distribution}/"))
-            and changed(rel, p)
-            for rel in moved
-        )
-    ]
-    if not stale:
-        return None
-    return dict(
-        sorted({**dates, **{state.package_key(n): today.isoformat() for n in stale}}.items())
-    )
 
 
 def collect(
     sources: Sources,
     old: dict[str, CodeTable],
     options: Options,
-    outcome: Outcome,
     done: Callable[[Fetched], None] | None = None,
-) -> dict[str, CodeTable]:
+) -> Collected:
     """Every source's table: fetched, else from its capture, else the committed one (a
     failed or never captured source keeps it)."""
-    fresh = {} if options.offline else _crawl(sources, options, outcome, done)
-    if options.strict and outcome.failures:
-        lines = "\n".join(f"  {sid}: {why}" for sid, why in sorted(outcome.failures.items()))
-        raise PipelineError(f"{len(outcome.failures)} source(s) failed; nothing written:\n{lines}")
+    crawled = Collected({}) if options.offline else _crawl(sources, options, done)
+    failures = crawled.failures
+    if options.strict and failures:
+        lines = "\n".join(f"  {sid}: {why}" for sid, why in sorted(failures.items()))
+        raise PipelineError(f"{len(failures)} source(s) failed; nothing written:\n{lines}")
     new: dict[str, CodeTable] = {}
+    skipped: list[str] = []
     broken: dict[str, str] = {}
     for source in sources.sources:
         path = sources.capture_path(source)
-        if source.id in fresh:
-            new[source.id] = fresh[source.id]
-        elif path is not None and source.id not in outcome.failures:
+        if source.id in crawled.tables:
+            new[source.id] = crawled.tables[source.id]
+        elif path is not None and source.id not in failures:
             try:
                 new[source.id] = _from_capture(sources, source, path, None)
             except PipelineError as exc:
                 broken[source.id] = str(exc)
-        elif path is None and source.id in old and source.id not in outcome.failures:
+        elif path is None and source.id in old and source.id not in failures:
             target = sources.capture_target(source, ".html").relative_to(sources.root)
             broken[source.id] = (
                 f"generated/ holds its table, but its capture ({target.as_posix()}, or .txt) "
@@ -302,61 +224,203 @@ def collect(
             )
         elif source.id in old:  # failed: the committed table stays
             new[source.id] = CodeTable(source, old[source.id].tables, old[source.id].warnings)
-        elif source.id not in outcome.failures:
-            outcome.skipped.append(source.id)
+        elif source.id not in failures:
+            skipped.append(source.id)
     if broken:
         lines = "\n".join(f"  {sid}: {why}" for sid, why in sorted(broken.items()))
         raise PipelineError(f"{len(broken)} capture(s) unusable; nothing written:\n{lines}")
-    return new
+    return replace(crawled, tables=new, skipped=tuple(skipped))
+
+
+def _crawl(sources: Sources, options: Options, done: Callable[[Fetched], None] | None) -> Collected:
+    """Fetch every source: the tables of the pages that came back, by source id, and the
+    captures, validators and dates that changed."""
+    validators = state.load_validators(sources)
+    # A conditional request only where the capture on disk is the one the validators were
+    # stored with: after a run killed between the two, the page is fetched whole again.
+    sendable = {
+        s.id: v
+        for s, v in ((s, validators.get(s.id)) for s in sources.sources)
+        if v is not None
+        and v.capture_sha256 is not None
+        and v.capture_sha256 == state.capture_hash(sources.capture_path(s))
+    }
+    fetched = tuple(
+        fetch.crawl(pages.from_download, sources.sources, sendable, options.settings, done)
+    )
+    if fetched and all(f.outcome == fetch.FAILED and f.unreachable for f in fetched):
+        if options.strict:
+            raise PipelineError("no source could be reached (no network?); nothing written")
+        return Collected({}, fetched, offline_fallback=True)
+    fresh: dict[str, CodeTable] = {}
+    failures: dict[str, str] = {}
+    writes: dict[Path, str] = {}
+    updated = dict(validators)
+    changed: list[str] = []
+    for result in fetched:
+        source = result.source
+        if result.outcome == fetch.FAILED:
+            failures[source.id] = result.error or "failed"
+            continue
+        if result.outcome == fetch.NOT_MODIFIED:
+            continue
+        assert result.page is not None
+        suffix, text = captures.reduce_page(result.page, source.url)
+        path = sources.capture_target(source, suffix)
+        try:
+            fresh[source.id] = _from_capture(sources, source, path, text)
+        except CaptureTooLarge as exc:
+            failures[source.id] = str(exc)
+            continue
+        except PipelineError:
+            failures[source.id] = no_table_reason(result.page)
+            continue
+        old = path.read_text(encoding="utf-8") if path.is_file() else None
+        if old != text:
+            writes[path] = text
+            changed.append(source.id)
+        stored = validators.get(source.id)
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()  # of the capture as written
+        if old != text or stored is None or stored.capture_sha256 != digest:
+            updated[source.id] = replace(result.validators, capture_sha256=digest)
+    data = {k: v.to_json() for k, v in sorted(updated.items()) if v.to_json()}
+    known = {k: v.to_json() for k, v in sorted(validators.items()) if v.to_json()}
+    if data != known:
+        writes[sources.root / state.VALIDATORS] = escape.json_text(data)
+    if changed:
+        dates_file = sources.root / sources.captures_dir / state.DATES
+        writes[dates_file] = state.dated(sources, changed)
+    return Collected(fresh, fetched, failures, capture_writes=writes)
 
 
 def guard(
-    sources: Sources,
-    old: dict[str, CodeTable],
-    new: dict[str, CodeTable],
-    options: Options,
-    outcome: Outcome,
-) -> None:
+    sources: Sources, old: dict[str, CodeTable], collected: Collected, options: Options
+) -> Guarded:
     """Join the languages, diff against the committed tables, and refuse losing too many
     codes (or a source) unless removals are allowed."""
+    new = collected.tables
     joined, gaps = join.join([new[s.id] for s in sources.sources if s.id in new])
-    new = {t.source.id: t for t in joined}
-    outcome.report = diff.compare(old, new, outcome.failures)
-    outcome.report.changes.extend(diff.gap_findings(gaps))
-    refused = diff.removals(old, new, options.removal_threshold)
+    by_id = {t.source.id: t for t in joined}
+    found = diff.compare(old, by_id, collected.failures)
+    found.changes.extend(diff.gap_findings(gaps))
+    refused = diff.removals(old, by_id, options.removal_threshold)
     refused += [
         diff.Removal(sid, old[sid].row_count, old[sid].row_count, sources.path.name)
-        for sid in sorted(old.keys() - new.keys())
+        for sid in sorted(old.keys() - by_id.keys())
     ]
     if refused and not options.allow_removals:
         lines = "\n".join(f"  {r}" for r in refused)
         raise PipelineError(f"refused, nothing written:\n{lines}")
     if not joined:
-        reasons = [f"  {sid}: {why}" for sid, why in sorted(outcome.failures.items())]
-        reasons += [f"  {sid}: no capture yet" for sid in outcome.skipped]
+        reasons = [f"  {sid}: {why}" for sid, why in sorted(collected.failures.items())]
+        reasons += [f"  {sid}: no capture yet" for sid in collected.skipped]
         raise PipelineError(
             "no source has a table, so there is nothing to generate; nothing written:\n"
             + "\n".join(reasons or ["  (sources.toml declares none)"])
         )
-    outcome.tables = joined
+    return Guarded(joined, found)
 
 
-def build(out: Path, options: Options, outcome: Outcome) -> None:
+def build(
+    out: Path,
+    options: Options,
+    guarded: Guarded,
+    packages: tuple[Package, ...],
+    versions: dict[str, str],
+) -> Built:
     """Every generated file and the reports, in memory; the files to write validated."""
-    outcome.files = write.manifested(
-        render.render_all(
-            outcome.tables, check=False, packages=outcome.packages, versions=outcome.versions
-        )
+    files = write.manifested(
+        render.render_all(guarded.tables, check=False, packages=packages, versions=versions)
     )
-    outcome.plan = write.plan(out, outcome.files)
+    plan = write.plan(out, files)
     # Validated before anything is written; files equal to those in out/ are not written.
-    render.validate({rel: outcome.files[rel] for rel in outcome.plan.write})
+    render.validate({rel: files[rel] for rel in plan.write})
+    report_files: dict[Path, str] = {}
     if options.report is not None:
         json_path = options.report.with_suffix(".json")
-        outcome.report_files = {
-            json_path: report.as_json(outcome.report),
-            options.report: report.markdown(outcome.report, json_path.as_posix()),
+        report_files = {
+            json_path: report.as_json(guarded.report),
+            options.report: report.markdown(guarded.report, json_path.as_posix()),
         }
+    return Built(files, plan, report_files)
+
+
+@dataclass(frozen=True)
+class _Dating:
+    """The versions the outputs were built with, and the outputs; the dates file to write
+    when it changed or was lost, with what to say of it."""
+
+    versions: dict[str, str]
+    built: Built
+    writes: dict[Path, str]
+    notes: list[str]
+    rebuilt: bool
+
+
+def _dating(
+    sources: Sources, out: Path, options: Options, guarded: Guarded, collected: Collected
+) -> _Dating:
+    """Build the outputs with each package's version: the day of its newest capture (this
+    run's captures are today's), or today where its own bytes change (``_changed_packages``).
+    A lost dates file is rebuilt and said."""
+    dates_file = sources.root / sources.captures_dir / state.DATES
+    writes: dict[Path, str] = {}
+    notes: list[str] = []
+    rebuilt = False
+    if dates_file in collected.capture_writes:  # this run's captures, dated today
+        dates = json.loads(collected.capture_writes[dates_file])
+    else:
+        dates = state.capture_dates(sources)
+        if not dates_file.is_file() and dates:
+            rebuilt = True
+            writes[dates_file] = escape.json_text(dict(sorted(dates.items())))
+            known = ", ".join(f"{n} {v}" for n, v in sorted(state.versions(sources, dates).items()))
+            notes.append(
+                f"{dates_file.relative_to(sources.root).as_posix()} was missing: rebuilt from "
+                f"the committed package versions ({known}); commit it"
+            )
+    versions = state.versions(sources, dates)
+    built = build(out, options, guarded, sources.packages, versions)
+    stale = _changed_packages(sources, out, built, versions) if options.generate else []
+    if stale:
+        today = datetime.now(UTC).date().isoformat()
+        dates = dict(sorted({**dates, **{state.package_key(n): today for n in stale}}.items()))
+        writes[dates_file] = escape.json_text(dates)
+        versions = state.versions(sources, dates)
+        built = build(out, options, guarded, sources.packages, versions)
+    return _Dating(versions, built, writes, notes, rebuilt)
+
+
+def _changed_packages(
+    sources: Sources, out: Path, built: Built, versions: dict[str, str]
+) -> list[str]:
+    """The packages whose files change while their version does not (a new run-time library
+    or template, captures unchanged): a package whose bytes change gets a new version. A
+    file whose only change is the version does not count."""
+    today = datetime.now(UTC).date()
+    version = f"{today.year}.{today.month}.{today.day}"
+    was = state.committed_versions(sources, out)
+
+    def changed(rel: str, package: Package) -> bool:
+        if rel in built.plan.delete:
+            return True
+        old = state.read_text_or_none(out / rel)
+        if old is None or package.name not in was or package.name not in versions:
+            return True
+        year, month, day = (int(p) for p in was[package.name].split("-"))
+        return old.replace(f"{year}.{month}.{day}", versions[package.name]) != built.files[rel]
+
+    moved = [*built.plan.write, *built.plan.delete]
+    return [
+        p.name
+        for p in sources.packages
+        if versions.get(p.name) != version
+        and any(
+            rel.startswith((f"python/{p.distribution}/", f"typescript/{p.distribution}/"))
+            and changed(rel, p)
+            for rel in moved
+        )
+    ]
 
 
 def commit(sources: Sources, out: Path, options: Options, outcome: Outcome) -> None:

@@ -11,9 +11,11 @@ from pytest_httpserver import HTTPServer
 
 from scraper import regen, sources, write
 
-# Waits made short for the whole session (subprocesses inherit them): a command waits half a
-# second for another on its tree, and a failed request retries after a hundredth of one.
-os.environ.setdefault("ERRTABLES_LOCK_WAIT", "0.5")
+# Waits for the whole session (subprocesses inherit them): a failed request retries after a
+# hundredth of a second; a command waits for another on its tree as long as that one takes
+# (tests in parallel workers may run commands on this tree at once; the lock tests set their
+# own, short wait).
+os.environ.setdefault("ERRTABLES_LOCK_WAIT", "30")
 os.environ.setdefault("ERRTABLES_BACKOFF", "0.01")
 
 # HYPOTHESIS_PROFILE=full (the nightly job) runs every property test with all its examples;
