@@ -12,65 +12,21 @@ import re
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Any
 
 from .join import Gap
-from .model import CJK, CodeTable, Row, code_sort_key
-
-
-class Level(StrEnum):
-    """How much a change matters to a reviewer, least first."""
-
-    INFO = "INFO"
-    WARN = "WARN"
-    ERR = "ERR"
-
+from .model import CJK, CodeTable, Level, Row, Rule, code_sort_key
 
 INFO, WARN, ERR = Level.INFO, Level.WARN, Level.ERR
 LEVELS = (INFO, WARN, ERR)
 RANK = {level: i for i, level in enumerate(LEVELS)}
 
-# Rule id -> level. Ids are part of the report format: never rename one.
-RULES = {
-    "source-added": INFO,
-    "source-removed": ERR,
-    "code-added": INFO,
-    "code-removed": ERR,
-    "message-changed": WARN,
-    "http-status-changed": WARN,
-    "placeholders-changed": ERR,
-    "section-moved": INFO,
-    # Every code of a section under a new heading: one change, not one per code.
-    "section-renamed": INFO,
-    "code-deprecated": WARN,
-    # A code's rows now written as sub-codes (51008 -> 51008_1000 ...), or back.
-    "code-split": WARN,
-    # One row of a code listed several times (51008 has 13 on OKX v5), by its position.
-    "variant-added": INFO,
-    "variant-removed": WARN,
-    # Findings about the docs themselves, in the fresh tables.
-    "duplicate-code": INFO,
-    "shared-message": INFO,
-    "conflicting-pages": INFO,
-    "translation-missing": INFO,
-    "translation-ambiguous": INFO,
-}
-FINDINGS = frozenset(
-    {
-        "duplicate-code",
-        "shared-message",
-        "conflicting-pages",
-        "translation-missing",
-        "translation-ambiguous",
-    }
-)
 REPORT_VERSION = 1
 
 
 @dataclass(frozen=True)
 class Change:
-    rule: str
+    rule: Rule
     source: str
     code: str | None = None
     old: str | None = None
@@ -81,11 +37,11 @@ class Change:
 
     @property
     def level(self) -> Level:
-        return RULES[self.rule]
+        return self.rule.level
 
     @property
     def finding(self) -> bool:
-        return self.rule in FINDINGS
+        return self.rule.finding
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -196,10 +152,10 @@ def _split(
     subs = [row.documented for _, row in new if row.sub_code is not None]
     if subs:
         detail = f"now written as {len(subs)} sub-codes; the API still returns {code}"
-        return Change("code-split", source, code, code, _abbreviated(subs), detail)
+        return Change(Rule.CODE_SPLIT, source, code, code, _abbreviated(subs), detail)
     before = [row.documented for _, row in old if row.sub_code is not None]
     detail = f"its {len(before)} sub-codes are written as {code} again"
-    return Change("code-split", source, code, _abbreviated(before), code, detail)
+    return Change(Rule.CODE_SPLIT, source, code, _abbreviated(before), code, detail)
 
 
 def _rows(table: CodeTable) -> dict[str, tuple[str, Row]]:
@@ -221,7 +177,7 @@ def _row_changes(
     if r_old.placeholders != r_new.placeholders:
         changes.append(
             Change(
-                "placeholders-changed",
+                Rule.PLACEHOLDERS_CHANGED,
                 source,
                 code,
                 ", ".join(r_old.placeholders) or "none",
@@ -234,7 +190,7 @@ def _row_changes(
     elif r_old.message != r_new.message:
         changes.append(
             Change(
-                "message-changed",
+                Rule.MESSAGE_CHANGED,
                 source,
                 code,
                 r_old.message,
@@ -247,7 +203,7 @@ def _row_changes(
     if r_old.http_status != r_new.http_status:
         changes.append(
             Change(
-                "http-status-changed",
+                Rule.HTTP_STATUS_CHANGED,
                 source,
                 code,
                 str(r_old.http_status),
@@ -257,11 +213,11 @@ def _row_changes(
             )
         )
     if s_old != s_new:
-        changes.append(Change("section-moved", source, code, s_old, s_new, variant=variant))
+        changes.append(Change(Rule.SECTION_MOVED, source, code, s_old, s_new, variant=variant))
     if r_new.deprecated and not r_old.deprecated:
         changes.append(
             Change(
-                "code-deprecated",
+                Rule.CODE_DEPRECATED,
                 source,
                 code,
                 new=r_new.message,
@@ -303,7 +259,7 @@ def _variant_changes(
         section, row = old[i]
         changes.append(
             Change(
-                "variant-removed",
+                Rule.VARIANT_REMOVED,
                 source,
                 row.documented,
                 old=row.message,
@@ -316,7 +272,7 @@ def _variant_changes(
         section, row = new[j]
         changes.append(
             Change(
-                "variant-added",
+                Rule.VARIANT_ADDED,
                 source,
                 row.documented,
                 new=row.message,
@@ -392,10 +348,12 @@ def compare_source(source: str, old: CodeTable, new: CodeTable) -> list[Change]:
     for code in sorted(before.keys() | after.keys(), key=code_sort_key):
         if code not in after:
             section, row = before[code][0]
-            changes.append(Change("code-removed", source, code, old=row.message, section=section))
+            changes.append(
+                Change(Rule.CODE_REMOVED, source, code, old=row.message, section=section)
+            )
         elif code not in before:
             section, row = after[code][0]
-            changes.append(Change("code-added", source, code, new=row.message, section=section))
+            changes.append(Change(Rule.CODE_ADDED, source, code, new=row.message, section=section))
         else:
             changes.extend(_variant_changes(source, code, before[code], after[code]))
     return _renamed_sections(source, old, new, changes)
@@ -411,7 +369,7 @@ def _renamed_sections(
     after = {t.section for t in new.tables}
     moves: dict[str, Counter[str]] = defaultdict(Counter)
     for c in changes:
-        if c.rule == "section-moved" and c.old not in after and c.new not in before:
+        if c.rule == Rule.SECTION_MOVED and c.old not in after and c.new not in before:
             moves[str(c.old)][str(c.new)] += 1
     renamed = {a: targets.most_common(1)[0] for a, targets in moves.items()}
     claimed = Counter(b for b, _ in renamed.values())
@@ -421,10 +379,10 @@ def _renamed_sections(
     out = [
         c
         for c in changes
-        if not (c.rule == "section-moved" and renamed.get(str(c.old), ("",))[0] == c.new)
+        if not (c.rule == Rule.SECTION_MOVED and renamed.get(str(c.old), ("",))[0] == c.new)
     ]
     for a, (b, n) in sorted(renamed.items()):
-        out.append(Change("section-renamed", source, None, a, b, f"{n} codes"))
+        out.append(Change(Rule.SECTION_RENAMED, source, None, a, b, f"{n} codes"))
     return out
 
 
@@ -449,7 +407,7 @@ def findings(tables: Iterable[CodeTable]) -> list[Change]:
             if len(variants) > 1:
                 out.append(
                     Change(
-                        "duplicate-code",
+                        Rule.DUPLICATE_CODE,
                         source,
                         code,
                         variants[0],
@@ -462,7 +420,7 @@ def findings(tables: Iterable[CodeTable]) -> list[Change]:
                 codes.sort(key=code_sort_key)
                 out.append(
                     Change(
-                        "shared-message",
+                        Rule.SHARED_MESSAGE,
                         source,
                         codes[-1],
                         new=message,
@@ -486,7 +444,7 @@ def findings(tables: Iterable[CodeTable]) -> list[Change]:
                         if pages[other] != pages[first]:
                             out.append(
                                 Change(
-                                    "conflicting-pages",
+                                    Rule.CONFLICTING_PAGES,
                                     other,
                                     code,
                                     pages[first],
@@ -516,17 +474,17 @@ def compare(
             continue
         if source not in old:
             report.changes.append(
-                Change("source-added", source, detail=f"{new[source].row_count} codes")
+                Change(Rule.SOURCE_ADDED, source, detail=f"{new[source].row_count} codes")
             )
             report.changes.extend(
-                Change("code-added", source, code, new=row.message)
+                Change(Rule.CODE_ADDED, source, code, new=row.message)
                 for code, (_, row) in sorted(
                     _rows(new[source]).items(), key=lambda i: code_sort_key(i[0])
                 )
             )
         elif source not in new:
             report.changes.append(
-                Change("source-removed", source, detail=f"{old[source].row_count} codes")
+                Change(Rule.SOURCE_REMOVED, source, detail=f"{old[source].row_count} codes")
             )
         else:
             report.changes.extend(compare_source(source, old[source], new[source]))

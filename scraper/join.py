@@ -13,14 +13,14 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 
 from . import languages
-from .model import CodeTable, Row, Table, code_sort_key
+from .model import CodeTable, Row, Rule, Table, code_sort_key
 
 
 @dataclass(frozen=True)
 class Gap:
     """A code whose rows could not be joined across a group's languages."""
 
-    rule: str  # translation-missing or translation-ambiguous
+    rule: Rule  # translation-missing or translation-ambiguous
     source: str
     code: str
     detail: str
@@ -66,14 +66,14 @@ def join(tables: list[CodeTable]) -> tuple[list[CodeTable], list[Gap]]:
             first = present[0].source.id
             if len(present) < len(pages):
                 missing = ", ".join(p.source.id for p in pages if p not in present)
-                gaps.append(Gap("translation-missing", first, code, f"not on {missing}"))
+                gaps.append(Gap(Rule.TRANSLATION_MISSING, first, code, f"not on {missing}"))
                 continue
             shapes = {p.source.id: _shape(places[p.source.id][code]) for p in pages}
             if len(set(shapes.values())) > 1:
                 counts = ", ".join(f"{sid}: {len(s)}" for sid, s in shapes.items())
                 gaps.append(
                     Gap(
-                        "translation-ambiguous",
+                        Rule.TRANSLATION_AMBIGUOUS,
                         first,
                         code,
                         f"rows per page differ in number or section ({counts})",

@@ -37,6 +37,70 @@ def text_or_none(value: object) -> str | None:
     return value if isinstance(value, str) else None
 
 
+class Level(StrEnum):
+    """How much a change matters to a reviewer, least first."""
+
+    INFO = "INFO"
+    WARN = "WARN"
+    ERR = "ERR"
+
+
+class Rule(StrEnum):
+    """The rule of a change between two runs, or of a finding about the docs themselves, with
+    its level. The ids are part of the report format: never rename one."""
+
+    SOURCE_ADDED = "source-added"
+    SOURCE_REMOVED = "source-removed"
+    CODE_ADDED = "code-added"
+    CODE_REMOVED = "code-removed"
+    MESSAGE_CHANGED = "message-changed"
+    HTTP_STATUS_CHANGED = "http-status-changed"
+    PLACEHOLDERS_CHANGED = "placeholders-changed"
+    SECTION_MOVED = "section-moved"
+    SECTION_RENAMED = "section-renamed"
+    CODE_DEPRECATED = "code-deprecated"
+    CODE_SPLIT = "code-split"
+    VARIANT_ADDED = "variant-added"
+    VARIANT_REMOVED = "variant-removed"
+    DUPLICATE_CODE = "duplicate-code"
+    SHARED_MESSAGE = "shared-message"
+    CONFLICTING_PAGES = "conflicting-pages"
+    TRANSLATION_MISSING = "translation-missing"
+    TRANSLATION_AMBIGUOUS = "translation-ambiguous"
+
+    @property
+    def level(self) -> Level:
+        return _RULE_LEVELS.get(self, Level.INFO)
+
+    @property
+    def finding(self) -> bool:
+        """A fact about the docs in the fresh tables, not a change; it never fails a run."""
+        return self in _FINDINGS
+
+
+_RULE_LEVELS = {
+    Rule.SOURCE_REMOVED: Level.ERR,
+    Rule.CODE_REMOVED: Level.ERR,
+    Rule.PLACEHOLDERS_CHANGED: Level.ERR,
+    Rule.MESSAGE_CHANGED: Level.WARN,
+    Rule.HTTP_STATUS_CHANGED: Level.WARN,
+    Rule.CODE_DEPRECATED: Level.WARN,
+    # A code's rows now written as sub-codes (51008 -> 51008_1000 ...), or back.
+    Rule.CODE_SPLIT: Level.WARN,
+    # One row of a code listed several times (51008 has 13 on OKX v5), by its position.
+    Rule.VARIANT_REMOVED: Level.WARN,
+}  # every other rule is INFO: additions, moves, a renamed section, findings
+_FINDINGS = frozenset(
+    {
+        Rule.DUPLICATE_CODE,
+        Rule.SHARED_MESSAGE,
+        Rule.CONFLICTING_PAGES,
+        Rule.TRANSLATION_MISSING,
+        Rule.TRANSLATION_AMBIGUOUS,
+    }
+)
+
+
 class ErrtablesError(Exception):
     """What errtables says in one line and exits 2 on: a bad input, page, file or state,
     never a bug. Every module's errors derive from it; the command line catches it once."""

@@ -8,8 +8,8 @@ from typing import Any
 import click
 
 from . import escape
-from .diff import ERR, INFO, LEVELS, RANK, WARN, Change, Level, Report, summary
-from .model import plural
+from .diff import ERR, INFO, LEVELS, RANK, WARN, Change, Report, summary
+from .model import Level, Rule, plural
 
 MAX_MARKDOWN = 60_000
 _COLOURS = {ERR: "red", WARN: "yellow", INFO: "cyan"}
@@ -55,11 +55,11 @@ def _line(change: Change) -> str:
     where = change.source + (f" {change.code}" if change.code is not None else "")
     if change.variant is not None:
         where += f" #{change.variant}" + (f" in {change.section}" if change.section else "")
-    if change.rule == "message-changed":
+    if change.rule == Rule.MESSAGE_CHANGED:
         what = change.detail
-    elif change.rule == "placeholders-changed":
+    elif change.rule == Rule.PLACEHOLDERS_CHANGED:
         what = f"placeholders {change.old} → {change.new}: {change.detail}"
-    elif change.rule == "conflicting-pages":
+    elif change.rule == Rule.CONFLICTING_PAGES:
         what = f"{change.new} ({change.detail}: {change.old})"
     elif change.old is not None and change.new is not None:
         what = f"{change.old} → {change.new}"

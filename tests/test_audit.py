@@ -19,7 +19,7 @@ from pytest_httpserver import HTTPServer
 from scraper import diff, report, write
 from scraper import page as pages
 from scraper.extract import extract_page
-from scraper.model import plural
+from scraper.model import Rule, plural
 from scraper.state import VALIDATORS
 
 from .conftest import CAPTURED, WS, body_of, copy_repo, digest
@@ -335,7 +335,7 @@ def test_no_source_with_a_table_says_why(tmp_path: Path) -> None:
 
 
 def test_the_report_shows_scraped_text_as_written() -> None:
-    change = diff.Change("code-added", "s", "1", new="a */ b -- c")
+    change = diff.Change(Rule.CODE_ADDED, "s", "1", new="a */ b -- c")
     line = report._line(change)
     assert "*/" in line and "--" in line
 

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from scraper import diff, report
 from scraper.cli import main
-from scraper.model import CodeTable, Row, Source, Table
+from scraper.model import CodeTable, Row, Rule, Source, Table
 
 from .conftest import ROOT, copy_repo, digest, regen_args
 
@@ -253,7 +253,7 @@ def many_changes(n: int) -> diff.Report:
     for i in range(n):
         result.changes.append(
             diff.Change(
-                "message-changed",
+                Rule.MESSAGE_CHANGED,
                 f"source-{i % 3}",
                 str(10000 + i),
                 "old text " * 5,

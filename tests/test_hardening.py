@@ -19,6 +19,8 @@ import brotli
 import pytest
 from pytest_httpserver import HTTPServer
 
+from scraper.model import Rule
+
 from .conftest import ROOT, digest
 
 GIB4 = 4 << 30
@@ -336,10 +338,12 @@ def test_a_report_on_thousands_of_new_sources_fits_a_pr_body(count: int) -> None
 
     result = diff.Report()
     for i in range(count):
-        result.changes.append(diff.Change("source-added", f"source-{i:04d}", detail="4 codes"))
+        result.changes.append(diff.Change(Rule.SOURCE_ADDED, f"source-{i:04d}", detail="4 codes"))
         for code in range(4):
             new = "x" * 80
-            result.changes.append(diff.Change("code-added", f"source-{i:04d}", str(code), new=new))
+            result.changes.append(
+                diff.Change(Rule.CODE_ADDED, f"source-{i:04d}", str(code), new=new)
+            )
     body = report.markdown(result, "build/errtables-report.json")
     assert len(body) <= report.MAX_MARKDOWN
     assert "| source-0000 | 0 | 0 | 5 |" in body
@@ -358,8 +362,8 @@ def test_scraped_text_in_a_pr_body_notifies_nobody_and_links_nothing() -> None:
     hostile = "Ask @someone or @org/team, see #123 and <img src=x onerror=alert(1)> `tick` ``x``"
     result = diff.Report(
         changes=[
-            diff.Change("code-added", "s", "1", new=hostile),
-            diff.Change("message-changed", "s", "2", "a", hostile, diff.word_diff("a", hostile)),
+            diff.Change(Rule.CODE_ADDED, "s", "1", new=hostile),
+            diff.Change(Rule.MESSAGE_CHANGED, "s", "2", "a", hostile, diff.word_diff("a", hostile)),
         ],
         failed={"t": f"HTTP 500 {hostile}"},
     )

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from scraper import diff, languages, report
-from scraper.model import CodeTable, Row, Source, Table
+from scraper.model import CodeTable, Row, Rule, Source, Table
 
 from .conftest import FIXTURES, ROOT, copy_repo, regen_args
 from .test_cli import invoke
@@ -175,8 +175,8 @@ def test_a_renamed_heading_is_one_change_a_real_move_stays_a_move() -> None:
 
 def test_a_mass_of_one_kind_is_one_line_in_both_reports() -> None:
     result = diff.Report(
-        changes=[diff.Change("code-added", "s", str(i), new="m", section="A") for i in range(40)]
-        + [diff.Change("code-removed", "s", "999", old="gone")]
+        changes=[diff.Change(Rule.CODE_ADDED, "s", str(i), new="m", section="A") for i in range(40)]
+        + [diff.Change(Rule.CODE_REMOVED, "s", "999", old="gone")]
     )
     text = report.text(result)
     assert text.splitlines()[0].startswith("ERR  code-removed")

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from scraper.model import Rule
+
 from .conftest import ROOT, copy_repo, digest, regen_args
 from .test_cli import invoke
 
@@ -87,7 +89,7 @@ def test_conflicting_pages_compare_one_language_and_lines_have_no_stray_words() 
     assert [(f.source, f.new, f.old) for f in conflicts] == [("c", "无效请求", "不合法的请求")]
     line = report._line(conflicts[0])
     assert "(on " not in line and "differs from" in line
-    added = report._line(diff.Change("source-added", "s", detail="4 codes"))
+    added = report._line(diff.Change(Rule.SOURCE_ADDED, "s", detail="4 codes"))
     assert added == "s: (4 codes)" and "  " not in added
 
 
@@ -95,15 +97,15 @@ def test_long_change_lists_are_folded_in_the_terminal() -> None:
     from scraper import diff, report
 
     result = diff.Report(
-        changes=[diff.Change("code-added", "s", str(i), new="m") for i in range(950)]
+        changes=[diff.Change(Rule.CODE_ADDED, "s", str(i), new="m") for i in range(950)]
     )
     text = report.text(result, where="build/errtables-report.json")
     # A mass of one kind is one line, naming where the list is.
     assert "s: 950 code-added: 0, 1, … 949 (each in build/errtables-report.json)" in text
     assert len(text.splitlines()) < 30
     mixed = diff.Report(
-        changes=[diff.Change("code-removed", "s", str(i), old="m") for i in range(50)]
-        + [diff.Change("message-changed", "s", str(i), "a", "b", "[-a-]{+b+}") for i in range(5)]
+        changes=[diff.Change(Rule.CODE_REMOVED, "s", str(i), old="m") for i in range(50)]
+        + [diff.Change(Rule.MESSAGE_CHANGED, "s", str(i), "a", "b", "[-a-]{+b+}") for i in range(5)]
     )
     text = report.text(mixed, where="the report")
     # ERR first, each on its line until the fold; the WARN lines come after them.
