@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from .model import ErrtablesError, Source
@@ -192,26 +193,59 @@ def _relative_inside(root: Path, value: str, what: str, under: str | None) -> st
 def load(path: Path) -> Sources:
     """Read and check sources.toml strictly: unknown tables and keys, wrong types, paths that
     leave the folder are errors naming the key, its line and the fix."""
+    text, data = _read(path)
+    error = _Located(path, text)
+    for key, value in data.items():
+        if key not in TOP_KEYS:
+            shape = f"[[{key}]]" if isinstance(value, list) else repr(key)
+            raise error(f"unknown {shape}{_closest(key, TOP_KEYS)}", key)
+    captures_dir = _captures_dir(data, path.parent, error)
+    entries = data.get("source")
+    if (
+        not isinstance(entries, list)
+        or not entries
+        or not all(isinstance(e, dict) for e in entries)
+    ):
+        raise SourcesError(f"{path}: declare each page as a [[source]] table")
+    sources = [
+        _source(entry, number, captures_dir, error) for number, entry in enumerate(entries, 1)
+    ]
+    _check_groups(sources, path)
+    ids = [s.id for s in sources]
+    duplicates = sorted(i for i, n in Counter(ids).items() if n > 1)
+    if duplicates:
+        raise SourcesError(f"{path}: source ids must be unique; repeated: {', '.join(duplicates)}")
+    packages = _packages(data.get("package"), ids, path)
+    return Sources(path, tuple(sources), captures_dir, packages)
+
+
+def _read(path: Path) -> tuple[str, dict[str, Any]]:
     try:
         text = path.read_text(encoding="utf-8")
-        data = tomllib.loads(text)
+        return text, tomllib.loads(text)
     except FileNotFoundError as exc:
         raise SourcesError(
             f"{path} not found: run from the repository root or pass --sources"
         ) from exc
     except tomllib.TOMLDecodeError as exc:
         raise SourcesError(f"{path} is not valid TOML: {exc}") from exc
-    root = path.parent
 
-    def error(message: str, key: str, table: int | None = None) -> SourcesError:
-        line = _line_of(text, key, table)
-        where = f"{path}:{line}" if line else str(path)
+
+@dataclass(frozen=True)
+class _Located:
+    """Makes an error that names the file and the key's line (in the ``table``-th
+    [[source]] when given)."""
+
+    path: Path
+    text: str
+
+    def __call__(self, message: str, key: str, table: int | None = None) -> SourcesError:
+        line = _line_of(self.text, key, table)
+        where = f"{self.path}:{line}" if line else str(self.path)
         return SourcesError(f"{where}: {message}")
 
-    for key, value in data.items():
-        if key not in TOP_KEYS:
-            shape = f"[[{key}]]" if isinstance(value, list) else repr(key)
-            raise error(f"unknown {shape}{_closest(key, TOP_KEYS)}", key)
+
+def _captures_dir(data: dict[str, Any], root: Path, error: _Located) -> str:
     captures_dir = data.get("captures_dir", "captures")
     if not isinstance(captures_dir, str):
         raise error(f"captures_dir must be a string, not {_kind(captures_dir)}", "captures_dir")
@@ -225,69 +259,69 @@ def load(path: Path) -> Sources:
             )
     except ValueError as exc:
         raise error(str(exc), "captures_dir") from exc
-    entries = data.get("source")
-    if (
-        not isinstance(entries, list)
-        or not entries
-        or not all(isinstance(e, dict) for e in entries)
-    ):
-        raise SourcesError(f"{path}: declare each page as a [[source]] table")
-    sources: list[Source] = []
-    for number, entry in enumerate(entries, 1):
-        for key, value in entry.items():
-            if key not in SOURCE_KEYS:
-                raise error(
-                    f"[[source]] #{number} has an unknown key {key!r}{_closest(key, SOURCE_KEYS)}",
-                    key,
-                    number,
-                )
-            if not isinstance(value, str):
-                raise error(
-                    f"[[source]] #{number}: {key} must be a string, not {_kind(value)}",
-                    key,
-                    number,
-                )
-        missing = [k for k, (required, _) in SOURCE_KEYS.items() if required and k not in entry]
-        if missing:
-            raise SourcesError(f"{path}: [[source]] #{number} needs {', '.join(missing)}")
-        if entry["id"] in RESERVED or entry["id"].replace("-", "_") in RESERVED:
+    return captures_dir
+
+
+def _source(entry: dict[str, Any], number: int, captures_dir: str, error: _Located) -> Source:
+    """The ``number``-th [[source]] table, checked."""
+    for key, value in entry.items():
+        if key not in SOURCE_KEYS:
             raise error(
-                f"source id {entry['id']!r} is a reserved word in Python or TypeScript; "
-                "its module would not import; choose another id",
-                "id",
+                f"[[source]] #{number} has an unknown key {key!r}{_closest(key, SOURCE_KEYS)}",
+                key,
                 number,
             )
-        if entry["id"].replace("-", "_") in PACKAGE_NAMES:
+        if not isinstance(value, str):
             raise error(
-                f"source id {entry['id']!r} names a part of the generated package (its "
-                f"{entry['id'].replace('-', '_')} would be replaced); choose another id, such as "
-                f"{entry['id']}-en",
-                "id",
-                number,
+                f"[[source]] #{number}: {key} must be a string, not {_kind(value)}", key, number
             )
-        try:
-            if "capture" in entry:
-                _relative_inside(root, entry["capture"], "capture", captures_dir)
-            source = Source(
-                id=entry["id"],
-                url=entry["url"],
-                locale=entry["locale"],
-                title=entry["title"],
-                capture=entry.get("capture"),
-                fetch_url=entry.get("fetch_url"),
-                group=entry.get("group"),
-            )
-        except ValueError as exc:
-            raise error(
-                f"[[source]] #{number}: {exc}", "capture" if "capture" in str(exc) else "id", number
-            ) from exc
-        for key in ("url", "fetch_url"):
-            value = getattr(source, key)
-            if value is not None and not _URL.fullmatch(value):
-                raise error(
-                    f"source {source.id}: {key} must be http(s), got {value!r}", key, number
-                )
-        sources.append(source)
+    missing = [k for k, (required, _) in SOURCE_KEYS.items() if required and k not in entry]
+    if missing:
+        raise SourcesError(f"{error.path}: [[source]] #{number} needs {', '.join(missing)}")
+    _check_id(entry["id"], number, error)
+    try:
+        if "capture" in entry:
+            _relative_inside(error.path.parent, entry["capture"], "capture", captures_dir)
+        source = Source(
+            id=entry["id"],
+            url=entry["url"],
+            locale=entry["locale"],
+            title=entry["title"],
+            capture=entry.get("capture"),
+            fetch_url=entry.get("fetch_url"),
+            group=entry.get("group"),
+        )
+    except ValueError as exc:
+        key = "capture" if "capture" in str(exc) else "id"
+        raise error(f"[[source]] #{number}: {exc}", key, number) from exc
+    for key in ("url", "fetch_url"):
+        value = getattr(source, key)
+        if value is not None and not _URL.fullmatch(value):
+            raise error(f"source {source.id}: {key} must be http(s), got {value!r}", key, number)
+    return source
+
+
+def _check_id(source_id: str, number: int, error: _Located) -> None:
+    """An id whose module would not import, or would replace a part of the package."""
+    module = source_id.replace("-", "_")
+    if source_id in RESERVED or module in RESERVED:
+        raise error(
+            f"source id {source_id!r} is a reserved word in Python or TypeScript; "
+            "its module would not import; choose another id",
+            "id",
+            number,
+        )
+    if module in PACKAGE_NAMES:
+        raise error(
+            f"source id {source_id!r} names a part of the generated package (its {module} "
+            f"would be replaced); choose another id, such as {source_id}-en",
+            "id",
+            number,
+        )
+
+
+def _check_groups(sources: list[Source], path: Path) -> None:
+    """A group joins one source per language."""
     seen: dict[tuple[str, str], str] = {}
     for source in sources:
         if source.group is None:
@@ -298,12 +332,6 @@ def load(path: Path) -> Sources:
                 f"{path}: sources {other} and {source.id} are both {source.locale!r} in group "
                 f"{source.group!r}; a group joins one source per language"
             )
-    ids = [s.id for s in sources]
-    duplicates = sorted(i for i, n in Counter(ids).items() if n > 1)
-    if duplicates:
-        raise SourcesError(f"{path}: source ids must be unique; repeated: {', '.join(duplicates)}")
-    packages = _packages(data.get("package"), ids, path)
-    return Sources(path, tuple(sources), captures_dir, packages)
 
 
 def _packages(entries: object, ids: list[str], path: Path) -> tuple[Package, ...]:

@@ -239,6 +239,30 @@ _WORD_CUT = re.compile(r"[_\-:./]+|(?<=[a-z])(?=[A-Z])")
 QUESTIONS = 0.3  # list items: the share of questions that makes a list an FAQ
 
 
+def _not_a_list(
+    codes: Sequence[str], messages: Sequence[str], unread: int, named: int
+) -> str | None:
+    """Why entries are no list of codes and messages by their shape alone; None when they
+    may be: most items start with a code token, the codes mostly differ, most have a message
+    and the messages have words."""
+    total = len(codes) + unread
+    if not codes:
+        return f"none of the {unread} items starts with a code" if unread else "no code in it"
+    shaped = sum(map(columns.code_shaped, codes)) + named
+    # One stray item (a note at the end) is allowed in any list; more only in long ones.
+    if shaped < total - max(1, int((1 - CODE_SHAPED) * total)):
+        return f"{shaped} of {total} items start with a code token, not most"
+    if len(set(codes)) < DISTINCT * len(codes):
+        return f"{len(codes)} codes, only {len(set(codes))} distinct"
+    said = sum(1 for m in messages if m)
+    if said * 2 < len(messages):
+        return f"{said} of {len(messages)} codes have a message: references, not a list of errors"
+    worded = sum(1 for m in messages if columns.has_letters(m))
+    if worded * 2 < said:
+        return f"{said - worded} of {said} values beside the codes have no words: not messages"
+    return None
+
+
 def _not_failures(codes: Sequence[str], messages: Sequence[str]) -> str | None:
     """Why entries are no list of errors, whatever surrounds them; None when they may be.
 
@@ -282,25 +306,7 @@ def judge_entries(
     ``keys``: the labels of a record's code and message (``err_code``, ``Mensagem``);
     ``named``: codes that are code tokens by their markup alone (``InsufficientFunds``)."""
     total = len(codes) + unread
-    if not codes:
-        why = f"none of the {unread} items starts with a code" if unread else "no code in it"
-        return Verdict(False, 0, (why,), None)
-    shaped = sum(map(columns.code_shaped, codes)) + named
-    # One stray item (a note at the end) is allowed in any list; more only in long ones.
-    if shaped < total - max(1, int((1 - CODE_SHAPED) * total)):
-        why = f"{shaped} of {total} items start with a code token, not most"
-        return Verdict(False, 0, (why,), None)
-    if len(set(codes)) < DISTINCT * len(codes):
-        return Verdict(False, 0, (f"{len(codes)} codes, only {len(set(codes))} distinct",), None)
-    said = sum(1 for m in messages if m)
-    if said * 2 < len(messages):
-        why = f"{said} of {len(messages)} codes have a message: references, not a list of errors"
-        return Verdict(False, 0, (why,), None)
-    worded = sum(1 for m in messages if columns.has_letters(m))
-    if worded * 2 < said:
-        why = f"{said - worded} of {said} values beside the codes have no words: not messages"
-        return Verdict(False, 0, (why,), None)
-    refused = _not_failures(codes, messages)
+    refused = _not_a_list(codes, messages, unread, named) or _not_failures(codes, messages)
     if refused is not None:
         return Verdict(False, 0, (refused,), None)
     score = 0
