@@ -387,71 +387,65 @@ def _renamed_sections(
 
 
 def findings(tables: Iterable[CodeTable]) -> list[Change]:
-    """Inconsistencies inside the docs, as the fresh tables show them."""
+    """Inconsistencies inside the docs, as the fresh tables show them: a code listed with
+    several messages, a message shared by several codes (both within a page), and a code
+    whose pages of one language disagree."""
     out: list[Change] = []
     by_locale: dict[str, dict[str, dict[str, str]]] = defaultdict(lambda: defaultdict(dict))
     for table in sorted(tables, key=lambda t: t.source.id):
-        source = table.source.id
-        seen: dict[str, str] = {}
-        messages: dict[str, list[str]] = defaultdict(list)
-        codes_of: dict[str, list[str]] = defaultdict(list)
-        for t in table.tables:
-            for row in t.rows:
-                code = row.documented  # sub-codes are rows of their own, not duplicates
-                if row.message not in messages[code]:
-                    messages[code].append(row.message)
-                seen.setdefault(code, row.message)
-                if row.message and code not in codes_of[row.message]:
-                    codes_of[row.message].append(code)
-        for code, variants in messages.items():
-            if len(variants) > 1:
-                out.append(
-                    Change(
-                        Rule.DUPLICATE_CODE,
-                        source,
-                        code,
-                        variants[0],
-                        variants[1],
-                        f"listed with {len(variants)} different messages",
-                    )
-                )
-        for message, codes in codes_of.items():
-            if len(codes) > 1:
-                codes.sort(key=code_sort_key)
-                out.append(
-                    Change(
-                        Rule.SHARED_MESSAGE,
-                        source,
-                        codes[-1],
-                        new=message,
-                        detail="same message as " + ", ".join(codes[:-1]),
-                    )
-                )
-        for code, message in seen.items():
-            by_locale[table.source.locale][code][source] = message
+        first = _page_findings(table, out)
+        for code, message in first.items():
+            by_locale[table.source.locale][code][table.source.id] = message
     for locale in sorted(by_locale):
         for code in sorted(by_locale[locale], key=code_sort_key):
-            pages = by_locale[locale][code]
-            if len(set(pages.values())) > 1:
-                # A page of one locale may still be written in another language (an English
-                # message on a Chinese page): pages are compared within one script only.
-                for script in (True, False):
-                    same = sorted(p for p in pages if bool(CJK.search(pages[p])) == script)
-                    if not same:
-                        continue
-                    first, *others = same
-                    for other in others:
-                        if pages[other] != pages[first]:
-                            out.append(
-                                Change(
-                                    Rule.CONFLICTING_PAGES,
-                                    other,
-                                    code,
-                                    pages[first],
-                                    pages[other],
-                                    f"differs from {first}",
-                                )
-                            )
+            out += _conflicts(code, by_locale[locale][code])
+    return out
+
+
+def _page_findings(table: CodeTable, out: list[Change]) -> dict[str, str]:
+    """The findings within one page, added to ``out``; each code's first message."""
+    source = table.source.id
+    seen: dict[str, str] = {}
+    messages: dict[str, list[str]] = defaultdict(list)
+    codes_of: dict[str, list[str]] = defaultdict(list)
+    for t in table.tables:
+        for row in t.rows:
+            code = row.documented  # sub-codes are rows of their own, not duplicates
+            if row.message not in messages[code]:
+                messages[code].append(row.message)
+            seen.setdefault(code, row.message)
+            if row.message and code not in codes_of[row.message]:
+                codes_of[row.message].append(code)
+    for code, variants in messages.items():
+        if len(variants) > 1:
+            detail = f"listed with {len(variants)} different messages"
+            out.append(Change(Rule.DUPLICATE_CODE, source, code, variants[0], variants[1], detail))
+    for message, codes in codes_of.items():
+        if len(codes) > 1:
+            codes.sort(key=code_sort_key)
+            detail = "same message as " + ", ".join(codes[:-1])
+            out.append(Change(Rule.SHARED_MESSAGE, source, codes[-1], new=message, detail=detail))
+    return seen
+
+
+def _conflicts(code: str, pages: dict[str, str]) -> list[Change]:
+    """Pages of one locale whose messages for ``code`` differ. A page of one locale may still
+    be written in another language (an English message on a Chinese page): pages are
+    compared within one script only."""
+    if len(set(pages.values())) <= 1:
+        return []
+    out = []
+    for script in (True, False):
+        same = sorted(p for p in pages if bool(CJK.search(pages[p])) == script)
+        if not same:
+            continue
+        first, *others = same
+        for other in others:
+            if pages[other] != pages[first]:
+                detail = f"differs from {first}"
+                out.append(
+                    Change(Rule.CONFLICTING_PAGES, other, code, pages[first], pages[other], detail)
+                )
     return out
 
 
