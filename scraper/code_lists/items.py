@@ -109,14 +109,15 @@ def list_items(element: etree._Element) -> list[etree._Element]:
 def _lines(item: etree._Element) -> Iterator[list[str]]:
     """An item's text cut into lines: where a ``<br>`` breaks it, then also at each newline
     (a Markdown paragraph keeps its source lines)."""
-    parts: list[str] = [item.text or ""]
+    pieces: list[list[str]] = [[item.text or ""]]  # each line's pieces, joined once
     for child in item:
         if isinstance(child.tag, str) and child.tag == "br":
-            parts.append(child.tail or "")
+            pieces.append([child.tail or ""])
         elif isinstance(child.tag, str) and child.tag in LISTS:
-            parts[-1] += child.tail or ""
+            pieces[-1].append(child.tail or "")
         else:
-            parts[-1] += text_of(child) + (child.tail or "")
+            pieces[-1] += (text_of(child), child.tail or "")
+    parts = ["".join(p) for p in pieces]
     yield [t for t in (normalize_text(p) for p in parts) if t]
     split = [normalize_text(line) for p in parts for line in p.splitlines()]
     yield [t for t in split if t]
