@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import replace
-from datetime import UTC, datetime
 from pathlib import Path
 
 from . import capture as captures
@@ -114,8 +113,7 @@ def render_extracted(
             packages[packages.index(same[0])] = Package(package, same[0].sources + extra)
         else:
             packages.append(Package(package, extra))
-            today = datetime.now(UTC).date()
-            found_versions[package] = f"{today.year}.{today.month}.{today.day}"
+            found_versions[package] = state.version_of(state.today())
     rendered = {t.source.id for t in joined}
     packages = [p for p in packages if rendered & set(p.sources)]
     try:

@@ -10,7 +10,6 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
 from pathlib import Path
 
 from . import capture as captures
@@ -383,8 +382,8 @@ def _dating(
     built = build(out, options, guarded, sources.packages, versions)
     stale = _changed_packages(sources, out, built, versions) if options.generate else []
     if stale:
-        today = datetime.now(UTC).date().isoformat()
-        dates = dict(sorted({**dates, **{state.package_key(n): today for n in stale}}.items()))
+        day = state.today()
+        dates = dict(sorted({**dates, **{state.package_key(n): day for n in stale}}.items()))
         writes[dates_file] = escape.json_text(dates)
         versions = state.versions(sources, dates)
         built = build(out, options, guarded, sources.packages, versions)
@@ -397,8 +396,7 @@ def _changed_packages(
     """The packages whose files change while their version does not (a new run-time library
     or template, captures unchanged): a package whose bytes change gets a new version. A
     file whose only change is the version does not count."""
-    today = datetime.now(UTC).date()
-    version = f"{today.year}.{today.month}.{today.day}"
+    version = state.version_of(state.today())
     was = state.committed_versions(sources, out)
 
     def changed(rel: str, package: Package) -> bool:
@@ -407,8 +405,7 @@ def _changed_packages(
         old = state.read_text_or_none(out / rel)
         if old is None or package.name not in was or package.name not in versions:
             return True
-        year, month, day = (int(p) for p in was[package.name].split("-"))
-        return old.replace(f"{year}.{month}.{day}", versions[package.name]) != built.files[rel]
+        return old.replace(was[package.name], versions[package.name]) != built.files[rel]
 
     moved = [*built.plan.write, *built.plan.delete]
     return [

@@ -95,24 +95,39 @@ def capture_dates(sources: Sources) -> dict[str, str]:
     return {k: v for k, v in data.items() if isinstance(v, str) and _DAY.fullmatch(v)}
 
 
+def today() -> str:
+    """Today's date in UTC, ``YYYY-MM-DD``: the day this run's changes are dated."""
+    return datetime.now(UTC).date().isoformat()
+
+
+def version_of(day: str) -> str:
+    """A day as a version, PEP 440 and npm alike: ``2026-08-22`` gives ``2026.8.22``."""
+    year, month, date = day.split("-")
+    return f"{int(year)}.{int(month)}.{int(date)}"
+
+
+def day_of(version: str) -> str:
+    """The day of a version ``version_of`` made: ``2026.8.22`` gives ``2026-08-22``."""
+    year, month, date = (int(part) for part in version.split("."))
+    return f"{year:04d}-{month:02d}-{date:02d}"
+
+
 def rebuilt_dates(sources: Sources) -> dict[str, str]:
     """The dates a lost dates file held, as far as the tree tells: each captured source of a
     package takes the day of the package's committed version; today where there is none."""
     known = committed_versions(sources, sources.root / GENERATED)
-    today = datetime.now(UTC).date().isoformat()
     dates = {}
     for package in sources.packages:
-        day = known.get(package.name, today)
+        day = day_of(known[package.name]) if package.name in known else today()
         for source_id in package.sources:
             if sources.capture_path(sources.by_id(source_id)) is not None:
                 dates[source_id] = day
     return dates
 
 
-def dated(sources: Sources, changed: Iterable[str], today: str | None = None) -> str:
-    """The dates file with ``changed`` sources captured ``today`` (UTC, by default)."""
-    day = today or datetime.now(UTC).date().isoformat()
-    dates = {**capture_dates(sources), **dict.fromkeys(changed, day)}
+def dated(sources: Sources, changed: Iterable[str]) -> str:
+    """The dates file with ``changed`` sources captured today (UTC)."""
+    dates = {**capture_dates(sources), **dict.fromkeys(changed, today())}
     return escape.json_text(dict(sorted(dates.items())))
 
 
@@ -130,13 +145,13 @@ def versions(sources: Sources, dates: dict[str, str]) -> dict[str, str]:
     for package in sources.packages:
         days = [dates[i] for i in (*package.sources, package_key(package.name)) if i in dates]
         if days:
-            year, month, day = max(days).split("-")  # capture_dates kept only YYYY-MM-DD
-            found[package.name] = f"{int(year)}.{int(month)}.{int(day)}"
+            found[package.name] = version_of(max(days))  # capture_dates kept only YYYY-MM-DD
     return found
 
 
 def committed_versions(sources: Sources, out: Path) -> dict[str, str]:
-    """Each package's version as generated/ holds it (its pyproject.toml), by package name."""
+    """Each package's version as generated/ holds it (its pyproject.toml), by package name;
+    only versions that ``version_of`` makes."""
     found = {}
     for package in sources.packages:
         path = out / "python" / package.distribution / "pyproject.toml"
@@ -145,8 +160,7 @@ def committed_versions(sources: Sources, out: Path) -> dict[str, str]:
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, KeyError, TypeError):
             continue
         if isinstance(version, str) and re.fullmatch(r"\d{4}\.\d{1,2}\.\d{1,2}", version):
-            year, month, day = (int(part) for part in version.split("."))
-            found[package.name] = f"{year:04d}-{month:02d}-{day:02d}"
+            found[package.name] = version
     return found
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from . import columns
 from .columns import CODE, MESSAGE, TITLE, Roles
+from .model import NUMERIC_CODE
 
 THRESHOLD = 4
 
@@ -233,7 +234,7 @@ def _values(add: Callable[[int, str], None], context: Context, codes: Sequence[s
         add(VALUES, f"the codes name states: {', '.join(map(_quote, states[:3]))}")
 
 
-_NUMBER = re.compile(r"-?[0-9]+(?:_[0-9]+)*")
+_NUMBER = re.compile(NUMERIC_CODE)
 _QUESTION = ("?", "？")
 _WORD_CUT = re.compile(r"[_\-:./]+|(?<=[a-z])(?=[A-Z])")
 QUESTIONS = 0.3  # list items: the share of questions that makes a list an FAQ
