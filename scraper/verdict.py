@@ -35,6 +35,15 @@ _TROUBLE_IBERIAN = re.compile(
     r"|muit[oa]s?|demais|demasiad[oa]s?|fora|fuera|abaixo|acima)\b",
     re.I,
 )
+# French, German and Russian.
+_TROUBLE_OTHER = re.compile(
+    r"\b(?:invalide|erreur|[ée]chec|[ée]chou[ée]e?s?|impossible|insuffisant\w*|trop|manquant\w*"
+    r"|refus[ée]e?s?|interdit\w*|expir[ée]e?s?|introuvable|d[ée]pass\w*|ung[üu]ltig\w*|fehler\w*"
+    r"|fehlgeschlagen|nicht|kein\w*|unzureichend\w*|abgelaufen|verweigert|[üu]berschr\w*"
+    r"|zu viele|неверн\w*|ошибк\w*|не|нет|недостаточно|превыш\w*|слишком|запрещ\w*"
+    r"|истек\w*|не удалось)\b",
+    re.I,
+)
 _TROUBLE_CJK = re.compile(
     r"不|无|無|失败|失敗|错误|錯誤|超过|超過|超出|非法|禁止|限制|请|請|未|已|"
     r"できません|ません|すぎ|範囲外|不足|拒否|無効|失敗|不正|超過|エラー|"
@@ -44,7 +53,10 @@ _TROUBLE_CJK = re.compile(
 
 def troubled(text: str) -> bool:
     return bool(
-        _TROUBLE_EN.search(text) or _TROUBLE_CJK.search(text) or _TROUBLE_IBERIAN.search(text)
+        _TROUBLE_EN.search(text)
+        or _TROUBLE_CJK.search(text)
+        or _TROUBLE_IBERIAN.search(text)
+        or _TROUBLE_OTHER.search(text)
     )
 
 

@@ -416,10 +416,12 @@ def test_a_lookalike_under_an_error_heading_gives_no_row(page: Path) -> None:
 @pytest.mark.parametrize(
     ("items", "rows"),
     [
-        # Letter codes whose messages describe failures, in three languages.
+        # Letter codes whose messages describe failures, in five languages.
         ("- `E1001`: Quantity too small\n- `E1002`: Price out of range\n", 2),
         ("- `E1001`: 数量が小さすぎます\n- `E1002`: 価格が範囲外です\n", 2),
         ("- `E1001`: Quantidade muito pequena\n- `E1002`: Preço fora do intervalo\n", 2),
+        ("- `E1001` : Quantité trop faible\n- `E1002` : Prix refusé\n", 2),
+        ("- `E1001`: Menge zu gering\n- `E1002`: Preis ungültig\n", 2),
         # The failure in the code's own words.
         ("- `ORDER_QTY_TOO_LOW`: Check the quantity\n- `PRICE_INVALID`: Check the price\n", 2),
         # Numbers stay codes whatever the messages say.
