@@ -132,32 +132,30 @@ def _text(value: object) -> str:
 
 # --- JSON nested too deep for json.loads ----------------------------------------------------
 
-_SPACE = r"[ \t\n\r]*+"
-# A JSON string: runs of plain characters as one step, one step per escape, and nothing kept
-# for backtracking (possessive), so a long string costs no memory beyond itself.
-_STRING = r"""("[^"\\\x00-\x1f]*+(?:\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4})[^"\\\x00-\x1f]*+)*+")"""
+_SPACE = r"[ \t\n\r]*"
+# One token: a mark, the opening quote of a string (json's own scanner reads the rest), a
+# number or a literal. Possessive quantifiers are avoided: Python 3.11's first releases
+# match them wrongly.
 _TOKEN: Final = re.compile(
     _SPACE
-    + r"(?:([\[\]{},:])|"
-    + _STRING
-    + r"|(-?(?:0|[1-9][0-9]*))(\.[0-9]+)?([eE][-+]?[0-9]+)?|(true|false|null))"
+    + r'(?:([\[\]{},:])|(")|(-?(?:0|[1-9][0-9]*))(\.[0-9]+)?([eE][-+]?[0-9]+)?|(true|false|null))'
 )
-# An array's "[" or an object's "{" with its first key and ":": what a deep reply repeats. A
-# run of them, and a run of closing brackets, is found in one match.
-_OPEN_ONE = _SPACE + r"(?:\[|\{" + _SPACE + _STRING + _SPACE + ":)"
-_OPEN: Final = re.compile(_OPEN_ONE)
-_OPENS: Final = re.compile(f"(?:{_OPEN_ONE})++")
-_CLOSES: Final = re.compile(_SPACE + r"[\]}](?:" + _SPACE + r"[\]}])*+")
+# A run of "[" and a run of closing brackets, white space between: one character class each,
+# so a match keeps no state per character however long the run.
+_ARRAYS: Final = re.compile(_SPACE + r"\[[\[ \t\n\r]*")
+_CLOSES: Final = re.compile(_SPACE + r"[\]}][\]} \t\n\r]*")
 _END: Final = re.compile(_SPACE + r"\Z")
 _LITERALS: Final[dict[str, object]] = {"true": True, "false": False, "null": None}
+_STRINGS: Final = json.JSONDecoder()  # raw_decode at a quote: json's own string scanner
 _VALUE, _FIRST, _KEY, _FIRST_KEY, _COLON, _NEXT = range(6)
 
 
 def _deep(text: str) -> object:
     """The value json.loads would give, read with an explicit stack; None if not JSON.
 
-    Each container goes into its parent when it opens, so a run of openings (``[[[`` or
-    ``{"a":{"a":``) and a run of closings are each one match: the cost is the text's length."""
+    Each container goes into its parent when it opens, so a run of ``[`` and a run of
+    closing brackets are each one match; strings are read by json's own scanner, in C: the
+    cost is the text's length, in time and memory."""
     holder: list[object] = []  # the value read is its one item
     stack: list[list[object] | dict[str, object]] = [holder]
     key = ""  # the key of the next value, when the top is an object
@@ -167,17 +165,14 @@ def _deep(text: str) -> object:
     want = _VALUE
     while True:
         if want == _VALUE or want == _FIRST:
-            run = _OPENS.match(text, pos)
+            run = _ARRAYS.match(text, pos)
             if run is not None:
-                for part in _OPEN.finditer(text, pos, run.end()):
-                    first = part.group(1)
-                    made: list[object] | dict[str, object] = [] if first is None else {}
+                for _ in range(run.group().count("[")):
+                    made: list[object] = []
                     _put(stack[-1], key, made)
                     stack.append(made)
-                    if first is not None:
-                        key = json.loads(first)
                 pos = run.end()
-                want = _FIRST if type(stack[-1]) is list else _VALUE
+                want = _FIRST
                 continue
         if want == _FIRST or want == _FIRST_KEY or want == _NEXT:
             run = _CLOSES.match(text, pos)
@@ -194,12 +189,17 @@ def _deep(text: str) -> object:
         if token is None:
             return None
         pos = token.end()
-        mark, string, whole, fraction, exponent, word = token.groups()
-        value: object
+        mark, quote, whole, fraction, exponent, word = token.groups()
+        string: str | None = None
+        if quote is not None:
+            try:
+                string, pos = _STRINGS.raw_decode(text, pos - 1)
+            except ValueError:
+                return None
         if want == _KEY or want == _FIRST_KEY:
             if string is None:
                 return None
-            key = json.loads(string)
+            key = string
             want = _COLON
             continue
         if want == _COLON:
@@ -218,8 +218,9 @@ def _deep(text: str) -> object:
             stack.append(container)
             want = _FIRST if mark == "[" else _FIRST_KEY
             continue
+        value: object
         if string is not None:
-            value = json.loads(string)
+            value = string
         elif whole is not None:
             number = whole + (fraction or "") + (exponent or "")
             value = float(number) if fraction or exponent else _integer(number)
