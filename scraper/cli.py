@@ -7,6 +7,8 @@ to report (check, diff --fail-on, extract of a page with no table), 2 an error.
 
 from __future__ import annotations
 
+import dataclasses
+import os
 import sys
 from enum import IntEnum
 from pathlib import Path
@@ -14,22 +16,11 @@ from typing import Any, NoReturn
 
 import click
 
-from . import (
-    ccxt_map,
-    commands,
-    documents,
-    escape,
-    options,
-    regen,
-    replies,
-    report,
-    show,
-    state,
-    write,
-)
-from . import page as pages
+# What check and regen use; a command that needs more (extraction, ccxt, replies) imports it
+# itself, so that they start fast.
+from . import escape, options, regen, report, show, state, write
 from . import sources as sources_mod
-from .extract import extract_page
+from .cache import Cache
 from .model import CodeTable, ErrtablesError
 
 
@@ -69,6 +60,9 @@ def run_pipeline(
     """The pipeline, with what it says of the network; ``reported``: the text report that
     follows lists the failed sources, so they are not said here too."""
     declared = load_sources(sources_path)
+    if options.cache is None:
+        setting = os.environ.get("ERRTABLES_CACHE_DIR")
+        options = dataclasses.replace(options, cache=Cache.for_tree(declared.root, setting))
     with show.progress(len(declared.sources), not options.offline and not quiet) as done:
         outcome = regen.run(declared, out, options, done)
     for line in show.crawl_notes(outcome, failures=not reported):
@@ -103,6 +97,10 @@ def extract(page_names: tuple[str, ...], as_json: bool, explain: bool, sources_p
 
     Exit status: 0 when every page has an error-code table, 1 when one has none, 2 on error.
     """
+    from . import commands, documents
+    from . import page as pages
+    from .extract import extract_page
+
     declared = load_sources(sources_path) if sources_path.is_file() else None
     tables: list[CodeTable] = []
     empty: list[str] = []
@@ -146,6 +144,8 @@ def render_command(
     in its order there (the lookup priority), joined with its group's other languages, and
     goes into its package; --package names the package of the others.
     """
+    from . import commands
+
     declared = load_sources(sources_path) if sources_path.is_file() else None
     files = write.manifested(commands.render_extracted(list(inputs), declared, package))
     options.hold(write.lock(out))
@@ -243,6 +243,8 @@ def check(as_json: bool, sources_path: Path) -> None:
 @options.use(options.CAPTURE)
 def capture(source_id: str, page_name: str, sources_path: Path) -> None:
     """Store PAGE (a file or URL) as the committed capture of SOURCE_ID, reduced to its tables."""
+    from . import commands
+
     declared = load_sources(sources_path)
     source = declared.by_id(source_id)
     target, table = commands.store_capture(declared, source, commands.read_page(page_name))
@@ -257,6 +259,8 @@ def ccxt_command(fmt: str, source_ids: tuple[str, ...], sources_path: Path) -> N
     Needs ccxt: pip install 'errtables[ccxt]'. Lists the documented codes ccxt does not map,
     the codes it maps that no source documents, and the share it covers.
     """
+    from . import ccxt_map
+
     version, exact = ccxt_map.ccxt_exact_map()
     tables = state.committed(sources_path.parent / state.GENERATED)
     found = ccxt_map.compare(tables, list(source_ids), version, exact)
@@ -278,6 +282,8 @@ def explain(reply: str | None, as_json: bool, package: str | None, sources_path:
     Exit status: 0 when every error is documented (or there is none), 1 when one is not, 2
     when the input holds no reply, code or message.
     """
+    from . import replies
+
     text = reply if reply is not None else sys.stdin.read()
     codes = replies.generated_package(sources_path, package)
     found = replies.replies_in(text, lambda code: codes.lookup(code) is not None)

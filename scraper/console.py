@@ -33,7 +33,11 @@ def entry() -> None:
 
         if received:  # raised inside a library's import, which swallowed it
             raise Interrupted(received[0])
-        main()
+        try:
+            main()
+        finally:
+            if received:  # likewise, in an import a command makes (lxml's, for extraction)
+                raise Interrupted(received[0])
     except Interrupted as exc:
         name = signal.Signals(exc.signum).name
         sys.stderr.write(

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from . import languages
@@ -84,3 +85,26 @@ def tables_from_extract(data: dict[str, Any]) -> list[CodeTable]:
         )
         for s, t, w in by_id.values()
     ]
+
+
+def extraction(table: CodeTable) -> str:
+    """One source's extraction as the cache keeps it: tables in page order, warnings and
+    the copies in other languages (the source itself is the cache key's)."""
+    return json.dumps(
+        {
+            "tables": [t.to_json() for t in table.tables],
+            "warnings": [w.to_json() for w in table.warnings],
+            "copies": [[lang, [t.to_json() for t in tables]] for lang, tables in table.copies],
+        },
+        ensure_ascii=False,
+    )
+
+
+def from_extraction(source: Source, text: str) -> CodeTable:
+    data = json.loads(text)
+    return CodeTable(
+        source,
+        tuple(Table.from_json(t) for t in data["tables"]),
+        tuple(ParseWarning.from_json(w) for w in data["warnings"]),
+        tuple((str(lang), tuple(Table.from_json(t) for t in ts)) for lang, ts in data["copies"]),
+    )

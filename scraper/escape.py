@@ -15,10 +15,11 @@ from functools import cache
 from importlib import resources
 from json.encoder import encode_basestring as _JSON_STRING
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-import jinja2
+if TYPE_CHECKING:  # jinja2 is imported when a file is rendered: a cached run never loads it
+    import jinja2
 
 from .model import ErrtablesError
 
@@ -170,6 +171,8 @@ def _escape_unprintable_json(text: str) -> str:
 
 @cache
 def environment(templates: Path = TEMPLATES) -> jinja2.Environment:
+    import jinja2
+
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates)),
         undefined=jinja2.StrictUndefined,

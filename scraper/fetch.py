@@ -7,13 +7,11 @@ Fetching only transports bytes; whether a page holds an error table is decided l
 
 from __future__ import annotations
 
-import asyncio
 import random
 import time
 import zlib
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
-from email.utils import parsedate_to_datetime
 from enum import StrEnum
 from functools import cache
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
@@ -21,7 +19,10 @@ from urllib.parse import urljoin, urlsplit
 
 from .model import MAX_PAGE_BYTES, Source
 
-if TYPE_CHECKING:  # httpx is imported when a crawl starts: offline runs never load it
+# httpx and asyncio are imported when a crawl starts: offline runs never load them.
+if TYPE_CHECKING:
+    import asyncio
+
     import httpx
 
 USER_AGENT = "errtables/0.1 (+https://github.com/errtables/errtables; error-code table sync)"
@@ -155,6 +156,8 @@ def retry_after(value: str | None, cap: float, now: float | None = None) -> floa
     value = value.strip()
     if value.isdigit():
         return min(float(value), cap)
+    from email.utils import parsedate_to_datetime  # here: it loads socket, on every start
+
     try:
         when = parsedate_to_datetime(value)
     except (TypeError, ValueError):
@@ -277,12 +280,14 @@ class Crawler(Generic[P]):
         read: Reader[P],
         settings: Settings = Settings(),
         transport: httpx.AsyncBaseTransport | None = None,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        sleep: Callable[[float], Awaitable[None]] | None = None,
     ) -> None:
+        import asyncio
+
         self.read = read
         self.settings = settings
         self.transport = transport
-        self.sleep = sleep
+        self.sleep = sleep or asyncio.sleep
         self.rng = random.Random()
         self.hosts: dict[str, asyncio.Semaphore] = {}
 
@@ -300,6 +305,8 @@ class Crawler(Generic[P]):
         )
 
     def _host_limit(self, url: str) -> asyncio.Semaphore:
+        import asyncio
+
         host = urlsplit(url).netloc.lower()
         if host not in self.hosts:
             self.hosts[host] = asyncio.Semaphore(self.settings.per_host)
@@ -385,6 +392,8 @@ class Crawler(Generic[P]):
     async def fetch(
         self, client: httpx.AsyncClient, source: Source, validators: Validators | None
     ) -> Fetched[P]:
+        import asyncio
+
         headers = validators.headers() if validators else {}
         attempts = self.settings.attempts
         unreachable, transient = _network_errors()
@@ -471,6 +480,8 @@ class Crawler(Generic[P]):
         validators: dict[str, Validators],
         done: Callable[[Fetched[P]], None] | None = None,
     ) -> list[Fetched[P]]:
+        import asyncio
+
         async with self._client() as client:
 
             async def one(source: Source) -> Fetched[P]:
@@ -511,4 +522,6 @@ def crawl(
     done: Callable[[Fetched[P]], None] | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
 ) -> list[Fetched[P]]:
+    import asyncio
+
     return asyncio.run(Crawler(read, settings, transport).run(sources, validators, done))

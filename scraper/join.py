@@ -10,7 +10,7 @@ Elsewhere a row keeps its own language only, and the code is reported once as
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from . import languages
 from .model import CodeTable, Row, Rule, Table, code_sort_key
@@ -126,4 +126,15 @@ def _join_copies(
 
 
 def _with(row: Row, translations: dict[str, str]) -> Row:
-    return replace(row, translations=tuple(sorted(translations.items())))
+    """``row`` with ``translations`` (every other field as it was: a test keeps this list
+    whole; spelled out, it costs a third of ``dataclasses.replace``, on every row)."""
+    return Row(
+        row.code,
+        row.message,
+        row.http_status,
+        row.title,
+        row.kind,
+        row.deprecated,
+        row.sub_code,
+        tuple(sorted(translations.items())),
+    )

@@ -181,17 +181,18 @@ class Row:
         code, sub_code = str(data["code"]), data.get("sub_code")
         if "sub_code" not in data:  # written before sub-codes were split
             code, sub_code = split_sub_code(code)
+        title, kind, translations = data.get("title"), data.get("kind"), data.get("translations")
         return cls(
             code=code,
             sub_code=None if sub_code is None else str(sub_code),
             message=str(data["message"]),
             http_status=None if status is None else int(status),
-            title=None if data.get("title") is None else str(data["title"]),
-            kind=Kind(str(data.get("kind") or Kind.CODE)),
+            title=None if title is None else str(title),
+            kind=Kind.CODE if not kind or kind == Kind.CODE else Kind(str(kind)),
             deprecated=bool(data.get("deprecated", False)),
-            translations=tuple(
-                sorted((str(k), str(v)) for k, v in data.get("translations", {}).items())
-            ),
+            translations=tuple(sorted((str(k), str(v)) for k, v in translations.items()))
+            if translations
+            else (),
         )
 
 

@@ -11,13 +11,17 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from . import capture as captures
-from . import diff, escape, fetch, join, languages, render, report, state, write
+from . import diff, documents, escape, fetch, join, languages, render, report, state, write
 from . import page as pages
-from .extract import Extraction, extract_page
+from .cache import Cache
+from .cache import key as cache_key
 from .model import CodeTable, ErrtablesError, Source
 from .sources import Package, Sources
+
+if TYPE_CHECKING:  # extraction (lxml) is imported for a capture the cache does not hold
+    from .extract import Extraction
 
 CHALLENGE_MARKS = (
     "just a moment",
@@ -44,7 +48,10 @@ class CaptureTooLarge(PipelineError):
 
 def code_table(source: Source, page: pages.Page, found: Extraction | None = None) -> CodeTable:
     """A page's tables in the source's language; copies in other languages set aside."""
-    found = extract_page(page) if found is None else found
+    if found is None:
+        from .extract import extract_page
+
+        found = extract_page(page)
     split = languages.split(source.locale, found.tables)
     return CodeTable(source, split.own, found.warnings, split.copies)
 
@@ -68,6 +75,7 @@ class Options:
     dry_run: bool = False  # compute everything, write nothing
     generate: bool = True  # write generated/ (fetch alone writes only the captures)
     report: Path | None = None  # the Markdown change report (JSON beside it)
+    cache: Cache | None = None  # what earlier runs derived (none: derive everything)
 
 
 @dataclass
@@ -100,9 +108,22 @@ def _capture_name(sources: Sources, path: Path) -> str:
     return str(path)
 
 
-def _from_capture(sources: Sources, source: Source, path: Path, text: str | None) -> CodeTable:
-    """One source's table from its capture (the file, or ``text`` about to replace it)."""
+def _from_capture(
+    sources: Sources, source: Source, path: Path, text: str | None, kept: Cache | None
+) -> CodeTable:
+    """One source's table from its capture (the file, or ``text`` about to replace it);
+    from the cache when it holds this capture's bytes."""
     name = _capture_name(sources, path)
+    data = text.encode("utf-8") if text is not None else state.read_bytes_or_none(path)
+    want = None if data is None else cache_key("extract", repr(source), name, data)
+    slot = f"extract/{source.id}"
+    if kept is not None and want is not None:
+        held = kept.get(slot, want)
+        if held is not None:
+            try:
+                return documents.from_extraction(source, held)
+            except (ValueError, KeyError, TypeError):  # not what errtables keeps: derived again
+                pass
     try:
         page = pages.read(path) if text is None else pages.from_text(name, text)
     except pages.PageError as exc:
@@ -120,6 +141,12 @@ def _from_capture(sources: Sources, source: Source, path: Path, text: str | None
             f"{name}: {no_table_reason(page)}; check the page and run "
             f"'errtables capture {source.id} PAGE' with a good copy"
         )
+    if kept is not None and kept.folder is not None and want is not None:
+        text = documents.extraction(table)
+        kept.put(slot, want, text)
+        # As a later run reads it back: the tables then pickle alike, run after run, and
+        # the generated files keyed by them are found (render._Outputs).
+        table = documents.from_extraction(source, text)
     return table
 
 
@@ -211,7 +238,7 @@ def collect(
             new[source.id] = crawled.tables[source.id]
         elif path is not None and source.id not in failures:
             try:
-                new[source.id] = _from_capture(sources, source, path, None)
+                new[source.id] = _from_capture(sources, source, path, None, options.cache)
             except PipelineError as exc:
                 broken[source.id] = str(exc)
         elif path is None and source.id in old and source.id not in failures:
@@ -264,10 +291,12 @@ def _crawl(sources: Sources, options: Options, done: Callable[[Fetched], None] |
         if result.outcome == fetch.NOT_MODIFIED:
             continue
         assert result.page is not None
+        from . import capture as captures  # lxml: only for a page that came
+
         suffix, text = captures.reduce_page(result.page, source.url)
         path = sources.capture_target(source, suffix)
         try:
-            fresh[source.id] = _from_capture(sources, source, path, text)
+            fresh[source.id] = _from_capture(sources, source, path, text, options.cache)
         except CaptureTooLarge as exc:
             failures[source.id] = str(exc)
             continue
@@ -329,7 +358,13 @@ def build(
 ) -> Built:
     """Every generated file and the reports, in memory; the files to write validated."""
     files = write.manifested(
-        render.render_all(guarded.tables, check=False, packages=packages, versions=versions)
+        render.render_all(
+            guarded.tables,
+            check=False,
+            packages=packages,
+            versions=versions,
+            kept=options.cache,
+        )
     )
     plan = write.plan(out, files)
     # Validated before anything is written; files equal to those in out/ are not written.
@@ -337,9 +372,14 @@ def build(
     report_files: dict[Path, str] = {}
     if options.report is not None:
         json_path = options.report.with_suffix(".json")
+        data = report.as_json(guarded.report)
+        kept = options.cache or Cache(None)
+        where = json_path.as_posix()
         report_files = {
-            json_path: report.as_json(guarded.report),
-            options.report: report.markdown(guarded.report, json_path.as_posix()),
+            json_path: data,
+            options.report: kept.derived(
+                "report", (data, where), lambda: report.markdown(guarded.report, where)
+            ),
         }
     return Built(files, plan, report_files)
 

@@ -7,15 +7,18 @@ produced by the json module. Sorting and naming happen here; the templates hold 
 from __future__ import annotations
 
 import ast
+import hashlib
 import json
+import pickle
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
 from . import documents
+from .cache import Cache
 from .escape import (
     TEMPLATES,
     RenderError,
@@ -177,16 +180,17 @@ def render_all(
     check: bool = True,
     packages: Sequence[Package] = (),
     versions: Mapping[str, str] | None = None,
+    kept: Cache | None = None,
 ) -> dict[str, str]:
     """Every generated file, as ``{relative path: text}``; each validated unless ``check``
     is off (the caller then validates the files it will write). ``packages`` say which
     sources go where (one package, okx, holds them all when none are given); ``versions``
-    gives each package's version by name (``0.0.0`` when unknown)."""
-    env = environment(templates)
-    views = [view(t) for t in tables]  # in priority order: that of sources.toml
-    if not views:
+    gives each package's version by name (``0.0.0`` when unknown). A file whose tables are
+    those it was last rendered from is taken from ``kept``, the cache, unrendered."""
+    tables = list(tables)  # in priority order: that of sources.toml
+    if not tables:
         raise RenderError("no table to render: every source failed or has no capture")
-    ids = [v.source.id for v in views]
+    ids = [t.source.id for t in tables]
     if len(set(ids)) != len(ids):
         raise RenderError(f"two tables for one source id: {sorted(ids)}")
     declared = {i for p in packages for i in p.sources}
@@ -196,52 +200,102 @@ def render_all(
     elif extra:  # they go into the first package, after its own
         first = packages[0]
         packages = (Package(first.name, first.sources + extra), *packages[1:])
-    files: dict[str, str] = {"json/codes.schema.json": json_text(schema())}
+    out = _Outputs(templates, kept if templates == TEMPLATES else None, tables)
+    out.files["json/codes.schema.json"] = json_text(schema())
+    every = (repr(packages), *out.digests.values())
     for output, template in SHARED_OUTPUTS:
-        files[output] = env.get_template(template).render(views=views, packages=packages)
-    by_id = {v.source.id: v for v in views}
+        out.add(output, every, template, lambda: {"views": out.views(ids), "packages": packages})
     for package in packages:
-        members = [by_id[i] for i in package.sources if i in by_id]  # in the package's order
-        if not members:
-            continue  # no source of it has a table yet
-        version = (versions or {}).get(package.name, "0.0.0")
-        files.update(_package_files(env, package, members, version))
+        members = [i for i in package.sources if i in out.digests]  # in the package's order
+        if members:  # else no source of it has a table yet
+            version = (versions or {}).get(package.name, "0.0.0")
+            _package_files(out, package, members, version)
     output, template = MARKDOWN_OUTPUT
-    for v in views:
-        files[output.format(source=v.source.id)] = env.get_template(template).render(v=v)
-        files[f"json/{v.source.id}.json"] = json_text(documents.document(v.table))
+    for i in ids:
+        out.add(output.format(source=i), (out.digests[i],), template, partial(out.view, i))
+        out.add(f"json/{i}.json", (out.digests[i],), None, partial(_document, out.by_id[i]))
     if check:
-        validate(files)
-    return dict(sorted(files.items()))
+        validate(out.files)
+    return dict(sorted(out.files.items()))
 
 
-def _package_files(
-    env: Any, package: Package, views: list[SourceView], version: str
-) -> dict[str, str]:
+def _document(table: CodeTable) -> str:
+    return json_text(documents.document(table))
+
+
+class _Outputs:
+    """The files being rendered. Each is keyed by what it shows (the pickled tables: equal
+    bytes are equal tables, translations included) and by its template's place; a file
+    whose key the cache holds is not rendered again."""
+
+    def __init__(self, templates: Path, kept: Cache | None, tables: list[CodeTable]) -> None:
+        self.templates = templates
+        self.kept = kept or Cache(None)
+        self.by_id = {t.source.id: t for t in tables}
+        self.digests = {
+            i: hashlib.sha256(pickle.dumps(t, protocol=5)).hexdigest()
+            for i, t in self.by_id.items()
+        }
+        self.files: dict[str, str] = {}
+        self._views: dict[str, SourceView] = {}
+        self._env: Any = None
+
+    def view(self, source_id: str) -> SourceView:
+        if source_id not in self._views:
+            self._views[source_id] = view(self.by_id[source_id])
+        return self._views[source_id]
+
+    def views(self, ids: Iterable[str]) -> list[SourceView]:
+        return [self.view(i) for i in ids]
+
+    def add(
+        self,
+        path: str,
+        inputs: tuple[str, ...],
+        template: str | None,
+        context: Callable[[], Any],
+    ) -> None:
+        """``path`` rendered from ``template`` with ``context()`` (a mapping, or one view as
+        ``v``; without a template, ``context()`` is the text itself)."""
+
+        def make() -> str:
+            given = context()
+            if template is None:
+                return str(given)
+            if self._env is None:
+                self._env = environment(self.templates)
+            if isinstance(given, SourceView):
+                given = {"v": given}
+            return str(self._env.get_template(template).render(**given))
+
+        self.files[path] = self.kept.derived(f"render/{path}", (template or "", *inputs), make)
+
+
+def _package_files(out: _Outputs, package: Package, members: list[str], version: str) -> None:
     names = {"python": package.python, "dist": package.distribution}
-    files = {
-        f"python/{package.distribution}/{package.python}/py.typed": "",
-        f"typescript/{package.distribution}/package.json": json_text(
-            npm_manifest(package, version),
-            sort_keys=False,  # "types" first in exports
-        ),
-    }
-    context = {"views": views, "package": package, "version": version}
+    out.files[f"python/{package.distribution}/{package.python}/py.typed"] = ""
+    out.files[f"typescript/{package.distribution}/package.json"] = json_text(
+        npm_manifest(package, version),
+        sort_keys=False,  # "types" first in exports
+    )
+    inputs = (repr(package), version, *(out.digests[i] for i in members))
+
+    def context(language: str) -> dict[str, Any]:
+        return {
+            "views": out.views(members),
+            "package": package,
+            "version": version,
+            "constants": shared_constants(),
+            "language": language,
+        }
+
     for output, template in PACKAGE_OUTPUTS:
-        files[output.format(**names)] = env.get_template(template).render(
-            **context, constants=shared_constants(), language=output.split("/")[0]
-        )
-    for v in views:
-        here = {**names, "module": v.source.module, "source": v.source.id}
+        out.add(output.format(**names), inputs, template, partial(context, output.split("/")[0]))
+    for i in members:
+        here = {**names, "module": out.by_id[i].source.module, "source": i}
         for output, template in SOURCE_OUTPUTS:
-            if not output.startswith("markdown/"):
-                files[output.format(**here)] = env.get_template(template).render(v=v)
-    for v in views:  # Markdown stays per source, whatever its package
-        files[f"markdown/{v.source.id}.md"] = env.get_template("markdown/{source}.md.jinja").render(
-            v=v
-        )
-    files.update(runtime_files(package))
-    return files
+            out.add(output.format(**here), (out.digests[i],), template, partial(out.view, i))
+    out.files.update(runtime_files(package))
 
 
 def npm_manifest(package: Package, version: str) -> dict[str, Any]:

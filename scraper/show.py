@@ -10,16 +10,18 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from . import fetch, languages
 from .escape import flat
-from .extract import Extraction
 from .model import CodeTable, plural
 from .regen import Fetched, Outcome
 from .write import Plan
+
+if TYPE_CHECKING:
+    from .extract import Extraction
 
 
 def colour_wanted() -> bool:

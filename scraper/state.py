@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from . import documents, escape, fetch, write
-from .model import CodeTable, ErrtablesError, text_or_none
+from .model import MAX_PAGE_BYTES, CodeTable, ErrtablesError, text_or_none
 from .sources import Sources
 
 GENERATED = "generated"
@@ -177,3 +177,13 @@ def read_text_or_none(path: Path) -> str | None:
         return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return None
+
+
+def read_bytes_or_none(path: Path, limit: int = MAX_PAGE_BYTES) -> bytes | None:
+    """A file's bytes when it has at most ``limit`` of them."""
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(limit + 1)
+    except OSError:
+        return None
+    return data if len(data) <= limit else None

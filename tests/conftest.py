@@ -18,6 +18,14 @@ from scraper import regen, sources, write
 os.environ.setdefault("ERRTABLES_LOCK_WAIT", "30")
 os.environ.setdefault("ERRTABLES_BACKOFF", "0.01")
 
+
+@pytest.fixture(scope="session", autouse=True)
+def _cache_of_the_session(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The commands the tests run keep what they derive in a folder of the session, never
+    in the user's ~/.cache."""
+    os.environ["ERRTABLES_CACHE_DIR"] = str(tmp_path_factory.mktemp("errtables-cache"))
+
+
 # HYPOTHESIS_PROFILE=full (the nightly job) runs every property test with all its examples;
 # make test runs a fifth of them.
 FULL = os.environ.get("HYPOTHESIS_PROFILE") == "full"

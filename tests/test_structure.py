@@ -34,6 +34,7 @@ ORDER = (
     "diff",
     "report",
     "runtime",
+    "cache",
     "render",
     "write",
     "state",
