@@ -27,7 +27,7 @@ ifneq ($(PYTHON_ID),$(shell cat $(VENV)/.python 2>/dev/null))
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help install regen test test-fast lint bench clean goldens check lock ccxt dist
+.PHONY: help install regen test test-fast lint bench fidelity clean goldens check lock ccxt dist
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -96,6 +96,11 @@ dist: $(TOOLS) ## Build every generated package into dist/: wheel, sdist, npm ta
 
 bench: $(DEV) ## Measure extraction, memory, offline regen, package and crawl figures in one run
 	$(BIN)/python tools/bench.py
+
+# CORPUS: a folder of real pages with a truth.json (../shared/pages/corpus beside the clone).
+CORPUS ?= ../shared/pages/corpus
+fidelity: $(RUNTIME) ## Score extraction on real pages against their truth.json (CORPUS=DIR; FIDELITY_FLAGS=-v)
+	$(BIN)/python tools/fidelity.py $(CORPUS) $(FIDELITY_FLAGS)
 
 goldens: $(DEV) ## Rewrite the expected outputs beside the test fixtures
 	$(BIN)/python -m pytest -q tests/test_golden.py tests/test_replay.py --update-goldens
