@@ -37,6 +37,7 @@ _WORDS: dict[Role, tuple[frozenset[str], tuple[str, ...]]] = {
             {
                 *("code", "codes", "label", "errno", "errcode", "errorcode", "retcode", "id"),
                 *("number", "código", "códigos", "codigo", "codigos", "número", "numero"),
+                *("код", "коды", "кода", "кодов"),
             }
         ),
         ("码", "碼", "代码", "代碼", "编号", "編號", "コード", "番号", "코드", "번호"),
@@ -259,6 +260,8 @@ _CATEGORY = re.compile(r"[A-Z][A-Za-z0-9]*:[A-Za-z0-9].{0,78}")
 _HTTP = re.compile(r"[1-5][0-9][0-9]")
 _HTTP_LIKE = re.compile(r"[1-5](?:[0-9][0-9]|xx|XX)(?:\s*/\s*[1-5](?:[0-9][0-9]|xx|XX))*")
 _LETTERS = re.compile(r"[^\W\d_]{2,}")
+# An upper-case label whose words a page split with a space (``ADDRESS NOT_FOUND``).
+_SPACED_LABEL = re.compile(r"[A-Z][A-Z0-9_]*(?: [A-Z0-9_]+){1,3}")
 
 
 def is_code(text: str) -> bool:
@@ -272,6 +275,13 @@ def is_code(text: str) -> bool:
 
 _DATE = re.compile(r"[0-9]{4}[-./][0-9]{1,2}[-./][0-9]{1,2}")
 _VERSION = re.compile(r"[0-9]+(?:\.[0-9]+){2,}")
+
+
+def is_spaced_label(text: str) -> bool:
+    """Upper-case words, as a code column of labels writes a code whose ``_`` became a
+    space: a code only in a column whose header names codes and whose other cells are
+    labels."""
+    return len(text) <= 60 and _SPACED_LABEL.fullmatch(text) is not None
 
 
 def code_shaped(token: str) -> bool:
@@ -289,12 +299,14 @@ def code_shaped(token: str) -> bool:
 
 
 _PASCAL = re.compile(r"[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+")
+_SNAKE = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)+")
 
 
 def marked_code(token: str) -> bool:
     """A token that is a code when the page sets it apart (a code span, bold) though not
-    ``code_shaped``: ``InsufficientFunds``, ``EOrder:Insufficient funds``."""
-    if _PASCAL.fullmatch(token) is not None:
+    ``code_shaped``: ``InsufficientFunds``, ``market_not_found``, ``EOrder:Insufficient
+    funds``."""
+    if _PASCAL.fullmatch(token) is not None or _SNAKE.fullmatch(token) is not None:
         return True
     return _CATEGORY.fullmatch(token) is not None and token[0].isupper()
 
@@ -332,10 +344,12 @@ class Profile:
     prose: float  # share that are prose
     numeric: float  # share that are plain numbers
     length: float  # mean length
+    label: float = 0.0  # share that are code tokens or upper-case labels with spaces
+    distinct: float = 1.0  # share of filled cells that are distinct
 
     @classmethod
     def of(cls, cells: Sequence[str]) -> Profile:
-        n = code = http = prose = numeric = length = 0
+        n = code = http = prose = numeric = length = label = 0
         for cell in cells:  # one pass; a number is a code and no prose
             if not cell:
                 continue
@@ -346,12 +360,24 @@ class Profile:
                 numeric += 1
                 http += _HTTP_LIKE.fullmatch(cell) is not None
                 continue
-            code += is_code(cell)
+            token = is_code(cell)
+            code += token
+            label += token or is_spaced_label(cell)
             http += cell[0] in "12345" and _HTTP_LIKE.fullmatch(cell) is not None
             prose += is_prose(cell)
         if not n:
             return cls(0, 0.0, 0.0, 0.0, 0.0, 0.0)
-        return cls(n, code / n, http / n, prose / n, numeric / n, length / n)
+        distinct = len(set(cells) - {""}) / n
+        return cls(
+            n,
+            code / n,
+            http / n,
+            prose / n,
+            numeric / n,
+            length / n,
+            (label + numeric) / n,
+            distinct,
+        )
 
     @property
     def codes(self) -> bool:
@@ -373,6 +399,7 @@ class Roles:
     header_roles: tuple[str | None, ...]
     disagrees: bool  # the header named a chosen column for another role
     parameter_lies: bool = False  # the code column's header names a parameter
+    spaced_labels: bool = False  # the code column holds labels, some with spaces
 
     def role(self, index: int) -> str | None:
         for role, at in (
@@ -410,16 +437,29 @@ def assign(headers: Sequence[str], columns: Sequence[Sequence[str]]) -> Roles | 
     def prefer(candidates: list[int], role: str) -> list[int]:
         return sorted(candidates, key=lambda i: (said[i] != role, i))
 
-    # A column named for codes needs fewer code tokens to count (a few rows may be broken).
+    # A column named for codes needs fewer code tokens to count (a few rows may be broken),
+    # and upper-case labels count there even where a space split one.
+    labels = [
+        i
+        for i in range(width)
+        if said[i] == CODE
+        and profiles[i].label >= 0.8
+        and profiles[i].code < 0.5
+        and profiles[i].length <= 60
+        and not profiles[i].numeric
+    ]
     coded = [
         i
         for i in range(width)
-        if profiles[i].codes or (said[i] == CODE and profiles[i].code >= 0.5)
+        if profiles[i].codes or (said[i] == CODE and profiles[i].code >= 0.5) or i in labels
     ]
     if not coded:
         return None
-    # A status column beside another code column is the status, not the code.
+    # A status column beside another code column is the status, not the code; a column of a
+    # few repeated values (a category: Order, Cancel) beside one of distinct tokens is no code.
     plain = [i for i in coded if not profiles[i].statuses] or coded
+    if any(profiles[i].distinct >= 0.8 for i in plain):
+        plain = [i for i in plain if profiles[i].distinct >= 0.5 or profiles[i].filled < 4]
     code = prefer(plain, CODE)[0]
     rest = [i for i in range(width) if i != code]
     statuses = [i for i in rest if profiles[i].statuses and profiles[i].numeric == 1.0]
@@ -443,7 +483,7 @@ def assign(headers: Sequence[str], columns: Sequence[Sequence[str]]) -> Roles | 
     )
     # "参数" or "Field" over a column of codes: the header lies, the cells win.
     lies = is_parameter_header(headers[code]) and _mostly_codes(columns[code])
-    return Roles(code, message, http_status, title, said, disagrees or lies, lies)
+    return Roles(code, message, http_status, title, said, disagrees or lies, lies, code in labels)
 
 
 def _mostly_codes(cells: Sequence[str]) -> bool:

@@ -22,7 +22,7 @@ from .normalize import cell_text, join_lines, normalize_text, text_of
 from .page import Page, TooLarge
 from .rows import STRUCK, Collector, line_of, section_of, struck
 from .verdict import SIBLING_BONUS, Context, Verdict, judge, out_of_reach, parameter_headers
-from .walk import Block, HeadingPath, lead_of, parse_html, walk
+from .walk import Block, HeadingPath, lead_of, page_words, parse_html, walk
 
 
 @dataclass(frozen=True)
@@ -256,7 +256,7 @@ def _read_table(
         "http" in text.lower() or "status" in text.lower()
         for text in (found.header[roles.code], section, context.caption, context.lead)
     )
-    out = Collector(page, f"table {section!r}: ", http_table)
+    out = Collector(page, f"table {section!r}: ", http_table, roles.spaced_labels)
     if roles.disagrees:
         said = " | ".join(found.header)
         held = " | ".join(r or "-" for r in roles.by_cells)
@@ -351,7 +351,7 @@ def extract_html(markup: str | bytes, page: str, line_offset: int = 0) -> Extrac
 
 def _extract_html(markup: str | bytes, page: str, line_offset: int) -> Extraction:
     root = parse_html(markup)
-    walked = list(walk(root))
+    walked = list(walk(root, columns.is_error_word(page_words(page))))
     candidates = [c for b in walked if b.element.tag == "table" if (c := _candidate(b))]
     # A table beside a taken one, in the same section and of the same shape, is one too.
     near = {c.block.path for c in candidates if c.verdict.taken}

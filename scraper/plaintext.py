@@ -10,7 +10,9 @@ from . import columns
 from .columns import CODE, HTTP_STATUS, MESSAGE, Role
 from .model import KIND_HTTP, NUMERIC_CODE, ParseWarning, Table
 from .normalize import is_lone_placeholder, join_lines, normalize_text
-from .rows import Collector
+from .rows import Collector, split_code
+from .verdict import Context, judge_entries
+from .walk import page_words
 
 _NUMERIC_CODE = re.compile(NUMERIC_CODE)
 # Words that may stand in a header label beside the words that give it a role.
@@ -216,6 +218,48 @@ def _cell_region(
     return out, i
 
 
+# A run of ``CODE message`` lines with no header needs this many lines to be judged.
+_MIN_LINES = 3
+_COMMENT_MARK = re.compile(r"^(?://+|#+|--|;)\s*")
+
+
+def _code_lines(lines: list[str], start: int) -> int:
+    """The end of the run of ``CODE message`` lines (blank lines between) from ``start``, or
+    ``start`` when fewer than ``_MIN_LINES`` lines start with a code."""
+    found = 0
+    end = k = start
+    while k < len(lines):
+        text = lines[k].strip()
+        if text:
+            split = split_code(text)
+            if split is None or not split[1]:
+                break
+            found += 1
+            end = k + 1
+        k += 1
+    return end if found >= _MIN_LINES else start
+
+
+def _judged_lines(
+    lines: list[str], first: int, section: str, page: str, out: Collector, line0: int
+) -> bool:
+    """A headerless run of code lines as rows in ``out``, when the evidence around it (its
+    section, or the page's own name) says they are error codes."""
+    entries = [split for text in lines if text.strip() and (split := split_code(text.strip()))]
+    codes = [code for code, _ in entries]
+    messages = [_COMMENT_MARK.sub("", rest) for _, rest in entries]
+    context = Context((section,) if section else (), "", "", page_words(page))
+    if not judge_entries(codes, messages, context).taken:
+        return False
+    k = 0
+    for offset, text in enumerate(lines):
+        if text.strip():
+            line = line0 + first + offset + 1
+            out.add(line, {CODE: codes[k], MESSAGE: normalize_text(messages[k])})
+            k += 1
+    return True
+
+
 def extract_text(text: str, page: str, line0: int = 0) -> tuple[list[Table], list[ParseWarning]]:
     """Error-code tables of plain text: ``CODE DESCRIPTION`` lines or one cell per line."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
@@ -234,6 +278,11 @@ def extract_text(text: str, page: str, line0: int = 0) -> tuple[list[Table], lis
             labels, roles = run, columns.roles_of(run)
             assert roles is not None
             region = _cell_region(lines, i + len(run), roles, out, line0)
+        if region is None and labels is None and (run_end := _code_lines(lines, i)) > i:
+            if not _judged_lines(lines[i:run_end], i, section, page, out, line0):
+                i = run_end  # each line is looked at once, taken or not
+                continue
+            labels, region = ["Code", "Message"], (out, run_end)
         if region is None or labels is None:
             i += 1
             continue

@@ -17,6 +17,7 @@ from .columns import (
     is_code,
     is_http_like,
     is_http_status,
+    is_spaced_label,
 )
 from .model import KIND_CODE, KIND_HTTP, NUMERIC_CODE, Kind, ParseWarning, Row, split_sub_code
 from .normalize import text_of
@@ -85,6 +86,7 @@ class Collector:
     page: str
     context: str
     http_table: bool = False  # a table of HTTP statuses: codes such as 5xx are allowed
+    spaced_labels: bool = False  # a code column of labels: ``ADDRESS NOT_FOUND`` is a code
     rows: list[Row] = field(default_factory=list)
     warnings: list[ParseWarning] = field(default_factory=list)
 
@@ -102,7 +104,9 @@ class Collector:
         if self.http_table and is_http_like(code):
             kind = KIND_HTTP
             values = {HTTP_STATUS: code, **values} if is_http_status(code) else values
-        if kind == KIND_CODE and not is_code(code):
+        if kind == KIND_CODE and not (
+            is_code(code) or self.spaced_labels and is_spaced_label(code)
+        ):
             self.warn(line, f"{code!r} is not an error code (message {message!r})")
             return
         if not message:

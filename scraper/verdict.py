@@ -67,6 +67,7 @@ class Context:
     headings: tuple[str, ...]
     caption: str = ""
     lead: str = ""  # the block just before the table
+    page: str = ""  # the words of the page's own name, for a block under no heading
 
     def names_values(self) -> str | None:
         """The heading or caption when it names enum values or states ("Order status")."""
@@ -80,6 +81,8 @@ class Context:
         for text in (*reversed(self.headings), self.caption, self.lead):
             if text and columns.is_error_word(text):
                 return text
+        if not self.headings and self.page and columns.is_error_word(self.page):
+            return self.page  # the page is named for errors and this comes before any heading
         return None
 
 
@@ -229,6 +232,22 @@ def _trouble(add: Callable[[int, str], None], messages: Sequence[str]) -> None:
             return
 
 
+def _failing_codes(context: Context, messages: Sequence[str]) -> str | None:
+    """Codes under a heading (or after a sentence) that names codes, not errors ("HTTP
+    codes", "Status codes", "返回码"), are errors when most of their messages say what
+    failed: the reason, else None."""
+    named = next(
+        (t for t in (*context.headings[-1:], context.lead) if t and columns.names_codes(t)), None
+    )
+    filled = [m for m in messages if m]
+    if named is None or len(filled) < 3:
+        return None
+    failing = sum(map(troubled, filled))
+    if failing < 0.6 * len(filled):
+        return None
+    return f"{_quote(named)} names codes and {failing} of {len(filled)} messages describe a failure"
+
+
 def _values(add: Callable[[int, str], None], context: Context, codes: Sequence[str]) -> None:
     """Evidence against: a list of enum values or states, not of errors."""
     named = context.names_values()
@@ -333,10 +352,13 @@ def judge_entries(
     add(0, f"{len(codes)} of {total} items start with a code")
     about = context.mentions()
     error_key = keys is not None and columns.is_error_word(keys[0])
-    if about is None and not error_key:
+    failing = _failing_codes(context, messages) if about is None and not error_key else None
+    if about is None and not error_key and failing is None:
         return Verdict(False, 0, (*reasons, "nothing around them names errors"), None)
     if about is not None:
         add(ERROR_SECTION, f"the section is about errors: {_quote(about)}")
+    if failing is not None:
+        add(ERROR_SECTION, failing)
     if keys is not None:
         code_key, message_key = keys
         if error_key:

@@ -68,6 +68,13 @@ def _mark_big_lines(markup: str) -> str:
 
 
 @lru_cache(maxsize=1024)
+def page_words(name: str) -> str:
+    """The words of a page's own name: ``docs/error-codes.md`` -> ``error codes``."""
+    last = name.replace("\\", "/").split("?")[0].rstrip("/").rsplit("/", 1)[-1]
+    stem = last.rsplit(".", 1)[0] if "." in last else last
+    return " ".join(re.split(r"[-_.\s]+", stem)).strip()
+
+
 def in_error_section(path: HeadingPath) -> bool:
     return any(columns.is_error_word(text) for _, text in path)
 
@@ -118,17 +125,19 @@ _CONTAINERS = frozenset({"table", "li", "dd", "dt", "p", "dl"})
 _LIST_TAGS = frozenset({"ul", "ol"})
 
 
-def walk(root: etree._Element) -> Iterator[Block]:
+def walk(root: etree._Element, named_errors: bool = False) -> Iterator[Block]:
     """Every heading and every top-level table, list and paragraph, in page order.
 
     A heading that is itself a code (``-1013 INVALID_MESSAGE``) in an error section does not
     open a section: the blocks after it belong to it until the next heading. A block inside a
     table, list item or paragraph is part of that block, and a list inside a list is part of
     it: the open containers are counted on the way in and out, so no block looks at its
-    ancestors (a page of deeply nested elements costs in proportion to its size)."""
+    ancestors (a page of deeply nested elements costs in proportion to its size).
+    ``named_errors``: the page's own name names errors (``error-codes.md``); the blocks
+    before its first heading are then in an error section."""
     stack: list[tuple[int, str]] = []
     path: HeadingPath = ()
-    errors = False  # the path names errors
+    errors = named_errors  # the path names errors
     owner: etree._Element | None = None
     containers = lists = 0  # open ancestors: tables, items, paragraphs; lists
     tags = (*HEADINGS, *BLOCKS, "li", "dd", "dt")

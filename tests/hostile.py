@@ -74,6 +74,12 @@ def deep_lists(n: int, depth: int = 2_000) -> tuple[str, str]:
     return "d.html", "<div>" * depth + "<ul></ul>" * n + "</div>" * depth
 
 
+# And issue 30's headerless runs of code lines: a refused run is skipped whole, not tried
+# again from each of its lines.
+def _code_lines(n: int) -> tuple[str, str]:
+    return "notes.txt", "".join(f"{10000 + i} // state {i}\n" for i in range(n))
+
+
 HOSTILE: dict[str, Callable[[int], tuple[str, str]]] = {
     "fence-lines": _fence,
     "heading-then-spaces": _spaces,
@@ -87,6 +93,7 @@ HOSTILE: dict[str, Callable[[int], tuple[str, str]]] = {
     "br-lines": _br_lines,
     "paragraph-lines": _paragraph_lines,
     "deep-lists": deep_lists,
+    "code-lines": _code_lines,
 }
 HOSTILE_SIZES = {
     "fence-lines": 50_000,
@@ -101,6 +108,7 @@ HOSTILE_SIZES = {
     "br-lines": 16_000,
     "paragraph-lines": 16_000,
     "deep-lists": 50_000,
+    "code-lines": 20_000,
 }
 
 

@@ -34,6 +34,7 @@ SIZES = {
     "br-lines": 4_000,
     "paragraph-lines": 4_000,
     "deep-lists": 10_000,
+    "code-lines": 8_000,
 }
 
 

@@ -12,7 +12,7 @@ from ..columns import CODE, HTTP_STATUS, MESSAGE, TITLE
 from ..model import ParseWarning, Table
 from ..rows import STRUCK, Collector, line_of, section_of
 from ..verdict import Context, Verdict, judge_entries
-from ..walk import HEADINGS, HeadingPath, lead_of
+from ..walk import HEADINGS, HeadingPath, lead_of, page_words
 
 LISTS = ("ul", "ol")
 # Markup that sets a code apart at the start of an item.
@@ -66,7 +66,7 @@ def judged(found: Candidate, page: str, offset: int, references: int = 0) -> Rea
     section = section_of(found.path)
     first = next((e for e in found.elements if e.tag not in HEADINGS), found.elements[0])
     lead = lead_of(first) if found.layout != HEADING_LAYOUT else ""
-    context = Context(tuple(text for _, text in found.path), "", lead)
+    context = Context(tuple(text for _, text in found.path), "", lead, page_words(page))
     verdict = (
         Verdict(False, 0, (found.refused,), None)
         if found.refused

@@ -1,0 +1,172 @@
+"""Shapes the real pages of the corpus showed (issue 30), each in a small synthetic page of
+our own, in more than one language where the shape allows, beside its look-alikes."""
+
+from __future__ import annotations
+
+import pytest
+
+from scraper import page as pages
+from scraper.extract import extract_page
+from scraper.walk import page_words
+
+
+def rows_of(name: str, text: str) -> list[tuple[str, str]]:
+    found = extract_page(pages.from_text(name, text))
+    return [(r.documented, r.message) for t in found.tables for r in t.rows]
+
+
+def statuses_of(name: str, text: str) -> list[tuple[str, int | None]]:
+    found = extract_page(pages.from_text(name, text))
+    return [(r.documented, r.http_status) for t in found.tables for r in t.rows]
+
+
+# --- a code column of upper-case labels, some split by a space ----------------------------
+
+LABELS = """# API
+
+## Errors
+
+| HTTP Status Code | Error Code | Error Message | Reason |
+|---|---|---|---|
+| 400 |  | Not a valid limit: {limit} | The limit is over 500 |
+| 401 | SIGNATURE UNAUTHORIZED | Signature is not valid. | Sign the request again |
+| 401 | API_KEY_NOT_FOUND | Api-key not found. | Send the key header |
+| 404 | ADDRESS NOT_FOUND | Address not in the whitelist. | Add the address |
+| 404 | USER_NOT_FOUND | User not found | Check the user id |
+| 403 | WITHDRAW_IS NOT_ALLOWED FOR_ASSET | Withdrawals are closed for this asset | Try later |
+"""
+
+
+def test_a_code_column_of_labels_keeps_the_header_and_each_label() -> None:
+    assert statuses_of("api.md", LABELS) == [
+        ("SIGNATURE UNAUTHORIZED", 401),
+        ("API_KEY_NOT_FOUND", 401),
+        ("ADDRESS NOT_FOUND", 404),
+        ("USER_NOT_FOUND", 404),
+        ("WITHDRAW_IS NOT_ALLOWED FOR_ASSET", 403),
+    ]
+
+
+def test_labels_with_spaces_are_codes_only_in_a_column_named_for_codes() -> None:
+    page = LABELS.replace("| Error Code |", "| Kind |")
+    assert "SIGNATURE UNAUTHORIZED" not in [code for code, _ in rows_of("api.md", page)]
+
+
+# --- a category column beside the code column -----------------------------------------------
+
+CATEGORIES = """# Error responses
+
+Below is a list of possible batched error responses:
+
+| Error source | Error type | Error string |
+| --- | --- | --- |
+| Order | Tick | Price must be divisible by tick size. |
+| Order | MinTradeNtl | Order must have minimum value of $10. |
+| Order | PerpMargin | Insufficient margin to place order. |
+| Order | ReduceOnly | Reduce only order would increase position. |
+| Order | BadTriggerPx | Invalid TP/SL price. |
+| Cancel | MissingOrder | Order was never placed, already canceled, or filled. |
+"""
+
+
+def test_a_column_of_a_few_repeated_categories_is_not_the_code() -> None:
+    assert [code for code, _ in rows_of("errors.md", CATEGORIES)] == [
+        "Tick",
+        "MinTradeNtl",
+        "PerpMargin",
+        "ReduceOnly",
+        "BadTriggerPx",
+        "MissingOrder",
+    ]
+
+
+# --- codes under a heading that names codes, not errors ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("heading", "items"),
+    [
+        (
+            "HTTP Codes",
+            "* 461 Proposal Outdated - the proposal is outdated\n"
+            "* 462 Not Enough Funds - not enough funds for the operation\n"
+            "* 463 Rate Invalid - the rate is invalid\n"
+            "* 464 Voucher Expired - the voucher expired and cannot be used\n",
+        ),
+        (
+            "状态码",
+            "* 461 报价已过期\n* 462 余额不足\n* 463 汇率无效\n* 464 代金券已失效，无法使用\n",
+        ),
+        (
+            "Коды ответов",
+            "* 461 Предложение устарело, недоступно\n* 462 Недостаточно средств\n"
+            "* 463 Неверный курс\n* 464 Ваучер истек\n",
+        ),
+    ],
+)
+def test_codes_whose_messages_describe_failures_are_errors(heading: str, items: str) -> None:
+    rows = rows_of("api.md", f"# API\n\n## {heading}\n\n{items}")
+    assert [code for code, _ in rows] == ["461", "462", "463", "464"]
+
+
+def test_codes_of_states_under_a_heading_that_names_codes_stay_out() -> None:
+    items = "* 1 New order\n* 2 Partially filled\n* 3 Filled\n* 4 Canceled by the user\n"
+    assert rows_of("api.md", f"# API\n\n## Status codes\n\n{items}") == []
+
+
+# --- snake_case codes set apart --------------------------------------------------------------
+
+
+def test_snake_case_codes_in_code_spans_under_an_error_heading() -> None:
+    items = (
+        "- ``request_timeout`` - This message is given when time security could not be passed\n"
+        "- ``market_not_found`` - This message is given when the market is not found\n"
+        "- ``amount_must_be_above_zero`` - The amount is equal to or below zero\n"
+        "- ``socket_is_busy`` - The service is too busy to accept the connection\n"
+    )
+    rows = rows_of("api.md", f"# API\n\n## Error Messages\n\n{items}")
+    assert [c for c, _ in rows] == [
+        "request_timeout",
+        "market_not_found",
+        "amount_must_be_above_zero",
+        "socket_is_busy",
+    ]
+
+
+def test_snake_case_parameter_names_in_code_spans_stay_out() -> None:
+    items = (
+        "- ``order_id`` - The id the exchange gave the order\n"
+        "- ``client_order_id`` - Your own id for the order\n"
+        "- ``time_in_force`` - How long the order stays open\n"
+    )
+    assert rows_of("api.md", f"# API\n\n## Error handling\n\n{items}") == []
+
+
+# --- a page that is only code lines, named for errors ----------------------------------------
+
+LINES = {
+    "zh": "10001 //参数错误\n\n10002 //指令不存在\n\n10003 //token无效\n\n10004 //超时\n",
+    "en": "10001 // Invalid parameter\n10002 // Unknown command\n10003 // Token invalid\n"
+    "10004 // Request timed out\n",
+}
+
+
+@pytest.mark.parametrize("language", sorted(LINES))
+def test_a_page_of_code_lines_named_for_errors(language: str) -> None:
+    codes = [c for c, _ in rows_of(f"docs/error-code-{language}.md", LINES[language])]
+    assert codes == ["10001", "10002", "10003", "10004"]
+    assert rows_of(f"docs/error-code-{language}.md", LINES[language])[0][1] in (
+        "参数错误",
+        "Invalid parameter",
+    )
+
+
+@pytest.mark.parametrize("language", sorted(LINES))
+def test_code_lines_in_a_page_not_named_for_errors_stay_out(language: str) -> None:
+    assert rows_of(f"docs/changelog-{language}.md", LINES[language]) == []
+
+
+def test_the_words_of_a_pages_name() -> None:
+    assert page_words("docs/error-codes.md") == "error codes"
+    assert page_words("https://example.com/api/v1/error_codes?lang=en") == "error codes"
+    assert page_words("captures/okx-v5-en.html") == "okx v5 en"
