@@ -132,6 +132,48 @@ _ENUM_WORDS = (
     frozenset({"enum", "enums", "enumeration", "enumerations", "enumeração", "enumeración"}),
     ("枚举", "枚舉", "列挙", "열거"),
 )
+# A page's record of its own changes: its lists name codes that changed, not what they mean.
+_CHANGE_WORDS = (
+    frozenset({"changelog", "changelogs", "changes log", "releasenotes"}),
+    (
+        "change log",
+        "release notes",
+        "release history",
+        "version history",
+        "revision history",
+        "what's new",
+        "更新日志",
+        "更新日誌",
+        "更新记录",
+        "更新記錄",
+        "变更记录",
+        "變更記錄",
+        "版本历史",
+        "変更履歴",
+        "更新履歴",
+        "변경 이력",
+        "변경 내역",
+        "변경내역",
+        "릴리스 노트",
+        "histórico de alterações",
+        "registro de cambios",
+        "journal des modifications",
+        "änderungsprotokoll",
+        "история изменений",
+    ),
+)
+_HEADING_DATE = re.compile(r"v?\d{4}[-./]\d{1,2}[-./]\d{1,2}")
+
+
+@lru_cache(maxsize=4096)
+def names_changes(text: str) -> bool:
+    """A heading of a changelog ("Changelog", "Release notes", "更新日志") or of one of its
+    entries (a date: "2020-08-21")."""
+    if _HEADING_DATE.fullmatch(text.strip()) is not None:
+        return True
+    return bool(_words(text) & _CHANGE_WORDS[0]) or any(w in text.lower() for w in _CHANGE_WORDS[1])
+
+
 _STATE_WORDS = (
     frozenset({"status", "state", "states", "statuses", "estado", "estados", "situação"}),
     ("状态", "狀態", "状態", "ステータス", "상태"),
@@ -154,8 +196,14 @@ _WORD = re.compile(r"[^\W\d_]+")
 _MAX_LABEL = 40  # characters: a header cell, not a sentence
 
 
+# Where CJK or Hangul meets Latin letters ("常见code"): a word ends there.
+_SCRIPTS = re.compile(
+    r"(?<=[\u3040-\u9fff\uac00-\ud7af])(?=[A-Za-z])|(?<=[A-Za-z])(?=[\u3040-\u9fff\uac00-\ud7af])"
+)
+
+
 def _words(text: str) -> set[str]:
-    return set(_WORD.findall(_CAMEL.sub(" ", text).lower()))
+    return set(_WORD.findall(_SCRIPTS.sub(" ", _CAMEL.sub(" ", text)).lower()))
 
 
 def has_word(text: str, vocabulary: tuple[frozenset[str], tuple[str, ...]]) -> bool:
@@ -260,6 +308,8 @@ _CATEGORY = re.compile(r"[A-Z][A-Za-z0-9]*:[A-Za-z0-9].{0,78}")
 _HTTP = re.compile(r"[1-5][0-9][0-9]")
 _HTTP_LIKE = re.compile(r"[1-5](?:[0-9][0-9]|xx|XX)(?:\s*/\s*[1-5](?:[0-9][0-9]|xx|XX))*")
 _LETTERS = re.compile(r"[^\W\d_]{2,}")
+# A number and its name in one cell: ``400 - Bad Request``, ``404: Not Found``.
+_LED = re.compile(r"-?[0-9]+(?:\s*[-–—:：]\s*|\s+)[^\W\d_][^\n]{0,78}")
 # An upper-case label whose words a page split with a space (``ADDRESS NOT_FOUND``).
 _SPACED_LABEL = re.compile(r"[A-Z][A-Z0-9_]*(?: [A-Z0-9_]+){1,3}")
 
@@ -296,6 +346,17 @@ def code_shaped(token: str) -> bool:
     if token.lower() == token or token.upper() != token:
         return False
     return any(c.isdigit() or c in "_.:" for c in token)
+
+
+_LIST_SEPARATOR = re.compile(r"\s*[,，、;；]\s*|\s+(?:or|and|/)\s+")
+
+
+def code_list(text: str) -> list[str]:
+    """The codes of a cell that lists several (``100, 106``, ``E1 or E2``); else []."""
+    if len(text) > 200:
+        return []
+    parts = _LIST_SEPARATOR.split(text.strip())
+    return parts if len(parts) > 1 and all(map(code_shaped, parts)) else []
 
 
 _PASCAL = re.compile(r"[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+")
@@ -346,10 +407,11 @@ class Profile:
     length: float  # mean length
     label: float = 0.0  # share that are code tokens or upper-case labels with spaces
     distinct: float = 1.0  # share of filled cells that are distinct
+    led: float = 0.0  # share that are a number and its name (``400 - Bad Request``)
 
     @classmethod
     def of(cls, cells: Sequence[str]) -> Profile:
-        n = code = http = prose = numeric = length = label = 0
+        n = code = http = prose = numeric = length = label = led = 0
         for cell in cells:  # one pass; a number is a code and no prose
             if not cell:
                 continue
@@ -360,8 +422,9 @@ class Profile:
                 numeric += 1
                 http += _HTTP_LIKE.fullmatch(cell) is not None
                 continue
-            token = is_code(cell)
+            token = is_code(cell) or (len(cell) <= 40 and bool(code_list(cell)))
             code += token
+            led += not token and _LED.fullmatch(cell) is not None
             label += token or is_spaced_label(cell)
             http += cell[0] in "12345" and _HTTP_LIKE.fullmatch(cell) is not None
             prose += is_prose(cell)
@@ -377,6 +440,7 @@ class Profile:
             length / n,
             (label + numeric) / n,
             distinct,
+            led / n,
         )
 
     @property
@@ -400,6 +464,7 @@ class Roles:
     disagrees: bool  # the header named a chosen column for another role
     parameter_lies: bool = False  # the code column's header names a parameter
     spaced_labels: bool = False  # the code column holds labels, some with spaces
+    led_codes: bool = False  # the code column's cells are a number and its name
 
     def role(self, index: int) -> str | None:
         for role, at in (
@@ -448,10 +513,19 @@ def assign(headers: Sequence[str], columns: Sequence[Sequence[str]]) -> Roles | 
         and profiles[i].length <= 60
         and not profiles[i].numeric
     ]
+    # A column named for codes whose cells are a number and its name ("400 - Bad Request").
+    led = [
+        i
+        for i in range(width)
+        if said[i] in (CODE, HTTP_STATUS) and profiles[i].led >= 0.8 and not profiles[i].code
+    ]
     coded = [
         i
         for i in range(width)
-        if profiles[i].codes or (said[i] == CODE and profiles[i].code >= 0.5) or i in labels
+        if profiles[i].codes
+        or (said[i] == CODE and profiles[i].code >= 0.5)
+        or i in labels
+        or i in led
     ]
     if not coded:
         return None
@@ -483,7 +557,17 @@ def assign(headers: Sequence[str], columns: Sequence[Sequence[str]]) -> Roles | 
     )
     # "参数" or "Field" over a column of codes: the header lies, the cells win.
     lies = is_parameter_header(headers[code]) and _mostly_codes(columns[code])
-    return Roles(code, message, http_status, title, said, disagrees or lies, lies, code in labels)
+    return Roles(
+        code,
+        message,
+        http_status,
+        title,
+        said,
+        disagrees or lies,
+        lies,
+        code in labels,
+        code in led,
+    )
 
 
 def _mostly_codes(cells: Sequence[str]) -> bool:

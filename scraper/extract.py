@@ -256,7 +256,9 @@ def _read_table(
         "http" in text.lower() or "status" in text.lower()
         for text in (found.header[roles.code], section, context.caption, context.lead)
     )
-    out = Collector(page, f"table {section!r}: ", http_table, roles.spaced_labels)
+    out = Collector(
+        page, f"table {section!r}: ", http_table, roles.spaced_labels, led_codes=roles.led_codes
+    )
     if roles.disagrees:
         said = " | ".join(found.header)
         held = " | ".join(r or "-" for r in roles.by_cells)

@@ -13,6 +13,7 @@ from .columns import (
     MESSAGE,
     TITLE,
     Role,
+    code_list,
     code_shaped,
     is_code,
     is_http_like,
@@ -87,6 +88,7 @@ class Collector:
     context: str
     http_table: bool = False  # a table of HTTP statuses: codes such as 5xx are allowed
     spaced_labels: bool = False  # a code column of labels: ``ADDRESS NOT_FOUND`` is a code
+    led_codes: bool = False  # code cells that are a number and its name: its title
     rows: list[Row] = field(default_factory=list)
     warnings: list[ParseWarning] = field(default_factory=list)
 
@@ -101,9 +103,16 @@ class Collector:
         deprecated: bool = False,
     ) -> None:
         code, message = values.get(CODE, ""), values.get(MESSAGE, "")
+        if self.led_codes and not is_code(code) and (split := split_code(code)) is not None:
+            code, name = split
+            values = {**values, CODE: code, TITLE: values.get(TITLE) or name}
         if self.http_table and is_http_like(code):
             kind = KIND_HTTP
             values = {HTTP_STATUS: code, **values} if is_http_status(code) else values
+        if kind == KIND_CODE and not is_code(code) and len(codes := code_list(code)) > 1:
+            for one in codes:  # "100, 106": one row each, the message shared
+                self.add(line, {**values, CODE: one}, kind, deprecated)
+            return
         if kind == KIND_CODE and not (
             is_code(code) or self.spaced_labels and is_spaced_label(code)
         ):

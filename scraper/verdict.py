@@ -45,7 +45,7 @@ _TROUBLE_OTHER = re.compile(
     re.I,
 )
 _TROUBLE_CJK = re.compile(
-    r"不|无|無|失败|失敗|错误|錯誤|超过|超過|超出|非法|禁止|限制|请|請|未|已|"
+    r"不|无|無|没有|沒有|失败|失敗|错误|錯誤|超过|超過|超出|超时|超時|非法|禁止|限制|请|請|未|已|"
     r"できません|ません|すぎ|範囲外|不足|拒否|無効|失敗|不正|超過|エラー|"
     r"오류|실패|없|너무|벗어|부족|거부|유효하지|초과|불가|않"
 )
@@ -232,6 +232,14 @@ def _trouble(add: Callable[[int, str], None], messages: Sequence[str]) -> None:
             return
 
 
+def _changelog(context: Context) -> str | None:
+    """Items in a changelog name the codes that changed, in sentences about the change."""
+    for heading in context.headings:
+        if columns.names_changes(heading):
+            return f"a changelog, not a list of codes: {_quote(heading)}"
+    return None
+
+
 def _failing_codes(context: Context, messages: Sequence[str]) -> str | None:
     """Codes under a heading (or after a sentence) that names codes, not errors ("HTTP
     codes", "Status codes", "返回码"), are errors when most of their messages say what
@@ -338,7 +346,11 @@ def judge_entries(
     ``keys``: the labels of a record's code and message (``err_code``, ``Mensagem``);
     ``named``: codes that are code tokens by their markup alone (``InsufficientFunds``)."""
     total = len(codes) + unread
-    refused = _not_a_list(codes, messages, unread, named) or _not_failures(codes, messages)
+    refused = (
+        _not_a_list(codes, messages, unread, named)
+        or _not_failures(codes, messages)
+        or _changelog(context)
+    )
     if refused is not None:
         return Verdict(False, 0, (refused,), None)
     score = 0

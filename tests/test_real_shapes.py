@@ -170,3 +170,91 @@ def test_the_words_of_a_pages_name() -> None:
     assert page_words("docs/error-codes.md") == "error codes"
     assert page_words("https://example.com/api/v1/error_codes?lang=en") == "error codes"
     assert page_words("captures/okx-v5-en.html") == "okx v5 en"
+
+
+# --- a number and its name in one code cell ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("header", "cells"),
+    [
+        ("Status Code", ("400 - Bad Request", "401 - Unauthorized", "429 - Too Many Requests")),
+        ("状态码", ("400：请求错误", "401：未授权", "429：请求过多")),
+    ],
+)
+def test_a_code_cell_of_a_number_and_its_name(header: str, cells: tuple[str, ...]) -> None:
+    rows = "".join(f"<tr><td>{c}</td><td>The request failed: {c}</td></tr>" for c in cells)
+    html = f"<h2>Errors</h2><table><tr><th>{header}</th><th>Description</th></tr>{rows}</table>"
+    found = extract_page(pages.from_text("api.html", html))
+    got = [(r.code, r.title) for t in found.tables for r in t.rows]
+    assert [code for code, _ in got] == ["400", "401", "429"]
+    assert got[0][1] in ("Bad Request", "请求错误")
+
+
+# --- one cell, several codes -----------------------------------------------------------------
+
+
+def test_a_cell_that_lists_codes_is_a_row_per_code() -> None:
+    html = (
+        "<h2>오류 코드</h2><table><tr><th>코드</th><th>설명</th></tr>"
+        "<tr><td>100, 106</td><td>자산 이름이 올바르지 않음.</td></tr>"
+        "<tr><td>103</td><td>주문 종류가 올바르지 않음.</td></tr>"
+        "<tr><td>E101 or E104</td><td>거래 쌍이 올바르지 않음.</td></tr></table>"
+    )
+    assert [c for c, _ in rows_of("api.html", html)] == ["100", "106", "103", "E101", "E104"]
+
+
+# --- words where scripts meet, and more failure words ----------------------------------------
+
+
+def test_latin_words_inside_cjk_text_are_words() -> None:
+    items = "* 501 请求头中没有携带参数\n* 502 时间戳超时\n* 503 签名校验失败\n* 504 参数错误\n"
+    rows = rows_of("api.md", f"# API\n\n### 3.4.5.response body 常见code\n\n{items}")
+    assert [c for c, _ in rows] == ["501", "502", "503", "504"]
+
+
+# --- one code alone under its heading, beside sections that list codes -----------------------
+
+SIBLINGS = """# API
+
+## Error codes
+
+### Throttling errors: 08
+* 0801: You have hit the request rate-limit
+* 0802: Too many attempts
+
+### Unsupported method: 09
+* 0901: Unsupported HTTP method
+
+### Miscellaneous errors: 10
+* 1000: API temporarily disabled
+* 1001: Too many open orders
+"""
+
+
+def test_one_code_beside_sibling_lists_is_a_row() -> None:
+    assert [c for c, _ in rows_of("api.md", SIBLINGS)] == ["0801", "0802", "0901", "1000", "1001"]
+
+
+def test_one_code_alone_stays_out() -> None:
+    assert rows_of("api.md", "# API\n\n## Errors\n\n* 0901: Unsupported HTTP method\n") == []
+
+
+# --- a changelog's lists name codes that changed ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("headings", "lead"),
+    [
+        ("## Changelog\n\n### 2020-08-21", "Deleted some old API errors:"),
+        ("## 更新日志\n\n### 2020-08-21", "删除了一些旧的错误码："),
+        ("## Errors\n\n### 2020-08-21", "Deleted some old API errors:"),
+    ],
+)
+def test_items_of_a_changelog_stay_out(headings: str, lead: str) -> None:
+    items = (
+        "* 20 to 0301: Unknown order book, if the book is not valid\n"
+        "* 22 to 0408: Incorrect amount value\n"
+        "* 0410 is documented now: Trading not enabled\n"
+    )
+    assert rows_of("api.md", f"# API\n\n{headings}\n\n{lead}\n\n{items}") == []

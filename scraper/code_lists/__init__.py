@@ -14,7 +14,9 @@ are mostly distinct, messages that read as failures):
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 
+from ..verdict import THRESHOLD
 from ..walk import HEADINGS, Block, in_error_section
 from .code_blocks import from_code_block
 from .common import HEADING_LAYOUT, LISTS, Candidate, Entry, Read, judged
@@ -61,7 +63,22 @@ def read_all(
     for found in candidates:
         documented.update(e.code for e in found.entries if e.element.tag not in HEADINGS)
     reads = []
+    dropped = []
     for found in candidates:
-        dropped = drop_references(found, documented) if found.layout == HEADING_LAYOUT else 0
-        reads.append(judged(found, page, offset, dropped))
+        dropped.append(drop_references(found, documented) if found.layout == HEADING_LAYOUT else 0)
+        reads.append(judged(found, page, offset, dropped[-1]))
+    # One code alone under its heading is a list when its sibling sections hold lists of
+    # the same layout ("Throttling errors: 0801, 0802", then "Unsupported method: 0901").
+    taken = {(r.path[:-1], r.layout) for r in reads if r.table is not None and r.path}
+    for k, found in enumerate(candidates):
+        read = reads[k]
+        if (
+            read.table is None
+            and 0 < len(found.entries) < found.minimum
+            and read.verdict.score >= THRESHOLD
+            and found.path
+            and (found.path[:-1], found.layout) in taken
+        ):
+            alone = replace(found, minimum=1)
+            reads[k] = judged(alone, page, offset, dropped[k], sibling=True)
     return reads

@@ -62,7 +62,9 @@ class Candidate:
     refused: str = ""  # why it is no list of codes whatever the evidence
 
 
-def judged(found: Candidate, page: str, offset: int, references: int = 0) -> Read:
+def judged(
+    found: Candidate, page: str, offset: int, references: int = 0, sibling: bool = False
+) -> Read:
     section = section_of(found.path)
     first = next((e for e in found.elements if e.tag not in HEADINGS), found.elements[0])
     lead = lead_of(first) if found.layout != HEADING_LAYOUT else ""
@@ -82,6 +84,9 @@ def judged(found: Candidate, page: str, offset: int, references: int = 0) -> Rea
     )
     if verdict.taken and len(found.entries) < found.minimum:
         verdict = Verdict(False, verdict.score, (*verdict.reasons, "only one code"), None)
+    elif sibling:
+        note = "+0 one code, beside sibling sections that list codes the same way"
+        verdict = Verdict(verdict.taken, verdict.score, (*verdict.reasons, note), None)
     if references:
         note = f"+0 {references} code headings only name codes documented elsewhere: not rows"
         verdict = Verdict(verdict.taken, verdict.score, (*verdict.reasons, note), None)
