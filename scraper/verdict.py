@@ -257,7 +257,10 @@ def _failing_codes(context: Context, messages: Sequence[str]) -> str | None:
 
 
 def _values(add: Callable[[int, str], None], context: Context, codes: Sequence[str]) -> None:
-    """Evidence against: a list of enum values or states, not of errors."""
+    """Evidence against: a list of enum values or states, not of errors (unless the
+    sentence just before calls them error codes)."""
+    if context.lead and columns.is_error_word(context.lead) and columns.names_codes(context.lead):
+        return
     named = context.names_values()
     if named is not None:
         add(VALUES, f"the heading names values or states, not errors: {_quote(named)}")

@@ -258,3 +258,28 @@ def test_items_of_a_changelog_stay_out(headings: str, lead: str) -> None:
         "* 0410 is documented now: Trading not enabled\n"
     )
     assert rows_of("api.md", f"# API\n\n{headings}\n\n{lead}\n\n{items}") == []
+
+
+# --- a list of one, introduced as error codes ------------------------------------------------
+
+
+def test_a_list_of_one_code_the_sentence_before_calls_error_codes() -> None:
+    page = "# API\n\n## Status kill-switch timer\n\nError codes:\n\n- `30` - default validation error\n"
+    assert rows_of("api.md", page) == [("30", "default validation error")]
+    plain = "# API\n\n## Status kill-switch timer\n\nStates:\n\n- `30` - default validation error\n"
+    assert rows_of("api.md", plain) == []
+
+
+# --- "HTTP 401 …" items ----------------------------------------------------------------------
+
+
+def test_items_that_name_http_before_the_status() -> None:
+    items = (
+        "* HTTP `401` return code is used when the request made by Unauthorized user;\n"
+        "* HTTP `403` return code is used when the request is forbidden;\n"
+        "* HTTP `404` return code is used when the page is not found;\n"
+    )
+    rows = rows_of("api.md", f"# API\n\n## Return Codes of Errors\n\n{items}")
+    assert [c for c, _ in rows] == ["401", "403", "404"]
+    # a word for HTTP leads a status, not any number
+    assert rows_of("api.md", "# API\n\n## Errors\n\n* HTTP 2 is used\n* HTTP 1.1 too\n") == []

@@ -82,8 +82,20 @@ def judged(
             named=sum(e.named and not columns.code_shaped(e.code) for e in found.entries),
         )
     )
-    if verdict.taken and len(found.entries) < found.minimum:
+    alone = len(found.entries) < found.minimum
+    # "Error codes:" and a list of one, its code set apart: the sentence says what it is.
+    introduced = (
+        alone
+        and found.marked
+        and found.elements[0].tag in LISTS
+        and columns.is_error_word(lead)
+        and columns.names_codes(lead)
+    )
+    if verdict.taken and alone and not introduced:
         verdict = Verdict(False, verdict.score, (*verdict.reasons, "only one code"), None)
+    elif introduced:
+        note = "+0 one code, in a list the sentence before calls error codes"
+        verdict = Verdict(verdict.taken, verdict.score, (*verdict.reasons, note), None)
     elif sibling:
         note = "+0 one code, beside sibling sections that list codes the same way"
         verdict = Verdict(verdict.taken, verdict.score, (*verdict.reasons, note), None)

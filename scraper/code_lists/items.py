@@ -82,11 +82,15 @@ def read_entry(item: etree._Element, text: str, lead: _Lead | None = None) -> En
     parts = split_code(text)
     if parts is None:
         label = _LABEL.match(text)
-        if label is None or not (
-            columns.is_error_word(label.group(1)) or columns.names_codes(label.group(1))
-        ):
+        if label is None:
+            return None
+        named = label.group(1)
+        http = columns.role_of(named) == columns.HTTP_STATUS  # "HTTP `401` return code is…"
+        if not (columns.is_error_word(named) or columns.names_codes(named) or http):
             return None
         parts = split_code(text[label.end() :])
+        if parts is not None and http and not columns.is_http_like(parts[0]):
+            return None
     if parts is None:
         return None
     code, message = parts
