@@ -10,6 +10,7 @@ is a warning naming the page and line, never dropped quietly; so is a cell past 
 from __future__ import annotations
 
 import gc
+import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
@@ -17,10 +18,10 @@ from lxml import etree
 
 from . import code_lists, columns, plaintext
 from .columns import CODE, HTTP_STATUS, MESSAGE, TITLE, Role, Roles
-from .model import MAX_ROWS, ParseWarning, Row, Table
+from .model import MAX_ROWS, NUMERIC_CODE, ParseWarning, Row, Table
 from .normalize import cell_text, join_lines, normalize_text, text_of
 from .page import Page, TooLarge
-from .rows import STRUCK, Collector, line_of, section_of, struck
+from .rows import STRUCK, Collector, line_of, section_of, struck, unstruck_text
 from .verdict import SIBLING_BONUS, Context, Verdict, judge, out_of_reach, parameter_headers
 from .walk import Block, HeadingPath, lead_of, page_words, parse_html, walk
 
@@ -272,6 +273,8 @@ def _read_table(
     strikes = next(found.block.element.iter(*STRUCK), None) is not None
     parts: list[tuple[str, list[Row]]] = [(section, out.rows)]
     last = len(found.body) - 1
+    codes = [texts[roles.code] for _, _, texts in found.body if len(texts) > roles.code]
+    numbered = sum(1 for c in codes if _NUMBER.fullmatch(c)) * 2 > len(codes)
     for k, (tr, cells, texts) in enumerate(found.body):
         line = line_of(tr, line_offset)
         if out.rows and _continues(texts, roles.code, out.rows[-1].message, k == last):
@@ -284,6 +287,7 @@ def _read_table(
             len(cells) == width
             and all(c is cells[0] for c in cells)
             or (len(cells) == 1 and texts[0] and not columns.is_code(texts[0]))
+            or (k < last and _label_row(texts, roles, numbered))
         ):
             # One cell across the table: a label for the rows below it.
             label = texts[0]
@@ -311,14 +315,30 @@ def _read_table(
             for role, i in wanted
             if i is not None and (role == MESSAGE or cells[i] is not cells[roles.message or 0])
         }
-        deprecated = strikes and (
-            struck(cells[roles.code]) or all(struck(c) for c in cells if text_of(c))
-        )
+        code_cell = cells[roles.code]
+        deprecated = strikes and (struck(code_cell) or all(struck(c) for c in cells if text_of(c)))
+        if strikes and not deprecated and next(code_cell.iter(*STRUCK), None) is not None:
+            values[CODE] = unstruck_text(code_cell)  # the old code struck, the new one after
         out.add(line, values, deprecated=deprecated)
     tables = [Table(name, tuple(found.header), tuple(rows)) for name, rows in parts]
     return [t for t in tables if t.rows] or tables[:1], out.warnings
 
 
+def _label_row(texts: list[str], roles: Roles, numbered: bool) -> bool:
+    """A row whose only text is in the code column and is no code there (``Order errors``;
+    ``Spot`` among numbered codes): a label for the rows below it, not a code without a
+    message. ``numbered``: most of the column's codes are numbers."""
+    code = texts[roles.code] if roles.code < len(texts) else ""
+    if roles.message is None or not code or any(t for i, t in enumerate(texts) if i != roles.code):
+        return False
+    if len(code) > 60 or code.endswith(_SENTENCE_END):  # a note, said as a warning
+        return False
+    if not columns.is_code(code):
+        return not columns.is_spaced_label(code) and not columns.is_http_like(code)
+    return numbered and not columns.code_shaped(code)
+
+
+_NUMBER = re.compile(NUMERIC_CODE)
 _SENTENCE_END = tuple(".!?。！？…)）")
 
 
@@ -334,6 +354,8 @@ def _continues(texts: list[str], code_column: int, previous: str, last_row: bool
         return False
     if text[0].islower():
         return True
+    if columns.is_error_word(text):  # "Account errors": a label for the rows below
+        return False
     return not last_row and not previous.rstrip().endswith(_SENTENCE_END)
 
 

@@ -225,11 +225,18 @@ def _shaped(name: str, content: str) -> Page:
             title=title.group(1).strip() if title else None,
             html_line=content.count("\n", 0, inner),
         )
-    if _LOOKS_HTML.match(head):
+    markdown_name = name.lower().endswith((".md", ".markdown"))
+
+    def markdown() -> bool:
+        return looks_markdown(content) or bool(
+            markdown_name and (_MD_HEADING.search(content) or _TABLE_LINE.search(content))
+        )
+
+    # A Markdown file may open with HTML (a generated table of contents in a comment): its
+    # name and its body beat its first bytes.
+    if _LOOKS_HTML.match(head) and not ((markdown_name or head.startswith("<!--")) and markdown()):
         return Page(name, html=content)
-    if looks_markdown(content) or (
-        name.lower().endswith((".md", ".markdown")) and _MD_HEADING.search(content)
-    ):
+    if markdown():
         lines = sum(1 for _ in _TABLE_LINE.finditer(content))
         if lines > MAX_TABLE_LINES:
             raise TooLarge(
@@ -340,8 +347,9 @@ def _cell_count(line: str) -> int:
 
 def _widen_tables(content: str) -> tuple[str, dict[int, int]]:
     """Pipe tables whose rows are wider than their header get empty header cells (Markdown
-    would drop the cells past the header); rows narrower than the header are noted (line ->
-    cells): Markdown pads them with empty cells, which are taken out again."""
+    would drop the cells past the header); a delimiter row of another width than the header
+    gets the header's (Markdown would read no table); rows narrower than the header are
+    noted (line -> cells): Markdown pads them with empty cells, which are taken out again."""
     lines = content.split("\n")
     short: dict[int, int] = {}
     fenced = False
@@ -364,6 +372,8 @@ def _widen_tables(content: str) -> tuple[str, dict[int, int]]:
                 lines[k] = lines[k].rstrip()
                 lines[k] += ("" if lines[k].endswith("|") else " |") + f"{cell}|" * more
             width = widest
+        if _cell_count(lines[i]) != width:  # a delimiter row of another width: the header's
+            lines[i] = "|" + " --- |" * width
         short.update((i + 1 + k, n) for k, n in enumerate(counts) if 0 < n < width)
         i = end + 1
     return "\n".join(lines), short

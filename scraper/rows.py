@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass, field
 
@@ -21,7 +22,7 @@ from .columns import (
     is_spaced_label,
 )
 from .model import KIND_CODE, KIND_HTTP, NUMERIC_CODE, Kind, ParseWarning, Row, split_sub_code
-from .normalize import text_of
+from .normalize import normalize_text, remove_keeping_tail, text_of
 
 STRUCK = ("del", "s", "strike")
 # libxml2 counts lines up to 65535 only: past that, a comment before each row-like element
@@ -66,6 +67,16 @@ def struck(cell: etree._Element) -> bool:
         return True
     inside = "".join(text_of(s) for s in cell.iter(*STRUCK))
     return "".join(inside.split()) == "".join(text.split())
+
+
+def unstruck_text(cell: etree._Element) -> str:
+    """A cell's text without what is struck through in it: ``~~110075~~ 182021`` is
+    ``182021`` (the docs wrote the new code after the old)."""
+    kept = copy.deepcopy(cell)
+    for mark in list(kept.iter(*STRUCK)):
+        if mark is not kept and mark.getparent() is not None:
+            remove_keeping_tail(mark)
+    return normalize_text(text_of(kept))
 
 
 def split_code(text: str) -> tuple[str, str] | None:

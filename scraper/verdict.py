@@ -283,7 +283,7 @@ QUESTIONS = 0.3  # list items: the share of questions that makes a list an FAQ
 
 
 def _not_a_list(
-    codes: Sequence[str], messages: Sequence[str], unread: int, named: int
+    codes: Sequence[str], messages: Sequence[str], unread: int, named: int, pairs: bool = False
 ) -> str | None:
     """Why entries are no list of codes and messages by their shape alone; None when they
     may be: most items start with a code token, the codes mostly differ, most have a message
@@ -295,8 +295,11 @@ def _not_a_list(
     # One stray item (a note at the end) is allowed in any list; more only in long ones.
     if shaped < total - max(1, int((1 - CODE_SHAPED) * total)):
         return f"{shaped} of {total} items start with a code token, not most"
-    if len(set(codes)) < DISTINCT * len(codes):
-        return f"{len(codes)} codes, only {len(set(codes))} distinct"
+    # Under a heading per code, a code written again with messages of its own (the section
+    # again in another language) is a row: there, code and message together must differ.
+    distinct = len(set(zip(codes, messages, strict=True)) if pairs else set(codes))
+    if distinct < DISTINCT * len(codes):
+        return f"{len(codes)} codes, only {distinct} distinct"
     said = sum(1 for m in messages if m)
     if said * 2 < len(messages):
         return f"{said} of {len(messages)} codes have a message: references, not a list of errors"
@@ -343,14 +346,16 @@ def judge_entries(
     marked: bool = False,
     keys: tuple[str, str] | None = None,
     named: int = 0,
+    pairs: bool = False,
 ) -> Verdict:
     """Score codes written outside a table (list items, records, lines of a code block).
     ``unread``: items that start with no code; ``marked``: each code is set apart;
     ``keys``: the labels of a record's code and message (``err_code``, ``Mensagem``);
-    ``named``: codes that are code tokens by their markup alone (``InsufficientFunds``)."""
+    ``named``: codes that are code tokens by their markup alone (``InsufficientFunds``);
+    ``pairs``: a code may repeat with other messages (a heading per code)."""
     total = len(codes) + unread
     refused = (
-        _not_a_list(codes, messages, unread, named)
+        _not_a_list(codes, messages, unread, named, pairs)
         or _not_failures(codes, messages)
         or _changelog(context)
     )

@@ -264,9 +264,10 @@ def test_items_of_a_changelog_stay_out(headings: str, lead: str) -> None:
 
 
 def test_a_list_of_one_code_the_sentence_before_calls_error_codes() -> None:
-    page = "# API\n\n## Status kill-switch timer\n\nError codes:\n\n- `30` - default validation error\n"
+    item = "- `30` - default validation error\n"
+    page = f"# API\n\n## Status kill-switch timer\n\nError codes:\n\n{item}"
     assert rows_of("api.md", page) == [("30", "default validation error")]
-    plain = "# API\n\n## Status kill-switch timer\n\nStates:\n\n- `30` - default validation error\n"
+    plain = f"# API\n\n## Status kill-switch timer\n\nStates:\n\n{item}"
     assert rows_of("api.md", plain) == []
 
 
@@ -283,3 +284,76 @@ def test_items_that_name_http_before_the_status() -> None:
     assert [c for c, _ in rows] == ["401", "403", "404"]
     # a word for HTTP leads a status, not any number
     assert rows_of("api.md", "# API\n\n## Errors\n\n* HTTP 2 is used\n* HTTP 1.1 too\n") == []
+
+
+# --- the shapes real pages outside the corpus showed (issue 30, item 3) ----------------------
+
+
+def test_a_markdown_file_that_opens_with_an_html_comment_is_markdown() -> None:
+    text = (
+        "<!-- START doctoc generated TOC please keep comment here -->\n"
+        "- [Errors](#errors)\n<!-- END doctoc -->\n\n# API\n\n## Errors\n\n"
+        "| Code | Message |\n|---|---|\n"
+        "| 10001 | Invalid signature |\n| 10002 | Request expired |\n"
+    )
+    for name in ("errors.md", "errors.txt"):
+        assert [c for c, _ in rows_of(name, text)] == ["10001", "10002"], name
+    html = "<!-- saved page -->\n<html><body><h2>Errors</h2><p># not a heading</p></body></html>"
+    assert pages.from_text("page.html", html).html == html
+
+
+def test_a_pipe_table_without_its_closing_pipe_and_a_cell_more_per_row() -> None:
+    text = (
+        "# API\n\n## Error codes\n\n| Code | Message\n|------|--------\n"
+        "| 10001 | Invalid signature | 签名无效 |\n| 10002 | Request expired | 请求已过期 |\n"
+        "| 10003 | Insufficient balance | 余额不足 |\n"
+    )
+    assert [c for c, _ in rows_of("api.md", text)] == ["10001", "10002", "10003"]
+
+
+@pytest.mark.parametrize(("heading", "header"), [("Error codes", "Parameter"), ("错误码", "参数")])
+def test_a_code_column_headed_parameter_under_an_error_heading(heading: str, header: str) -> None:
+    text = (
+        f"# API\n\n## {heading}\n\n| {header} | Description |\n|---|---|\n"
+        "| 10001 | Invalid signature |\n| 10002 | Request expired |\n| 10003 | Balance too low |\n"
+    )
+    assert [c for c, _ in rows_of("api.md", text)] == ["10001", "10002", "10003"]
+
+
+def test_a_heading_per_code_written_again_in_a_second_language() -> None:
+    english = "".join(f"\n### {10000 + i}\n\n- Failed to do thing {i}\n" for i in range(1, 10))
+    chinese = "".join(f"\n### {10000 + i}\n\n- 操作 {i} 失败\n" for i in range(1, 10))
+    rows = rows_of("api.md", f"# API\n\n## Error codes\n{english}{chinese}")
+    assert len(rows) == 18 and len({c for c, _ in rows}) == 9
+
+
+@pytest.mark.parametrize(
+    ("heading", "items"),
+    [
+        ("Status codes", ["Invalid signature", "Request expired", "Insufficient balance"]),
+        ("状态码", ["签名无效", "请求已过期", "余额不足"]),
+    ],
+)
+def test_letter_codes_under_a_heading_that_calls_them_status_codes(
+    heading: str, items: list[str]
+) -> None:
+    lines = "".join(f"- A1000{i} {m}\n" for i, m in enumerate(items, 1))
+    assert [c for c, _ in rows_of("api.md", f"# API\n\n## {heading}\n\n{lines}")] == [
+        "A10001",
+        "A10002",
+        "A10003",
+    ]
+
+
+def test_an_error_table_among_many_parameter_tables() -> None:
+    parts = ["# API\n"]
+    for k in range(12):
+        parts.append(f"\n## Endpoint {k}\n\n### Parameters\n\n| Parameter | Type | Description |\n")
+        parts.append(
+            "|---|---|---|\n" + "".join(f"| p{j} | string | Value {j} |\n" for j in range(6))
+        )
+    parts.append("\n## Error codes\n\n| Code | Description |\n|---|---|\n")
+    parts.append(
+        "| 40001 | Invalid parameter |\n| 40002 | Signature error |\n| 40003 | Too many |\n"
+    )
+    assert [c for c, _ in rows_of("api.md", "".join(parts))] == ["40001", "40002", "40003"]

@@ -80,6 +80,7 @@ def judged(
             marked=found.marked,
             keys=found.keys,
             named=sum(e.named and not columns.code_shaped(e.code) for e in found.entries),
+            pairs=found.layout == HEADING_LAYOUT,
         )
     )
     alone = len(found.entries) < found.minimum
