@@ -357,3 +357,33 @@ def test_an_error_table_among_many_parameter_tables() -> None:
         "| 40001 | Invalid parameter |\n| 40002 | Signature error |\n| 40003 | Too many |\n"
     )
     assert [c for c, _ in rows_of("api.md", "".join(parts))] == ["40001", "40002", "40003"]
+
+
+# --- per-endpoint error sections of one item: a condition and the reply's status line --------
+
+
+@pytest.mark.parametrize(
+    ("heading", "conditions"),
+    [
+        ("Errors", ["If the market was not found, this method returns:"] * 2),
+        ("错误", ["如果订单不存在，此方法返回：", "如果资产不存在，此方法返回："]),
+    ],
+)
+def test_one_status_reply_under_each_endpoints_error_heading(
+    heading: str, conditions: list[str]
+) -> None:
+    parts = ["# REST API\n"]
+    for k, condition in enumerate(conditions):
+        parts.append(f"\n## `GET /thing/{k}`\n\nReturns a thing.\n\n### {heading}\n\n")
+        parts.append(f"* {condition}\n\n\t\tHTTP/1.1 404 Not Found\n\t\tContent-Length: 0\n\n---\n")
+    found = extract_page(pages.from_text("api.md", "".join(parts)))
+    got = [(r.code, r.title, r.message) for t in found.tables for r in t.rows]
+    assert [(code, title) for code, title, _ in got] == [("404", "Not Found")] * 2
+    assert got[0][2] == conditions[0].rstrip(":：")
+
+
+def test_a_status_line_alone_under_one_error_heading_stays_out() -> None:
+    page = (
+        "# API\n\n## Errors\n\n* If it fails, this method returns:\n\n\t\tHTTP/1.1 404 Not Found\n"
+    )
+    assert rows_of("api.md", page) == []

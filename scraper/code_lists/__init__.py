@@ -13,9 +13,11 @@ are mostly distinct, messages that read as failures):
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
+from .. import columns
 from ..verdict import THRESHOLD
 from ..walk import HEADINGS, Block, in_error_section
 from .code_blocks import from_code_block
@@ -69,15 +71,23 @@ def read_all(
         reads.append(judged(found, page, offset, dropped[-1]))
     # One code alone under its heading is a list when its sibling sections hold lists of
     # the same layout ("Throttling errors: 0801, 0802", then "Unsupported method: 0901").
+    # So is one code under each of several sections of the same error heading ("Errors"
+    # under every endpoint).
     taken = {(r.path[:-1], r.layout) for r in reads if r.table is not None and r.path}
-    for k, found in enumerate(candidates):
-        read = reads[k]
-        if (
-            read.table is None
-            and 0 < len(found.entries) < found.minimum
-            and read.verdict.score >= THRESHOLD
-            and found.path
-            and (found.path[:-1], found.layout) in taken
+    single = [
+        k
+        for k, found in enumerate(candidates)
+        if reads[k].table is None
+        and 0 < len(found.entries) < found.minimum
+        and reads[k].verdict.score >= THRESHOLD
+        and found.path
+    ]
+    repeated = Counter((candidates[k].path[-1][1], candidates[k].layout) for k in single)
+    for k in single:
+        found = candidates[k]
+        heading = found.path[-1][1]
+        if (found.path[:-1], found.layout) in taken or (
+            repeated[heading, found.layout] > 1 and columns.is_error_word(heading)
         ):
             alone = replace(found, minimum=1)
             reads[k] = judged(alone, page, offset, dropped[k], sibling=True)

@@ -98,7 +98,7 @@ def judged(
         note = "+0 one code, in a list the sentence before calls error codes"
         verdict = Verdict(verdict.taken, verdict.score, (*verdict.reasons, note), None)
     elif sibling:
-        note = "+0 one code, beside sibling sections that list codes the same way"
+        note = "+0 one code, beside sections that list codes the same way"
         verdict = Verdict(verdict.taken, verdict.score, (*verdict.reasons, note), None)
     if references:
         note = f"+0 {references} code headings only name codes documented elsewhere: not rows"

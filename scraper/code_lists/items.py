@@ -137,6 +137,31 @@ def _navigation(items: Sequence[etree._Element]) -> bool:
     return True
 
 
+_STATUS_LINE = re.compile(r"HTTP/[0-9](?:\.[0-9])?[ \t]+([1-5][0-9][0-9])\b[ \t]*([^\n]*)")
+
+
+def _status_reply(item: etree._Element) -> Entry | None:
+    """An item that says when a reply comes, the reply's status line in a code block after
+    it: ``If the order is not found, this method returns:`` + ``HTTP/1.1 404 Not Found``.
+    The status is the code, the item's sentence the message, the reason its title."""
+    block = next((c for c in item if isinstance(c.tag, str) and c.tag == "pre"), None)
+    if block is None:
+        return None
+    line = text_of(block).strip().split("\n", 1)[0]
+    status = _STATUS_LINE.fullmatch(line.strip())
+    if status is None:
+        return None
+    before = [item.text or ""]
+    for child in item:
+        if child is block:
+            break
+        before += [text_of(child), child.tail or ""]
+    said = normalize_text("".join(before)).rstrip(":： ")
+    if not columns.has_letters(said):
+        return None
+    return Entry(item, status.group(1), said, title=status.group(2).strip())
+
+
 def peek_first(items: Sequence[etree._Element]) -> str:
     """The start of a list's first item, which tells whether the list may hold codes."""
     return normalize_text(own_text(items[0])[:PEEK]) if items else ""
@@ -156,6 +181,10 @@ def from_items(run: list[Block], every: bool = False, peek: str | None = None) -
         return found
     marks = 0
     for item in items:
+        reply = _status_reply(item)
+        if reply is not None:  # "If the order is not found, this method returns:" + a reply
+            found.entries.append(reply)
+            continue
         lead = _lead(item)
         # Cut where a <br> breaks the item, and at each source line: the finer cut wins when
         # every line of it starts with a code (a Markdown paragraph of "CODE: message" lines).
