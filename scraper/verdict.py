@@ -232,6 +232,15 @@ def _trouble(add: Callable[[int, str], None], messages: Sequence[str]) -> None:
             return
 
 
+_ERROR_STATUS = re.compile(r"[45][0-9][0-9]")
+
+
+def _error_statuses(codes: Sequence[str], headings: bool) -> bool:
+    """Every code an HTTP error status, errors by definition: two or more in a list, one
+    or more as headings (each then is one)."""
+    return len(codes) > (0 if headings else 1) and all(_ERROR_STATUS.fullmatch(c) for c in codes)
+
+
 def _changelog(context: Context) -> str | None:
     """Items in a changelog name the codes that changed, in sentences about the change."""
     for heading in context.headings:
@@ -309,14 +318,14 @@ def _not_a_list(
     return None
 
 
-def _not_failures(codes: Sequence[str], messages: Sequence[str]) -> str | None:
+def _not_failures(codes: Sequence[str], messages: Sequence[str], pairs: bool = False) -> str | None:
     """Why entries are no list of errors, whatever surrounds them; None when they may be.
 
     A token's shape alone (upper case, digits, a dash) is not a code: one written on every
     line is a prefix (``HTTP/1.1``); items that ask questions are an FAQ; and where the codes
     are not numbers, what the items say (an answer, a setting, a step, a limit) must describe
     a failure, in the message or in the code's own words (``ORDER_QTY_TOO_LOW``)."""
-    if len(codes) > 1 and len(set(codes)) == 1:
+    if len(codes) > 1 and len(set(codes)) == 1 and not pairs:  # a heading each: no prefix
         return f"every item starts with {_quote(codes[0])}: a prefix, not a code"
     said = [m for m in messages if m]
     asked = sum(1 for m in said if m.rstrip().endswith(_QUESTION))
@@ -356,7 +365,7 @@ def judge_entries(
     total = len(codes) + unread
     refused = (
         _not_a_list(codes, messages, unread, named, pairs)
-        or _not_failures(codes, messages)
+        or _not_failures(codes, messages, pairs)
         or _changelog(context)
     )
     if refused is not None:
@@ -373,6 +382,8 @@ def judge_entries(
     about = context.mentions()
     error_key = keys is not None and columns.is_error_word(keys[0])
     failing = _failing_codes(context, messages) if about is None and not error_key else None
+    if about is None and not error_key and failing is None and _error_statuses(codes, pairs):
+        failing = f"the {len(codes)} codes are HTTP error statuses (4xx, 5xx)"
     if about is None and not error_key and failing is None:
         return Verdict(False, 0, (*reasons, "nothing around them names errors"), None)
     if about is not None:

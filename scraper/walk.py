@@ -88,6 +88,31 @@ def code_heading(text: str) -> bool:
     return split is not None and (not split[1] or len(split[1].split()) <= 8)
 
 
+_ERROR_STATUS = re.compile(r"[45][0-9][0-9]")
+_STATUS_IN = re.compile(r"(?:^|\s)([45][0-9][0-9])\s*[-–—:：]\s*(\S.*?)\s*[?？]?$")
+
+
+def status_in(text: str) -> tuple[str, str] | None:
+    """An HTTP error status and its name inside a heading that names an error: ``Why do I
+    receive 502 - Not enough balance error ?`` -> ("502", "Not enough balance error")."""
+    if len(text) > _MAX_HEADING or not columns.is_error_word(text):
+        return None
+    found = _STATUS_IN.search(text)
+    return None if found is None else (found.group(1), found.group(2))
+
+
+def status_heading(text: str) -> bool:
+    """A heading that is an HTTP error status, wherever it stands: ``401 Unauthorized -
+    Invalid Signature`` (4xx and 5xx are errors by definition), or one inside a heading that
+    names an error (``Why do I receive 401 - Unauthorized error ?``)."""
+    if len(text) > _MAX_HEADING:
+        return False
+    split = split_code(text)
+    if split is not None and _ERROR_STATUS.fullmatch(split[0]) and split[1]:
+        return True
+    return status_in(text) is not None
+
+
 def heading_text(element: etree._Element) -> str:
     return _ANCHORS.sub("", normalize_text(text_of(element))).strip()
 
@@ -156,7 +181,7 @@ def walk(root: etree._Element, named_errors: bool = False) -> Iterator[Block]:
                 stack.pop()
             text = heading_text(element)
             path = tuple(stack)
-            if in_error_section(path) and code_heading(text):
+            if (in_error_section(path) and code_heading(text)) or status_heading(text):
                 owner = element
                 errors = True
                 yield Block(path, element, code=True)

@@ -387,3 +387,45 @@ def test_a_status_line_alone_under_one_error_heading_stays_out() -> None:
         "# API\n\n## Errors\n\n* If it fails, this method returns:\n\n\t\tHTTP/1.1 404 Not Found\n"
     )
     assert rows_of("api.md", page) == []
+
+
+# --- headings that are HTTP error statuses, in an FAQ -----------------------------------------
+
+FAQ = {
+    "en": (
+        "# API Frequently Asked Questions\n\n## Why do I receive 401 - Unauthorized error ?\n\n"
+        "You need to authorize first.\n\nCheck the key's permissions.\n\n"
+        "## Why do I receive Invalid nonce error ?\n\nThe nonce must be a timestamp.\n\n"
+        "## Why do I receive 502 - Not enough balance error ?\n\nDeduct the fee first.\n\n"
+        "## Which version suits me?\n\nBoth do.\n\n"
+        "## 401 Unauthorized - Invalid Signature\n\nYou might compute a wrong signature.\n\n"
+        "## 401 Unauthorized - Invalid Nonce\n\nThe nonce is too old.\n"
+    ),
+    "zh": (
+        "# API 常见问题\n\n## 为什么收到 401 - 未授权 错误？\n\n请先授权。\n\n请检查权限。\n\n"
+        "## 为什么收到 502 - 余额不足 错误？\n\n请先扣除手续费。\n\n"
+        "## 哪个版本适合我？\n\n都可以。\n\n"
+        "## 401 未授权 - 签名无效\n\n签名可能算错了。\n\n"
+        "## 401 未授权 - Nonce 无效\n\nNonce 太旧。\n"
+    ),
+}
+
+
+@pytest.mark.parametrize("language", sorted(FAQ))
+def test_faq_headings_that_are_http_error_statuses(language: str) -> None:
+    rows = rows_of("faq.md", FAQ[language])
+    assert [c for c, _ in rows] == ["401", "502", "401", "401"]
+    assert rows[0][1] in (
+        "You need to authorize first. Check the key's permissions.",
+        "请先授权。 请检查权限。",
+    )
+
+
+def test_an_faq_whose_headings_hold_no_error_status_stays_out() -> None:
+    page = (
+        "# FAQ\n\n## Why do I receive an Invalid nonce error ?\n\n"
+        "The nonce must be a timestamp.\n\n"
+        "## What are the 200 - OK replies ?\n\nReplies that worked.\n\n"
+        "## 2024 - What changed ?\n\nA new version.\n"
+    )
+    assert rows_of("faq.md", page) == []

@@ -9,7 +9,7 @@ from lxml import etree
 
 from ..normalize import cell_text, normalize_text, text_of
 from ..rows import split_code, struck
-from ..walk import HEADINGS, Block, heading_text
+from ..walk import HEADINGS, Block, heading_text, status_in
 from .common import HEADING_LAYOUT, Candidate, Entry
 from .items import lead_mark, list_items, read_entry
 
@@ -35,7 +35,7 @@ def from_headings(walked: Sequence[Block]) -> Iterator[Candidate]:
             if found is None:
                 found = Candidate(block.path, [], HEADING_LAYOUT, marked=True, minimum=1)
             text = heading_text(element)
-            code, name = split_code(text) or (text, "")
+            code, name = split_code(text) or status_in(text) or (text, "")
             heading, said = Entry(element, code, name, deprecated=struck(element)), False
             found.elements.append(element)
         elif element.tag in HEADINGS:
@@ -54,6 +54,14 @@ def from_headings(walked: Sequence[Block]) -> Iterator[Candidate]:
                 if not message:  # an anchor or an image between the headings
                     continue
                 deprecated = heading.deprecated or struck(item)
+                last = found.entries[-1] if said and found.entries else None
+                if item.tag == "p" and last is not None and last.element.tag == "p":
+                    # Paragraphs after one heading are one explanation; items are rows.
+                    joined = f"{last.message} {message}"
+                    found.entries[-1] = Entry(
+                        last.element, last.code, joined, last.title, "", last.deprecated
+                    )
+                    continue
                 found.entries.append(
                     Entry(item, heading.code, message, heading.message, "", deprecated)
                 )
