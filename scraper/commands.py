@@ -13,7 +13,7 @@ from . import documents, fetch, join, render, state, write
 from . import page as pages
 from .model import CodeTable, ErrtablesError, Source
 from .regen import code_table, no_table_reason
-from .sources import Package, Sources, locale_of, slug
+from .sources import Package, Sources, default_replies, locale_of, slug
 
 
 class CommandError(ErrtablesError):
@@ -110,9 +110,9 @@ def render_extracted(
             )
         same = [p for p in packages if p.name == package]
         if same:
-            packages[packages.index(same[0])] = Package(package, same[0].sources + extra)
+            packages[packages.index(same[0])] = replace(same[0], sources=same[0].sources + extra)
         else:
-            packages.append(Package(package, extra))
+            packages.append(Package(package, extra, default_replies(package)))
             found_versions[package] = state.version_of(state.today())
     rendered = {t.source.id for t in joined}
     packages = [p for p in packages if rendered & set(p.sources)]

@@ -12,7 +12,7 @@ import json
 import pickle
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, partial
 from pathlib import Path
 from typing import Any
@@ -199,7 +199,7 @@ def render_all(
         packages = (Package(DEFAULT_PACKAGE, extra),)
     elif extra:  # they go into the first package, after its own
         first = packages[0]
-        packages = (Package(first.name, first.sources + extra), *packages[1:])
+        packages = (replace(first, sources=first.sources + extra), *packages[1:])
     out = _Outputs(templates, kept if templates == TEMPLATES else None, tables)
     out.files["json/codes.schema.json"] = json_text(schema())
     every = (repr(packages), *out.digests.values())

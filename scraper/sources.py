@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .model import ErrtablesError, Source
+from .runtime import constants as runtime_constants
 
 DEFAULT = Path("sources.toml")
 CAPTURE_SUFFIXES = (".html", ".txt")
@@ -29,6 +30,9 @@ class Package:
 
     name: str  # short: "okx"
     sources: tuple[str, ...]  # source ids, the lookup priority
+    # How the exchange's replies carry errors: a built-in shape's name, or its fields
+    # spelled out (``code=retCode;message=retMsg;success=0``); see REPLY_FIELDS.
+    replies: str = "okx"
 
     @property
     def python(self) -> str:
@@ -123,7 +127,24 @@ TOP_KEYS: dict[str, str] = {
 PACKAGE_KEYS: dict[str, tuple[bool, str]] = {
     "name": (True, "lowercase letters, digits and dashes: okx gives okx_error_codes"),
     "sources": (True, "the ids of its sources, in priority order"),
+    "replies": (False, "how its replies carry errors: a built-in shape, or a table of fields"),
 }
+# The fields of a reply shape spelled out in [[package]] replies = { ... }: each a key
+# path ("retExtInfo.list") or a list of them, or codes for success/item_success/batch.
+REPLY_FIELDS: dict[str, str] = {
+    "code": "where the reply's own error code is",
+    "message": "where its message is",
+    "success": "codes that mean no error",
+    "items": "lists of per-operation results",
+    "item_code": "an item's error code (a key of the item)",
+    "item_message": "an item's message",
+    "item_success": "item codes that mean no error",
+    "strings": "lists (or one) of error strings such as EOrder:Insufficient funds",
+    "batch": "codes that say only that some operations failed",
+    "readable": "keys one of which every reply of this exchange has",
+}
+_SPEC_VALUE = re.compile(r"[^;|=\s]+(?:[ ][^;|=\s]+)*")
+REPLY_SHAPE_NAMES = tuple(spec.split(";", 1)[0] for spec in runtime_constants.REPLY_SHAPES)
 # Without [[package]] tables, every source goes into one package of this name.
 DEFAULT_PACKAGE = "okx"
 PACKAGE_NAME = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
@@ -376,7 +397,7 @@ def _packages(entries: object, ids: list[str], path: Path) -> tuple[Package, ...
                     "a source belongs to one package"
                 )
             owner[member] = name
-        found.append(Package(name, tuple(members)))
+        found.append(Package(name, tuple(members), _replies(entry.get("replies"), name, path)))
     names = [p.name for p in found]
     if len(set(names)) != len(names):
         raise SourcesError(f"{path}: package names must be unique: {', '.join(names)}")
@@ -387,6 +408,46 @@ def _packages(entries: object, ids: list[str], path: Path) -> tuple[Package, ...
             "sources of a [[package]]"
         )
     return tuple(found)
+
+
+def default_replies(name: str) -> str:
+    """The reply shape of a package that names none: its name's, when that is a built-in
+    shape (a package called bybit reads Bybit's replies), else OKX's."""
+    return name if name in REPLY_SHAPE_NAMES else DEFAULT_PACKAGE
+
+
+def _replies(value: object, name: str, path: Path) -> str:
+    """A package's reply shape as the run-time reads it: a built-in name, or the fields
+    spelled out. Without one, the package's name when it is a built-in shape, else okx."""
+    where = f"{path}: [[package]] {name}: replies"
+    if value is None:
+        return default_replies(name)
+    if isinstance(value, str):
+        if value not in REPLY_SHAPE_NAMES:
+            raise SourcesError(
+                f"{where} = {value!r} is no built-in shape ({', '.join(REPLY_SHAPE_NAMES)})"
+                f"{_closest(value, REPLY_SHAPE_NAMES)}; or spell its fields out in a table"
+            )
+        return value
+    if not isinstance(value, dict) or not value:
+        raise SourcesError(f"{where} must be a shape's name or a table of its fields")
+    parts = []
+    for key, given in value.items():
+        if key not in REPLY_FIELDS:
+            raise SourcesError(f"{where} has an unknown field {key!r}{_closest(key, REPLY_FIELDS)}")
+        listed = [given] if isinstance(given, (str, int)) and not isinstance(given, bool) else given
+        if not isinstance(listed, list) or not listed:
+            raise SourcesError(f"{where}.{key} must be a string or a list of strings")
+        texts = [str(v) for v in listed if isinstance(v, (str, int)) and not isinstance(v, bool)]
+        if len(texts) != len(listed) or not all(_SPEC_VALUE.fullmatch(t) for t in texts):
+            raise SourcesError(
+                f"{where}.{key}: each value is a key path or a code, without ; | = or edge "
+                f"spaces, not {listed!r}"
+            )
+        parts.append(f"{key}={'|'.join(texts)}")
+    if not any(k in value for k in ("code", "items", "strings")):
+        raise SourcesError(f"{where} needs code, items or strings: where the errors are")
+    return ";".join(parts)
 
 
 def slug(text: str) -> str:

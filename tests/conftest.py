@@ -279,6 +279,7 @@ SLOW_MODULES = frozenset(
         "test_hardening",
         "test_make",
         "test_scaling",
+        "test_reply_shapes",
         "test_typescript",
         "test_workflows",
     }

@@ -170,6 +170,27 @@ def _template(request: dict[str, Any]) -> dict[str, Any]:
     return {"values": values, "exact": found.exact, "own": list(values)}
 
 
+_SHAPED: dict[str, Any] = {}
+
+
+def _shaped(shape: str) -> Any:
+    """The package's pages read in another reply shape (one Tables per shape)."""
+    if shape not in _SHAPED:
+        tables = type(codes._TABLES)
+        _SHAPED[shape] = tables(list(codes._TABLES.pages.values()), shape)
+    return _SHAPED[shape]
+
+
+def _error(e: Any) -> dict[str, Any]:
+    return {
+        "index": e.index,
+        "code": e.code,
+        "message": e.message,
+        "ids": dict(e.ids),
+        "match": _match(e.match),
+    }
+
+
 def python(request: dict[str, Any]) -> Any:
     source = request.get("source")
     try:
@@ -187,6 +208,10 @@ def python(request: dict[str, Any]) -> Any:
             ]
         if op == "from_response":
             return _match(codes.from_response(_payload(request), source))
+        if op == "shaped_errors":
+            return [_error(e) for e in _shaped(request["shape"]).errors(_payload(request), source)]
+        if op == "shaped_from_response":
+            return _match(_shaped(request["shape"]).from_response(_payload(request), source))
         if op == "match":
             return _match(codes.match(request["code"], request["message"], source))
         if op == "lookup":
@@ -322,6 +347,63 @@ def code_requests(draw: st.DrawFn) -> dict[str, Any]:
     return request
 
 
+# --- every reply shape: the fields each names, filled with codes, messages and anything -----
+
+SHAPES = [spec.split(";", 1)[0] for spec in codes._constants.REPLY_SHAPES]
+SPELLED = (
+    "code=result.err|err;message=result.text;success=ok|0;items=out;item_code=c;readable=result|err"
+)
+
+
+def _fields(shape: str) -> list[str]:
+    spec = next((s for s in codes._constants.REPLY_SHAPES if s.startswith(shape + ";")), shape)
+    return [
+        path
+        for part in spec.split(";")
+        if "=" in part and part.split("=")[0] in ("code", "message", "items", "strings")
+        for path in part.split("=", 1)[1].split("|")
+    ]
+
+
+def _nest(path: str, value: object) -> dict[str, object]:
+    for key in reversed(path.split(".")):
+        value = {key: value}
+    assert isinstance(value, dict)
+    return value
+
+
+@st.composite
+def shaped_requests(draw: st.DrawFn) -> dict[str, Any]:
+    shape = draw(st.sampled_from([*SHAPES, SPELLED]))
+    reply: dict[str, Any] = {}
+    for path in draw(st.lists(st.sampled_from(_fields(shape) or ["code"]), max_size=4)):
+        value = draw(
+            st.one_of(
+                code_values,
+                messages(),
+                st.lists(st.one_of(code_values, messages(), items), max_size=3),
+                st.lists(
+                    st.fixed_dictionaries(
+                        {},
+                        optional={"code": code_values, "msg": messages(), "c": code_values},
+                    ),
+                    max_size=3,
+                ),
+                anything,
+            )
+        )
+        head = path.split(".")[0]
+        merged = _nest(path, value)
+        if isinstance(reply.get(head), dict) and isinstance(merged[head], dict):
+            reply[head] = {**reply[head], **merged[head]}
+        else:
+            reply.update(merged)
+    if draw(st.booleans()):
+        reply = draw(st.one_of(st.just(reply), anything))
+    op = draw(st.sampled_from(["shaped_errors", "shaped_from_response"]))
+    return {"op": op, "shape": shape, "text": json.dumps(reply), "source": draw(sources)}
+
+
 CHECK = settings(
     max_examples=examples(1500),
     deadline=None,
@@ -334,6 +416,75 @@ CHECK = settings(
 @given(request=reply_requests())
 def test_replies_agree(node: Node, request: dict[str, Any]) -> None:
     agree(node, [request])
+
+
+@CHECK
+@given(request=shaped_requests())
+def test_every_reply_shape_agrees(node: Node, request: dict[str, Any]) -> None:
+    agree(node, [request])
+
+
+# Replies as each exchange documents them, read in its shape (the codes are OKX's: the
+# package at hand documents those), and what no shape may call a success.
+DOCUMENTED = {
+    "okx": [{"code": "1", "msg": "", "data": [{"sCode": "51008", "sMsg": "Order failed"}]}],
+    "bybit": [
+        {"retCode": 51008, "retMsg": "Order failed", "result": {}, "retExtInfo": {}, "time": 1},
+        {
+            "retCode": 0,
+            "retMsg": "OK",
+            "result": {"list": [{"orderId": "1"}, {"orderId": ""}]},
+            "retExtInfo": {"list": [{"code": 0, "msg": "OK"}, {"code": 51008, "msg": "x"}]},
+        },
+        {"reqId": "a", "retCode": 50011, "retMsg": "Too Many Requests"},
+        {"ret_code": 51000, "ret_msg": "Parameter instId error"},
+        {"retCode": 0, "retMsg": "OK", "result": {}},
+        {"unknown": True},
+    ],
+    "binance": [
+        {"code": -2010, "msg": "Account has insufficient balance"},
+        {"id": "1", "status": 400, "error": {"code": 51008, "msg": "Order failed"}},
+        {"symbol": "BTCUSDT", "orderId": 1},
+    ],
+    "kraken": [
+        {"error": ["51008", "51008:more:detail"], "result": {}},
+        {"error": ["EOrder:Insufficient funds", "General:Invalid arguments:volume"]},
+        {"error": [], "result": {"txid": ["x"]}},
+        {"errorMessage": "EGeneral:Invalid arguments"},
+        {"success": False, "error": "51008"},
+        {"unknown": True},
+    ],
+    "gate": [
+        {"label": "51008", "message": "Order failed"},
+        {"label": "BALANCE_NOT_ENOUGH"},
+        {"label": "50011", "detail": "Too Many Requests"},
+        {"header": {"status": "400"}, "data": {"errs": {"label": "51000", "message": "x"}}},
+        {"id": 1},
+    ],
+    "deribit": [
+        {"jsonrpc": "2.0", "error": {"code": 51008, "message": "not_enough_funds"}},
+        {"jsonrpc": "2.0", "result": {}},
+        {"unknown": True},
+    ],
+    "kucoin": [{"code": "200000", "data": {}}, {"code": "51008", "msg": "Order failed"}],
+    "bitget": [{"code": "00000", "msg": "success"}, {"code": "51008", "msg": "x"}, {}],
+    "htx": [
+        {"status": "ok", "data": 1},
+        {"status": "error", "err-code": "51008", "err-msg": "Order failed"},
+        {"unknown": True},
+    ],
+}
+
+
+def test_each_shape_reads_its_documented_replies_alike(node: Node) -> None:
+    assert sorted(DOCUMENTED) == sorted(SHAPES)
+    requests = [
+        {"op": op, "shape": shape, "text": json.dumps(reply)}
+        for shape, replies in DOCUMENTED.items()
+        for reply in replies
+        for op in ("shaped_errors", "shaped_from_response")
+    ]
+    agree(node, requests)
 
 
 @CHECK

@@ -15,6 +15,7 @@ PACKAGE = ROOT / "scraper"
 # render, write, and what runs them. A module may import only modules before it.
 ORDER = (
     "model",
+    "runtime",
     "normalize",
     "columns",
     "escape",
@@ -33,7 +34,6 @@ ORDER = (
     "join",
     "diff",
     "report",
-    "runtime",
     "cache",
     "render",
     "write",

@@ -9,6 +9,19 @@ const compiled = (name) => pathToFileURL(join(process.env.ERRTABLES_COMPILED, na
 const codes = await import(compiled("index.js"));
 const { rows } = await import(compiled("tables.js"));
 const { Matcher } = await import(compiled("match.js"));
+const { Tables } = await import(compiled("tables.js"));
+
+// The package's pages read in another reply shape: one Tables per shape asked about.
+const pages = await Promise.all(
+  [...codes.SOURCES.keys()].map(async (id) =>
+    (await import(compiled(`${id.replaceAll("-", "_")}.js`))).PAGE,
+  ),
+);
+const shaped = new Map();
+function tablesOf(shape) {
+  if (!shaped.has(shape)) shaped.set(shape, new Tables(pages, shape));
+  return shaped.get(shape);
+}
 
 // A one-row table of any template: what a page could document.
 function template(request) {
@@ -90,6 +103,10 @@ function answer(request) {
         return codes.errors(payloadOf(request), source).map(error);
       case "from_response":
         return match(codes.fromResponse(payloadOf(request), source));
+      case "shaped_errors":
+        return tablesOf(request.shape).errors(payloadOf(request), source).map(error);
+      case "shaped_from_response":
+        return match(tablesOf(request.shape).fromResponse(payloadOf(request), source));
       case "match":
         return match(codes.match(request.code, request.message, source));
       case "lookup":

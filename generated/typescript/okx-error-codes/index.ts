@@ -20,18 +20,27 @@ import * as okcoin_rest_en from "./okcoin_rest_en.js";
 export type { ErrorCode, Kind, Match, ResponseError, Source } from "./types.js";
 export { UnknownSourceError, documented, format } from "./types.js";
 
-const tables = new Tables([
-  okx_v5_en.PAGE,
-  okx_v5_zh.PAGE,
-  okx_v5_broker_en.PAGE,
-  dex_error_code_zh_hans.PAGE,
-  dex_crosschain_error_code_zh_hans.PAGE,
-  dex_websocket_error_code_zh_hans.PAGE,
-  dex_market_price_error_code_zh_hans.PAGE,
-  dex_index_price_error_code_zh_hans.PAGE,
-  dex_tx_history_error_code_zh_hans.PAGE,
-  okcoin_rest_en.PAGE,
-]);
+/**
+ * How this exchange's replies carry errors, as errors() and fromResponse() read them: a
+ * built-in shape's name or its fields (errtables' README lists them).
+ */
+export const REPLY_SHAPE: string = "okx";
+
+const tables = new Tables(
+  [
+    okx_v5_en.PAGE,
+    okx_v5_zh.PAGE,
+    okx_v5_broker_en.PAGE,
+    dex_error_code_zh_hans.PAGE,
+    dex_crosschain_error_code_zh_hans.PAGE,
+    dex_websocket_error_code_zh_hans.PAGE,
+    dex_market_price_error_code_zh_hans.PAGE,
+    dex_index_price_error_code_zh_hans.PAGE,
+    dex_tx_history_error_code_zh_hans.PAGE,
+    okcoin_rest_en.PAGE,
+  ],
+  REPLY_SHAPE,
+);
 
 /** Sources in priority order. */
 export const SOURCES: ReadonlyMap<string, Source> = tables.sources;

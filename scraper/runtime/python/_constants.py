@@ -18,8 +18,6 @@ SPACES: Final = (
 PLACEHOLDER: Final = r"\{([A-Za-z0-9_]+)\}"
 # The order ids a failing item of ``data`` may carry, reported in this order.
 ID_KEYS: Final = ("clOrdId", "ordId", "algoId")
-# Reply codes that say only that some or all operations failed; the items say which.
-BATCH_CODES: Final = ("1", "2")
 # A documented message followed by one of these, then more text, is that message with detail.
 DETAIL_START: Final = " :;,.-\u2013\u2014([{"
 # Stripped from the start of the detail.
@@ -32,3 +30,25 @@ MESSAGE_LIMIT: Final = 1024
 SAFE_INTEGER: Final = 9007199254740991
 # A byte-order mark before a JSON reply is skipped.
 BOM: Final = "\ufeff"
+# How each exchange's replies carry errors, one built-in shape per string: its name, then
+# ";"-separated fields, each "name=path|path" (a path is keys joined by "."):
+# code/message: the reply's own error; success: codes that mean none; items: lists of
+# per-operation results, read with item_code/item_message/item_success; strings: error
+# strings (Kraken's "EOrder:Insufficient funds"); batch: codes that say only that some
+# operations failed; readable: the reply is one of this shape only when one of these is
+# present (else it cannot be read, which is never a success).
+REPLY_SHAPES: Final = (
+    "okx;code=code;message=msg;success=0;items=data;item_code=sCode;item_message=sMsg;"
+    "item_success=0;batch=1|2;readable=code|sCode|data",
+    "bybit;code=retCode|ret_code;message=retMsg|ret_msg;success=0;items=retExtInfo.list;"
+    "item_code=code;item_message=msg;item_success=0;readable=retCode|ret_code",
+    "binance;code=code|error.code;message=msg|error.msg;success=0|200",
+    "kraken;strings=error|errorMessage;readable=error|errorMessage|result|success",
+    "gate;code=label|data.errs.label;message=message|detail|data.errs.message",
+    "deribit;code=error.code;message=error.message;readable=result|error",
+    "kucoin;code=code;message=msg;success=200000|200;readable=code",
+    "bitget;code=code;message=msg;success=00000;readable=code",
+    "htx;code=err-code|err_code;message=err-msg|err_msg;readable=status|err-code|err_code",
+)
+# The message of the one error an unreadable reply gives (its code is empty).
+UNREADABLE: Final = "not a reply of this package's shape"

@@ -13,11 +13,10 @@ from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import Final
 
-from ._constants import BATCH_CODES, BOM, ID_KEYS, SAFE_INTEGER, SPACES
+from ._constants import BOM, ID_KEYS, REPLY_SHAPES, SAFE_INTEGER, SPACES, UNREADABLE
 from ._types import Match, ResponseError
 
 Finder = Callable[[str, str], Match | None]
-_BATCH: Final = frozenset(BATCH_CODES)
 _NO_IDS: Final[Mapping[str, str]] = MappingProxyType({})
 
 
@@ -79,29 +78,112 @@ def _id_of(value: object) -> str | None:
     return _integer_text(value)
 
 
-def errors(payload: object, find: Finder) -> list[ResponseError]:
-    """Every error in a reply, in order: each failing item of ``data``, then the reply's own
-    code when no item explains it. [] for a success or anything that is not a reply."""
+class Shape:
+    """How one exchange's replies carry errors: a built-in shape by name (REPLY_SHAPES), or
+    the fields spelled out in the same form (``code=retCode;message=retMsg;success=0``)."""
+
+    __slots__ = (
+        "batch",
+        "code",
+        "item_code",
+        "item_message",
+        "item_success",
+        "items",
+        "message",
+        "name",
+        "readable",
+        "strings",
+        "success",
+    )
+
+    def __init__(self, spec: str) -> None:
+        parts = spec.split(";")
+        self.name = parts.pop(0) if parts and "=" not in parts[0] else ""
+        fields: dict[str, tuple[str, ...]] = {}
+        for part in parts:
+            key, _, value = part.partition("=")
+            fields[key.strip()] = tuple(v.strip() for v in value.split("|") if v.strip())
+        self.code = fields.get("code", ())
+        self.message = fields.get("message", ())
+        self.success = frozenset(fields.get("success", ()))
+        self.items = fields.get("items", ())
+        self.item_code = fields.get("item_code", ())
+        self.item_message = fields.get("item_message", ())
+        self.item_success = frozenset(fields.get("item_success", ()))
+        self.strings = fields.get("strings", ())
+        self.batch = frozenset(fields.get("batch", ()))
+        self.readable = fields.get("readable", ())
+
+
+_BUILT_IN: Final = {spec.split(";", 1)[0]: spec for spec in REPLY_SHAPES}
+
+
+def shape(name_or_spec: str) -> Shape:
+    """A built-in shape by name (okx, bybit, binance, kraken, gate, deribit, kucoin, bitget,
+    htx), else the spelled-out fields; an unknown name reads as OKX's."""
+    spec = _BUILT_IN.get(name_or_spec)
+    if spec is None:
+        spec = name_or_spec if "=" in name_or_spec else _BUILT_IN["okx"]
+    return Shape(spec)
+
+
+def _at(reply: dict[str, object], path: str) -> object:
+    """The value at a dotted path (``retExtInfo.list``), or None."""
+    value: object = reply
+    for key in path.split("."):
+        if type(value) is not dict:
+            return None
+        value = value.get(key)
+    return value
+
+
+def _first_code(reply: dict[str, object], paths: tuple[str, ...]) -> str | None:
+    for path in paths:
+        code = code_of(_at(reply, path))
+        if code is not None:
+            return code
+    return None
+
+
+def _first_text(reply: dict[str, object], paths: tuple[str, ...]) -> str:
+    for path in paths:
+        value = _at(reply, path)
+        if isinstance(value, str):
+            return value
+    return ""
+
+
+def errors(payload: object, find: Finder, form: Shape | None = None) -> list[ResponseError]:
+    """Every error in a reply, in order: each failing item, each error string, then the
+    reply's own code when no item explains it. [] for a success or anything that is not a
+    JSON object; one error with an empty code for an object this shape cannot read."""
+    form = _OKX if form is None else form
     reply = payload if type(payload) is dict else load(payload)
     if not isinstance(reply, dict):
         return []
+    if form.readable and all(_at(reply, path) is None for path in form.readable):
+        return [ResponseError(None, "", UNREADABLE, _NO_IDS, None)]
     out: list[ResponseError] = []
-    data = reply.get("data")
-    if isinstance(data, list):
-        items = data
-    elif isinstance(data, dict):
-        items = [data]  # one result, not in a list
-    elif "sCode" in reply and "code" not in reply:
-        items = [reply]  # an item of data, passed on its own
-    else:
-        items = []
+    items: list[object] = []
+    for path in form.items:
+        data = _at(reply, path)
+        if isinstance(data, list):
+            items += data
+        elif isinstance(data, dict):
+            items.append(data)  # one result, not in a list
+    if (
+        not items
+        and any(reply.get(key) is not None for key in form.item_code)
+        and all(_at(reply, path) is None for path in form.code)
+    ):
+        items = [reply]  # an item passed on its own
     for index, item in enumerate(items):
         if not isinstance(item, dict):
             continue
-        code = code_of(item.get("sCode"))
-        if code is None or code == "0":
+        code = _first_code(item, form.item_code)
+        if code is None or code in form.item_success:
             continue
-        message = _text(item.get("sMsg"))
+        message = _first_text(item, form.item_message)
         ids = {}
         for key in ID_KEYS:
             value = item.get(key)
@@ -109,18 +191,46 @@ def errors(payload: object, find: Finder) -> list[ResponseError]:
                 ids[key] = found
         proxy = MappingProxyType(ids) if ids else _NO_IDS
         out.append(ResponseError(index, code, message, proxy, find(code, message)))
-    code = code_of(reply.get("code"))
-    if code is not None and code != "0" and not (code in _BATCH and out):
-        message = _text(reply.get("msg"))
+    for path in form.strings:
+        value = _at(reply, path)
+        listed = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+        for index, text in enumerate(listed):
+            if isinstance(text, str) and text.strip(SPACES):
+                out.append(_string_error(index, text.strip(SPACES), find))
+    code = _first_code(reply, form.code)
+    if code is not None and code not in form.success and not (code in form.batch and out):
+        message = _first_text(reply, form.message)
         out.append(ResponseError(None, code, message, _NO_IDS, find(code, message)))
     return out
 
 
-def most_specific(found: list[ResponseError]) -> ResponseError | None:
+def _string_error(index: int, text: str, find: Finder) -> ResponseError:
+    """An error string (``EOrder:Insufficient funds``, ``EGeneral:Invalid arguments:volume``,
+    ``General:Invalid arguments``): its code is the string, or its ``Category:Message``
+    prefix, as the docs list it (with the leading ``E`` a library may drop); exact when the
+    string is that code, the rest its detail."""
+    parts = text.split(":")
+    candidates = [text] if len(parts) < 3 else [text, ":".join(parts[:2])]
+    for candidate in [*candidates, *("E" + c for c in candidates if not c.startswith("E"))]:
+        found = find(candidate, "")
+        if found is not None:
+            base = candidate if text.startswith(candidate) else candidate[1:]
+            detail = text[len(base) :].lstrip(":")
+            score = 1.0 if not detail else found.score
+            match = Match(found.row, _NO_IDS, not detail, score, detail)
+            return ResponseError(index, found.row.code, text, _NO_IDS, match)
+    return ResponseError(index, candidates[-1], text, _NO_IDS, None)
+
+
+_OKX: Final = shape("okx")
+
+
+def most_specific(found: list[ResponseError], form: Shape | None = None) -> ResponseError | None:
     """The reply's own error when its code is a specific one; when it says only that some
-    or all operations failed (1 or 2), the first failing item."""
+    or all operations failed (a batch code), the first failing item."""
+    batch = (_OKX if form is None else form).batch
     for error in found:
-        if error.index is None and error.code not in _BATCH:
+        if error.index is None and error.code not in batch:
             return error
     return found[0] if found else None
 

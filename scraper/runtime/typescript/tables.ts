@@ -3,7 +3,8 @@
 
 import { MESSAGE_LIMIT } from "./constants.js";
 import { Matcher } from "./match.js";
-import { codeOf, errors, mostSpecific } from "./replies.js";
+import { codeOf, errors, mostSpecific, shape } from "./replies.js";
+import type { Shape } from "./replies.js";
 import { FrozenMap, UnknownSourceError, documented, placeholdersOf } from "./types.js";
 import type { ErrorCode, Kind, Match, ResponseError, Source } from "./types.js";
 
@@ -118,7 +119,11 @@ export class Tables {
   private readonly recent = new Map<string, Match>();
   private readonly documented: ReadonlySet<string>;
 
-  constructor(pages: readonly Page[]) {
+  // How this exchange's replies carry errors: a built-in shape's name or its fields.
+  readonly shape: Shape;
+
+  constructor(pages: readonly Page[], replies = "okx") {
+    this.shape = shape(replies);
     this.pages = new Map(pages.map((page) => [page.source.id, page]));
     this.sources = new FrozenMap(pages.map((page) => [page.source.id, page.source]));
     this.variantsBySource = new FrozenMap(pages.map((page) => [page.source.id, page.byCode]));
@@ -200,21 +205,23 @@ export class Tables {
   }
 
   /**
-   * Every error in a reply (an object, or JSON as a string or bytes): each failing item of
-   * `data` (sCode/sMsg), then the reply's own code/msg when no item explains it. [] for a
-   * success or anything that is not a reply.
+   * Every error in a reply (an object, or JSON as a string or bytes), read in the package's
+   * reply shape (OKX: each failing item of `data`, sCode/sMsg, then the reply's own code/msg
+   * when no item explains it). [] for a success or anything that is not a JSON object; one
+   * error with an empty code for an object the shape cannot read (never a success).
    */
   errors(payload: unknown, source?: string): ResponseError[] {
     this.check(source); // refused whatever the reply
-    return errors(payload, (code, message) => this.find(code, message, source));
+    return errors(payload, (code, message) => this.find(code, message, source), this.shape);
   }
 
   /**
    * The most specific documented error of a reply: the first failing item when the reply
-   * says only that operations failed (code 1 or 2), else the reply's own code and message.
-   * Null for a success, an undocumented code or anything that is not a reply.
+   * says only that operations failed (OKX: code 1 or 2), else the reply's own code and
+   * message. Null for a success, an undocumented code, an unreadable object or anything that
+   * is not a reply (`errors` tells them apart).
    */
   fromResponse(payload: unknown, source?: string): Match | null {
-    return mostSpecific(this.errors(payload, source))?.match ?? null;
+    return mostSpecific(this.errors(payload, source), this.shape)?.match ?? null;
   }
 }

@@ -26,6 +26,9 @@ from . import (
 from ._tables import Tables
 from ._types import ErrorCode, Match, ResponseError, Source, UnknownSourceError
 
+# How this exchange's replies carry errors, as errors() and from_response() read them: a
+# built-in shape's name or its fields (errtables' README lists them).
+REPLY_SHAPE: Final = 'okx'
 _TABLES: Final = Tables(
     (
         okx_v5_en.PAGE,
@@ -38,7 +41,8 @@ _TABLES: Final = Tables(
         dex_index_price_error_code_zh_hans.PAGE,
         dex_tx_history_error_code_zh_hans.PAGE,
         okcoin_rest_en.PAGE,
-    )
+    ),
+    REPLY_SHAPE,
 )
 # Source id -> its page, in priority order.
 SOURCES: Final[Mapping[str, Source]] = _TABLES.sources
@@ -54,6 +58,7 @@ errors: Final = _TABLES.errors
 from_response: Final = _TABLES.from_response
 
 __all__ = [
+    "REPLY_SHAPE",
     "SOURCES",
     "TABLES",
     "VARIANTS",

@@ -10,7 +10,7 @@ from typing import Final
 
 from ._constants import MESSAGE_LIMIT
 from ._match import Matcher
-from ._replies import code_of, errors, most_specific
+from ._replies import code_of, errors, most_specific, shape
 from ._types import (
     NO_TRANSLATIONS,
     ErrorCode,
@@ -109,7 +109,9 @@ class Page:
 class Tables:
     """Every page of a package, in priority order (that of errtables' sources.toml)."""
 
-    def __init__(self, pages: Sequence[Page]) -> None:
+    def __init__(self, pages: Sequence[Page], replies: str = "okx") -> None:
+        # How this exchange's replies carry errors: a built-in shape's name or its fields.
+        self.shape = shape(replies)
         self.pages: Mapping[str, Page] = MappingProxyType({p.source.id: p for p in pages})
         self.sources: Mapping[str, Source] = MappingProxyType(
             {p.source.id: p.source for p in pages}
@@ -184,18 +186,21 @@ class Tables:
         return found
 
     def errors(self, payload: object, source: str | None = None) -> list[ResponseError]:
-        """Every error in a reply (a dict, or JSON as str or bytes): each failing item of
-        ``data`` (``sCode``/``sMsg``), then the reply's own ``code``/``msg`` when no item
-        explains it. [] for a success or anything that is not a reply."""
+        """Every error in a reply (a dict, or JSON as str or bytes), read in the package's
+        reply shape (OKX: each failing item of ``data``, ``sCode``/``sMsg``, then the
+        reply's own ``code``/``msg`` when no item explains it). [] for a success or anything
+        that is not a JSON object; one error with an empty code for an object the shape
+        cannot read (never a success)."""
         self._check(source)  # refused whatever the reply
         find = self._finders.get(source)
         if find is None:  # one per source= given: bounded by SOURCES
             find = self._finders[source] = lambda code, message: self._find(code, message, source)
-        return errors(payload, find)
+        return errors(payload, find, self.shape)
 
     def from_response(self, payload: object, source: str | None = None) -> Match | None:
         """The most specific documented error of a reply: the first failing item when the
-        reply says only that operations failed (code 1 or 2), else the reply's own code and
-        message. None for a success, an undocumented code or anything that is not a reply."""
-        found = most_specific(self.errors(payload, source))
+        reply says only that operations failed (OKX: code 1 or 2), else the reply's own code
+        and message. None for a success, an undocumented code, an unreadable object or
+        anything that is not a reply (``errors`` tells them apart)."""
+        found = most_specific(self.errors(payload, source), self.shape)
         return None if found is None else found.match

@@ -109,9 +109,10 @@ class Match:
 
 @dataclass(frozen=True, slots=True)
 class ResponseError:
-    """One error in an API reply: a failing item of ``data`` (``index`` set, with its
-    ``sCode``/``sMsg`` and order ids) or the reply's own ``code``/``msg`` (``index`` None).
-    ``match`` is None when the code is not documented."""
+    """One error in an API reply: a failing item (``index`` set: OKX's ``data[].sCode`` with
+    its order ids, Bybit's ``retExtInfo.list[]``) or error string (Kraken's ``error[]``), or
+    the reply's own code and message (``index`` None). ``match`` is None when the code is not
+    documented; ``code`` is empty for an object the package's reply shape cannot read."""
 
     index: int | None
     code: str
