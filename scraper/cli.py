@@ -274,9 +274,10 @@ def ccxt_command(fmt: str, source_ids: tuple[str, ...], sources_path: Path) -> N
 @main.command("explain")
 @options.use(options.EXPLAIN)
 def explain(reply: str | None, as_json: bool, package: str | None, sources_path: Path) -> None:
-    """Explain the errors in an OKX reply: REPLY (or standard input) as JSON, or log lines
-    that hold it (a ccxt exception, ``code=… msg=…``, ``… 51008 Order failed …``). For each
-    error: its documented row (code, section, HTTP status, the message in
+    """Explain the errors in a reply: REPLY (or standard input) as JSON, or log lines that
+    hold it (a ccxt exception, ``code=… msg=…``, ``… 51008 Order failed …``), read by the
+    generated package whose reply shape reads it and whose sources document its codes. For
+    each error: the package, its documented row (code, section, HTTP status, the message in
     every language, the placeholder values) and whether the message matches it exactly.
 
     Exit status: 0 when every error is documented (or there is none), 1 when one is not, 2
@@ -285,9 +286,7 @@ def explain(reply: str | None, as_json: bool, package: str | None, sources_path:
     from . import replies
 
     text = reply if reply is not None else sys.stdin.read()
-    codes = replies.generated_package(sources_path, package)
-    found = replies.replies_in(text, lambda code: codes.lookup(code) is not None)
-    entries = [replies.explained(e) for reply in found for e in codes.errors(reply)]
+    entries = replies.explain(text, replies.generated_packages(sources_path, package))
     if as_json:
         echo_json({"errors": entries}, sort_keys=False)
     else:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections import Counter, defaultdict, deque
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -386,19 +386,25 @@ def _renamed_sections(
     return out
 
 
-def findings(tables: Iterable[CodeTable]) -> list[Change]:
+def findings(
+    tables: Iterable[CodeTable], packages: Mapping[str, str] | None = None
+) -> list[Change]:
     """Inconsistencies inside the docs, as the fresh tables show them: a code listed with
     several messages, a message shared by several codes (both within a page), and a code
-    whose pages of one language disagree."""
+    whose pages of one language and one package disagree (``packages``: source id ->
+    package; two exchanges' codes are never compared)."""
     out: list[Change] = []
-    by_locale: dict[str, dict[str, dict[str, str]]] = defaultdict(lambda: defaultdict(dict))
+    groups: dict[tuple[str, str], dict[str, dict[str, str]]] = defaultdict(
+        lambda: defaultdict(dict)
+    )
     for table in sorted(tables, key=lambda t: t.source.id):
         first = _page_findings(table, out)
+        package = (packages or {}).get(table.source.id, "")
         for code, message in first.items():
-            by_locale[table.source.locale][code][table.source.id] = message
-    for locale in sorted(by_locale):
-        for code in sorted(by_locale[locale], key=code_sort_key):
-            out += _conflicts(code, by_locale[locale][code])
+            groups[package, table.source.locale][code][table.source.id] = message
+    for key in sorted(groups):
+        for code in sorted(groups[key], key=code_sort_key):
+            out += _conflicts(code, groups[key][code])
     return out
 
 
@@ -455,7 +461,10 @@ def gap_findings(gaps: Iterable[Gap]) -> list[Change]:
 
 
 def compare(
-    old: dict[str, CodeTable], new: dict[str, CodeTable], failed: dict[str, str] | None = None
+    old: dict[str, CodeTable],
+    new: dict[str, CodeTable],
+    failed: dict[str, str] | None = None,
+    packages: Mapping[str, str] | None = None,
 ) -> Report:
     """Changes from the committed tables ``old`` to the fresh ``new`` (both by source id).
 
@@ -482,7 +491,7 @@ def compare(
             )
         else:
             report.changes.extend(compare_source(source, old[source], new[source]))
-    report.changes.extend(findings(new.values()))
+    report.changes.extend(findings(new.values(), packages))
     report.counts = {s: len(_rows(t)) for s, t in sorted(new.items())}
     return report
 

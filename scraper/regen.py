@@ -329,7 +329,8 @@ def guard(
     new = collected.tables
     joined, gaps = join.join([new[s.id] for s in sources.sources if s.id in new])
     by_id = {t.source.id: t for t in joined}
-    found = diff.compare(old, by_id, collected.failures)
+    package_of = {i: p.name for p in sources.packages for i in p.sources}
+    found = diff.compare(old, by_id, collected.failures, package_of)
     found.changes.extend(diff.gap_findings(gaps))
     refused = diff.removals(old, by_id, options.removal_threshold)
     refused += [

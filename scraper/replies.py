@@ -1,4 +1,5 @@
-"""``errtables explain``: an OKX reply read through the generated package, as users run it."""
+"""``errtables explain``: a reply read through the generated packages, as users run them:
+the package whose reply shape reads it and whose sources document its codes."""
 
 from __future__ import annotations
 
@@ -8,30 +9,67 @@ import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from . import sources
 from .model import ErrtablesError
 from .regen import PipelineError
+from .runtime import constants as runtime_constants
 from .state import GENERATED
 
 
-def generated_package(sources_path: Path, package: str | None = None) -> Any:
-    """The generated Python package to read replies with, used as is: ``package`` (its
-    folder, or the import name of an installed one); else the first [[package]] of the
-    sources file; else, without a sources file, the one errtables package installed."""
+def generated_packages(sources_path: Path, package: str | None = None) -> list[Any]:
+    """The generated Python packages to read replies with, used as they are: ``package``
+    (its folder, or the import name of an installed one); else every [[package]] of the
+    sources file that has been generated; else, without a sources file, every errtables
+    package installed."""
     if package is not None:
-        return _named(package)
+        return [_named(package)]
     if not sources_path.is_file():
         return _installed(sources_path)
     try:
-        declared = sources.load(sources_path).packages[0]
+        declared = sources.load(sources_path).packages
     except sources.SourcesError as exc:
         raise PipelineError(str(exc)) from exc
-    folder = sources_path.resolve().parent / GENERATED / "python" / declared.distribution
-    if not (folder / declared.python / "__init__.py").is_file():
-        raise PipelineError(f"no generated package in {folder}; run 'make regen' first")
-    return _import_from(folder, declared.python)
+    base = sources_path.resolve().parent / GENERATED / "python"
+    found = [
+        _import_from(base / p.distribution, p.python)
+        for p in declared
+        if (base / p.distribution / p.python / "__init__.py").is_file()
+    ]
+    if not found:
+        raise PipelineError(f"no generated package in {base}; run 'make regen' first")
+    return found
+
+
+def generated_package(sources_path: Path, package: str | None = None) -> Any:
+    """The first of ``generated_packages``."""
+    return generated_packages(sources_path, package)[0]
+
+
+def read_with(packages: list[Any], reply: object) -> tuple[Any, list[Any]]:
+    """The package that reads ``reply`` best, and its errors: the one whose shape reads it
+    and whose sources document the most of its codes (the first, in the sources file's
+    order, on a tie); a package that cannot read it only when none can."""
+    best: tuple[int, int, int] | None = None
+    chosen: tuple[Any, list[Any]] = (packages[0], [])
+    for rank, codes in enumerate(packages):
+        found = list(codes.errors(reply))
+        readable = not any(e.code == "" for e in found)
+        score = (int(readable), sum(e.match is not None for e in found), -rank)
+        if best is None or score > best:
+            best, chosen = score, (codes, found)
+    return chosen
+
+
+def match_with(packages: list[Any], code: str, message: str) -> tuple[Any, Any]:
+    """The first package that documents ``code``, and its match of ``message``."""
+    for codes in packages:
+        found = codes.match(code, message)
+        if found is not None:
+            return codes, found
+    return packages[0], None
 
 
 _GENERATED_NAME = re.compile(r"[a-z][a-z0-9_]*_error_codes")
@@ -71,19 +109,18 @@ def _named(package: str) -> Any:
         ) from exc
 
 
-def _installed(sources_path: Path) -> Any:
-    """The one errtables package installed in this interpreter, outside any repository."""
+def _installed(sources_path: Path) -> list[Any]:
+    """Every errtables package installed in this interpreter, outside any repository."""
     import pkgutil
 
     names = sorted(
         m.name for m in pkgutil.iter_modules() if m.ispkg and _GENERATED_NAME.fullmatch(m.name)
     )
-    if len(names) == 1:
-        return importlib.import_module(names[0])
-    found = f"installed: {', '.join(names)}" if names else "none is installed"
+    if names:
+        return [importlib.import_module(name) for name in names]
     raise PipelineError(
-        f"{sources_path} not found and {found}; name the package with --package "
-        "(a folder such as generated/python/okx-error-codes, or okx_error_codes)"
+        f"{sources_path} not found and no errtables package is installed; name one with "
+        "--package (a folder such as generated/python/okx-error-codes, or okx_error_codes)"
     )
 
 
@@ -102,15 +139,31 @@ _KEYED = re.compile(
 _CODE_TOKEN = re.compile(r"-?[0-9]+(?:_[0-9]+)?:?")
 
 
-def replies_in(text: str, documented: Callable[[str], bool]) -> list[object]:
+def _reply_keys() -> frozenset[str]:
+    """The top-level keys a reply of some built-in shape has (code, retCode, error, label…)."""
+    keys: set[str] = set()
+    for spec in runtime_constants.REPLY_SHAPES:
+        for part in spec.split(";")[1:]:
+            name, _, paths = part.partition("=")
+            if name in ("code", "items", "strings", "readable", "item_code"):
+                keys.update(path.split(".")[0] for path in paths.split("|"))
+    return frozenset(keys)
+
+
+REPLY_KEYS = _reply_keys()
+
+
+def replies_in(
+    text: str, documented: Callable[[str], bool]
+) -> tuple[list[dict[str, Any]], list[tuple[str, str]]]:
     """The replies in what a person pasted: JSON (alone, or inside a log line or a ccxt
-    exception such as ``InsufficientFunds: okx {...}``), ``code=… msg=…`` pairs, or a line
-    with a code and its message (``… ERROR okx: 51008 Order failed …``; a documented code is
-    preferred over the line's first number). Lines of the last two kinds become the items
-    of one batch reply. NothingToExplain when there is nothing of the kind."""
+    exception such as ``InsufficientFunds: okx {...}``) with a key some reply shape has; and
+    ``(code, message)`` from ``code=… msg=…`` pairs or a line with a code and its message
+    (``… ERROR okx: 51008 Order failed …``; a documented code is preferred over the line's
+    first number). NothingToExplain when there is nothing of the kind."""
     if not text.strip():
         raise NothingToExplain(
-            "nothing to explain: give an OKX reply (JSON) or log lines with a code and message"
+            "nothing to explain: give a reply (JSON) or log lines with a code and message"
         )
     if len(text) > PASTE_LIMIT:
         raise NothingToExplain(f"the input is over {PASTE_LIMIT:,} characters; paste less")
@@ -119,8 +172,8 @@ def replies_in(text: str, documented: Callable[[str], bool]) -> list[object]:
     except (ValueError, RecursionError):
         whole = None
     if isinstance(whole, dict):
-        return [whole]
-    found: list[object] = []
+        return [whole], []
+    found: list[dict[str, Any]] = []
     covered: list[tuple[int, int]] = []
     decoder = json.JSONDecoder()
     start = text.find("{")
@@ -132,36 +185,34 @@ def replies_in(text: str, documented: Callable[[str], bool]) -> list[object]:
         except (ValueError, RecursionError):
             start = text.find("{", start + 1)
             continue
-        if isinstance(value, dict) and {"code", "sCode", "data"} & value.keys():
+        if isinstance(value, dict) and REPLY_KEYS & value.keys():
             found.append(value)
             covered.append((start, end))
             start = text.find("{", end)
         else:
             start = text.find("{", start + 1)
-    items = []
+    pairs = []
     offset = 0
     for line in text.splitlines(keepends=True):
         here, offset = offset, offset + len(line)
         if not any(a < offset and here < b for a, b in covered):
             item = _item_of(line.strip(), documented)
             if item is not None:
-                items.append(item)
-    if items:
-        found.append({"code": "1", "msg": "", "data": items})
-    if not found:
+                pairs.append(item)
+    if not found and not pairs:
         raise NothingToExplain(
-            "no OKX reply, code or message found in the input: give the reply's JSON, "
+            "no reply, code or message found in the input: give the reply's JSON, "
             "or lines such as '51008 Order failed ...'"
         )
-    return found
+    return found, pairs
 
 
-def _item_of(line: str, documented: Callable[[str], bool]) -> dict[str, str] | None:
-    """One error from a line of text, as an item of ``data``; None when it names none."""
+def _item_of(line: str, documented: Callable[[str], bool]) -> tuple[str, str] | None:
+    """One error from a line of text, (code, message); None when it names none."""
     keyed = _KEYED.search(line)
     if keyed is not None:
         message = next((m for m in keyed.groups()[3:] if m is not None), "")
-        return {"sCode": keyed.group(2), "sMsg": message.strip()}
+        return keyed.group(2), message.strip()
     words = line.split()
     codes = [i for i, w in enumerate(words) if _CODE_TOKEN.fullmatch(w)]
     chosen = next((i for i in codes if documented(words[i].rstrip(":"))), None)
@@ -169,11 +220,32 @@ def _item_of(line: str, documented: Callable[[str], bool]) -> dict[str, str] | N
         chosen = 0  # a CODE MESSAGE line whose code no source documents
     if chosen is None:
         return None
-    return {"sCode": words[chosen].rstrip(":"), "sMsg": " ".join(words[chosen + 1 :])}
+    return words[chosen].rstrip(":"), " ".join(words[chosen + 1 :])
 
 
-def explained(error: Any) -> dict[str, Any]:
-    """One error of a reply (a generated ``ResponseError``) as ``explain --json`` prints it."""
+def explain(text: str, packages: list[Any]) -> list[dict[str, Any]]:
+    """Every error in what a person pasted, each read by the package that reads it best."""
+    found, pairs = replies_in(text, lambda code: any(p.lookup(code) is not None for p in packages))
+    entries = []
+    for reply in found:
+        codes, errors = read_with(packages, reply)
+        entries += [explained(e, codes) for e in errors]
+    entries += [pair_explained(packages, i, c, m) for i, (c, m) in enumerate(pairs)]
+    return entries
+
+
+def pair_explained(packages: list[Any], index: int, code: str, message: str) -> dict[str, Any]:
+    """A code and message from a line of text, explained by the first package that
+    documents the code; ``index``: the line's place among such lines."""
+    codes, match = match_with(packages, code, message)
+    return explained(
+        SimpleNamespace(index=index, code=code, message=message, ids={}, match=match), codes
+    )
+
+
+def explained(error: Any, package: Any = None) -> dict[str, Any]:
+    """One error of a reply (a generated ``ResponseError``) as ``explain --json`` prints it,
+    with the package that read it."""
     match = error.match
     row = None
     if match is not None:
@@ -191,6 +263,7 @@ def explained(error: Any) -> dict[str, Any]:
             "translations": translations,
         }
     return {
+        "package": getattr(package, "__name__", None),
         "index": error.index,
         "code": error.code,
         "message": error.message,

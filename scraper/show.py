@@ -197,8 +197,13 @@ def reply(entries: list[dict[str, Any]]) -> str:
         where = "" if entry["index"] is None else f" (item {entry['index']}"
         ids = ", ".join(f"{k} {v}" for k, v in entry["ids"].items())
         where += f", {ids})" if ids else (")" if where else "")
-        lines.append(f"{entry['code']}{where}: {flat(entry['message']) or '(no message)'}")
+        code = entry["code"] or "(no code)"
+        lines.append(f"{code}{where}: {flat(entry['message']) or '(no message)'}")
         row = entry["row"]
+        if row is None and not entry["code"]:
+            package = entry.get("package") or "the package"
+            lines.append(f"  {package} cannot read this reply: not its exchange's shape")
+            continue
         if row is None:
             lines.append("  not documented by any source")
             continue
@@ -210,7 +215,8 @@ def reply(entries: list[dict[str, Any]]) -> str:
             how = f"not exact: the closest documented row, score {entry['score']:.2f}"
         status = "" if row["http_status"] is None else f" · HTTP {row['http_status']}"
         documented = "" if row["documented"] == row["code"] else f" · {row['documented']}"
-        lines.append(f"  {how}; {row['source']}{documented} · {row['section']}{status}")
+        package = f"{entry['package']}: " if entry.get("package") else ""
+        lines.append(f"  {how}; {package}{row['source']}{documented} · {row['section']}{status}")
         lines += [f"  {locale}: {flat(text)}" for locale, text in row["translations"].items()]
         lines += [f"  {{{name}}} = {flat(value)}" for name, value in entry["values"].items()]
         if entry["detail"]:

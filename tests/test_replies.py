@@ -125,7 +125,8 @@ def test_explain_a_reply_for_the_person_reading_a_log() -> None:
     assert code == 0
     assert out.splitlines()[:2] == [
         "51094 (item 0): You can't place TP limit orders in spot, margin, or options trading.",
-        "  exact; okx-v5-en · Error Code > REST API > Public > Trade Class · HTTP 200",
+        "  exact; okx_error_codes: okx-v5-en · Error Code > REST API > Public > Trade Class"
+        " · HTTP 200",
     ]
     assert "  zh: 币币、杠杆和期权交易不支持限价止盈" in out
     code, out, _ = invoke("explain", "--json", "--sources", str(ROOT / "sources.toml"), reply)
@@ -182,4 +183,4 @@ def test_explain_reads_a_log_line_a_ccxt_exception_and_key_value_pairs() -> None
     (entry,) = json.loads(out)["errors"]
     assert (entry["code"], entry["values"]) == ("51000", {"param0": "instId"})
     code, _, err = invoke("explain", *sources, "2024-06-14 10:12:31 connection reset by peer")
-    assert code == 2 and "no OKX reply, code or message found" in err
+    assert code == 2 and "no reply, code or message found" in err

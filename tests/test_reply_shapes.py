@@ -186,3 +186,42 @@ def test_a_spelled_out_shape_is_checked_where_it_is_declared(tmp_path: Path) -> 
     assert sources.load(toml).packages[0].replies == "bybit"  # named after a built-in shape
     toml.write_text(head)
     assert sources.load(toml).packages[0].replies == "okx"
+
+
+def test_explain_reads_with_the_package_that_reads_the_reply(repo: Path) -> None:
+    toml = str(repo / "sources.toml")
+    reply = json.dumps(REPLIES[0][1])
+    code, out, err = invoke("explain", "--json", reply, "--sources", toml)
+    assert code == 0, err
+    (entry,) = json.loads(out)["errors"]
+    assert entry["package"] == "bybit_error_codes"
+    assert entry["row"]["code"] == "110004" and entry["exact"] is True
+    code, out, err = invoke("explain", reply, "--sources", toml)
+    assert "exact; bybit_error_codes: bybit-en" in out
+    kraken = json.dumps({"error": ["EOrder:Insufficient funds"], "result": {}})
+    code, out, err = invoke("explain", "--json", kraken, "--sources", toml)
+    assert [e["package"] for e in json.loads(out)["errors"]] == ["kraken_error_codes"]
+    # a log line: the package that documents the code explains it
+    line = "2024-06-10 ERROR order rejected: 110004 Wallet balance is insufficient"
+    code, out, err = invoke("explain", "--json", line, "--sources", toml)
+    (entry,) = json.loads(out)["errors"]
+    assert entry["package"] == "bybit_error_codes" and entry["row"]["code"] == "110004"
+    # --package picks one; a reply it cannot read says so
+    picked = ("--package", str(repo / "generated/python/kraken-error-codes"))
+    code, out, err = invoke("explain", reply, *picked, "--sources", toml)
+    assert code == 1 and "kraken_error_codes cannot read this reply" in out
+
+
+def test_no_finding_compares_two_packages() -> None:
+    from scraper import diff
+    from scraper.model import CodeTable, Row, Source, Table
+
+    def table(source_id: str, message: str) -> CodeTable:
+        source = Source(source_id, f"https://{source_id}.example", "en", source_id)
+        return CodeTable(source, (Table("Errors", ("code", "message"), (Row("10001", message),)),))
+
+    tables = [table("bybit-en", "Parameter error"), table("gate-en", "Invalid key")]
+    same = diff.findings(tables)
+    assert [c.rule for c in same] == ["conflicting-pages"]
+    apart = diff.findings(tables, {"bybit-en": "bybit", "gate-en": "gate"})
+    assert apart == []

@@ -388,7 +388,10 @@ def test_explain_outside_the_repository_takes_a_package(
     monkeypatch.chdir(tmp_path)  # no sources.toml here
     code, _, err = invoke("explain", REPLY)
     assert code == 2 and err.count("\n") == 1
-    assert "sources.toml not found and none is installed; name the package with --package" in err
+    assert (
+        "sources.toml not found and no errtables package is installed; name one with --package"
+        in err
+    )
     folder = ROOT / "generated/python/okx-error-codes"
     for given in (folder, folder / "okx_error_codes"):
         code, out, err = invoke("explain", "--package", str(given), REPLY)

@@ -44,7 +44,7 @@ REPLY_SHAPES: Final = (
     "bybit;code=retCode|ret_code;message=retMsg|ret_msg;success=0;items=retExtInfo.list;"
     "item_code=code;item_message=msg;item_success=0;readable=retCode|ret_code",
     "binance;code=code|error.code;message=msg|error.msg;success=0|200",
-    "kraken;strings=error|errorMessage;readable=error|errorMessage|result|success",
+    "kraken;strings=error|errorMessage;readable=error|errorMessage|success",
     "gate;code=label|data.errs.label;message=message|detail|data.errs.message",
     "deribit;code=error.code;message=error.message;readable=result|error",
     "kucoin;code=code;message=msg;success=200000|200;readable=code",
