@@ -77,8 +77,9 @@ class Cache:
     @classmethod
     def for_tree(cls, root: Path, setting: str | None = None) -> Cache:
         """The cache of the tree at ``root``: a folder of its own in the user's cache folder,
-        or in the folder ``setting`` (ERRTABLES_CACHE_DIR) names; none when that says off
-        or there is no home folder."""
+        or in the folder ``setting`` (default: ERRTABLES_CACHE_DIR) names; none when that
+        says off or there is no home folder."""
+        setting = os.environ.get("ERRTABLES_CACHE_DIR") if setting is None else setting
         if setting is not None and setting.strip().lower() in _OFF:
             return cls(None)
         try:

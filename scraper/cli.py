@@ -8,16 +8,14 @@ to report (check, diff --fail-on, extract of a page with no table), 2 an error.
 from __future__ import annotations
 
 import dataclasses
-import os
 import sys
 from enum import IntEnum
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import click
 
-# What check and regen use; a command that needs more (extraction, ccxt, replies) imports it
-# itself, so that they start fast.
+# What check and regen use; others import the rest themselves, so that those start fast.
 from . import escape, options, regen, report, show, state, write
 from . import sources as sources_mod
 from .cache import Cache
@@ -33,11 +31,6 @@ class Exit(IntEnum):
 
 
 DEFAULT_REPORT = Path("build/errtables-report.md")
-
-
-def fail(message: str) -> NoReturn:
-    click.echo(f"errtables: {message}", err=True)
-    sys.exit(Exit.ERROR)
 
 
 def load_sources(path: Path) -> sources_mod.Sources:
@@ -60,9 +53,7 @@ def run_pipeline(
     """The pipeline, with what it says of the network; ``reported``: the text report that
     follows lists the failed sources, so they are not said here too."""
     declared = load_sources(sources_path)
-    if options.cache is None:
-        setting = os.environ.get("ERRTABLES_CACHE_DIR")
-        options = dataclasses.replace(options, cache=Cache.for_tree(declared.root, setting))
+    options = dataclasses.replace(options, cache=options.cache or Cache.for_tree(declared.root))
     with show.progress(len(declared.sources), not options.offline and not quiet) as done:
         outcome = regen.run(declared, out, options, done)
     for line in show.crawl_notes(outcome, failures=not reported):
@@ -81,7 +72,8 @@ class _Commands(click.Group):
         try:
             return super().invoke(ctx)
         except ErrtablesError as exc:
-            fail(str(exc))
+            click.echo(f"errtables: {exc}", err=True)
+            sys.exit(Exit.ERROR)
 
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
@@ -292,3 +284,16 @@ def explain(reply: str | None, as_json: bool, package: str | None, sources_path:
     else:
         click.echo(show.reply(entries), nl=False)
     sys.exit(Exit.DIFFERS if any(e["row"] is None for e in entries) else Exit.OK)
+
+
+@main.command("init")
+@options.use(options.INIT)
+def init_command(url: str, directory: Path, **given: Any) -> None:
+    """Set errtables up in a repository: sources.toml with URL as its source, the regen and
+    check workflows, a README section. Only new files are written (else exit 2)."""
+    from . import init
+
+    made = init.plan(directory, url, **given)  # refused before any file, the lock too
+    options.hold(write.lock(directory))
+    written = init.apply(directory, made)
+    click.echo(f"errtables: wrote {', '.join(written)}; now run 'errtables regen' and commit")

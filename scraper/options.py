@@ -262,3 +262,24 @@ def hold(release: Callable[[], None]) -> None:
     context = click.get_current_context(silent=True)
     if context is not None:
         context.call_on_close(release)
+
+
+INIT: list[Decorator] = [
+    click.argument("url"),
+    click.option("--id", "source_id", help="The source id (default: from the URL)."),
+    click.option("--package", help="The package name (default: the id's first word)."),
+    click.option("--locale", default="en", show_default=True, help="The page's language."),
+    click.option("--title", help="The page's title (default: the id)."),
+    click.option(
+        "--replies",
+        help="The reply shape: okx, bybit, binance, kraken, gate, deribit, kucoin, bitget, "
+        "htx (default: the package's name when it is one, else okx).",
+    ),
+    click.option(
+        "--dir",
+        "directory",
+        type=click.Path(path_type=Path, file_okay=False, exists=True),
+        default=Path("."),
+        help="The repository (default: here).",
+    ),
+]

@@ -84,6 +84,51 @@ def clone_tree(target: Path) -> Path:
     return target
 
 
+@pytest.fixture(scope="session")
+def installed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """errtables built as a wheel from the tracked tree and installed, non-editable, into a
+    fresh venv, built once: its python and its site-packages. The dependencies come from
+    this environment's site-packages as a plain path (its editable errtables, which a .pth
+    finder would install, is not seen)."""
+    import sys
+    import sysconfig
+    import venv
+
+    tmp = tmp_path_factory.mktemp("installed")
+    clone = clone_tree(tmp / "clone")
+    pip = [sys.executable, "-m", "pip", "--disable-pip-version-check"]
+    wheel = tmp / "wheel"
+    built = subprocess.run(
+        [*pip, "wheel", "-q", "--no-deps", "--no-build-isolation", "-w", str(wheel), str(clone)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert built.returncode == 0, built.stderr
+    (made,) = wheel.glob("errtables-*.whl")
+    env = tmp / "venv"
+    venv.create(env, with_pip=False)
+    python = env / "bin" / "python"
+    site = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    ).stdout.strip()
+    done = subprocess.run(
+        [*pip, "install", "-q", "--no-deps", "--no-index", "--target", site, str(made)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    (Path(site) / "deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n", "utf-8")
+    return python, site
+
+
 def regen_args(root: Path, *flags: str) -> list[str]:
     """``errtables regen`` on a repository copy, its report kept outside the copy."""
     return [

@@ -144,6 +144,7 @@ def test_the_command_line_keeps_it_outside_the_tree_and_can_turn_it_off(
 def test_the_users_cache_folder_is_the_default(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.delenv("ERRTABLES_CACHE_DIR")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     folder = Cache.for_tree(tmp_path / "tree").folder
     assert folder is not None and folder.parent == tmp_path / "xdg" / "errtables"

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT, clone_tree, copy_repo, digest
+from .conftest import ROOT, copy_repo, digest
 
 
 def test_the_lock_pins_every_runtime_dependency_with_hashes() -> None:
@@ -177,66 +177,13 @@ def test_make_regen_rebuilds_a_half_made_environment_with_the_oldest_python_then
     assert ("mkvenv.py" in plan.stdout) == (other != built_by), plan.stdout
 
 
-def test_a_non_editable_install_regenerates_a_repository_offline(tmp_path: Path) -> None:
+def test_a_non_editable_install_regenerates_a_repository_offline(
+    tmp_path: Path, installed: tuple[Path, str]
+) -> None:
     """errtables built as a wheel and installed into a fresh venv (templates inside the
     package, nothing read from this checkout) regenerates a copy of the repository offline:
     the same bytes as the committed generated/."""
-    import sysconfig
-    import venv
-
-    clone = clone_tree(tmp_path / "clone")
-    built = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "-q",
-            "--no-deps",
-            "--no-build-isolation",
-            "-w",
-            str(tmp_path / "wheel"),
-            str(clone),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert built.returncode == 0, built.stderr
-    (wheel,) = (tmp_path / "wheel").glob("errtables-*.whl")
-    env = tmp_path / "venv"
-    venv.create(env, with_pip=False)
-    python = env / "bin" / "python"
-    site = subprocess.run(
-        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=60,
-    ).stdout.strip()
-    installed = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "install",
-            "-q",
-            "--no-deps",
-            "--no-index",
-            "--target",
-            site,
-            str(wheel),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert installed.returncode == 0, installed.stderr
-    # The dependencies come from this environment's site-packages, as plain paths: its
-    # editable errtables (a finder its .pth files would install) is not seen.
-    (Path(site) / "deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n", "utf-8")
+    python, site = installed
     where = subprocess.run(
         [str(python), "-I", "-c", "import scraper.escape as e; print(e.__file__, e.TEMPLATES)"],
         capture_output=True,

@@ -43,6 +43,7 @@ ORDER = (
     "commands",
     "options",
     "replies",
+    "init",
     "show",
     "cli",
     "console",
