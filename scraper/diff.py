@@ -84,6 +84,7 @@ class Report:
     changes: list[Change] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)  # source -> why it kept its table
     counts: dict[str, int] = field(default_factory=dict)  # source -> codes after
+    packages: dict[str, str] = field(default_factory=dict)  # source -> its package
 
     @property
     def real(self) -> list[Change]:
@@ -108,7 +109,13 @@ class Report:
             "changes": [c.to_json() for c in self.real],
             "findings": [c.to_json() for c in self.findings],
             "failed": dict(sorted(self.failed.items())),
+            **({"packages": dict(sorted(self.packages.items()))} if self.grouped else {}),
         }
+
+    @property
+    def grouped(self) -> bool:
+        """Its sources are of more than one package: the reports say which."""
+        return len(set(self.packages.values())) > 1
 
 
 def summary(report: Report) -> dict[str, dict[str, int]]:
@@ -471,7 +478,7 @@ def compare(
     A source in ``failed`` keeps its committed table: it is reported as failed, not as removals.
     """
     failed = dict(failed or {})
-    report = Report(failed=failed)
+    report = Report(failed=failed, packages=dict(packages or {}))
     for source in sorted(old.keys() | new.keys()):
         if source in failed:
             continue

@@ -158,11 +158,19 @@ def markdown(report: Report, json_path: str | None = None, limit: int | None = N
     by_source: dict[str, list[Change]] = {}
     for change in report.real:
         by_source.setdefault(change.source, []).append(change)
-    counts = summary(report)
+
+    # Sources of several packages: grouped by package, each named "package › source".
+    def place(source: str) -> tuple[str, str]:
+        return (report.packages.get(source, ""), source)
+
+    def label(source: str) -> str:
+        return f"{report.packages.get(source, '')} › {source}" if report.grouped else source
+
+    counts = {label(s): c for s, c in sorted(summary(report).items(), key=lambda i: place(i[0]))}
     # Each change's line is made once; the attempts below only list fewer of them.
     grouped = {
-        s: [(g, [_view(c) for c in g.changes]) for g in ordered(cs)]
-        for s, cs in sorted(by_source.items())
+        label(s): [(g, [_view(c) for c in g.changes]) for g in ordered(cs)]
+        for s, cs in sorted(by_source.items(), key=lambda i: place(i[0]))
     }
     findings = [_view(c) for c in report.findings]
     failed = sorted(report.failed.items())

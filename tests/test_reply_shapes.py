@@ -225,3 +225,21 @@ def test_no_finding_compares_two_packages() -> None:
     assert [c.rule for c in same] == ["conflicting-pages"]
     apart = diff.findings(tables, {"bybit-en": "bybit", "gate-en": "gate"})
     assert apart == []
+
+
+def test_the_pull_request_body_groups_changes_by_package() -> None:
+    from scraper import diff, report
+    from scraper.model import Rule
+
+    changes = [
+        diff.Change(Rule.CODE_ADDED, "okx-v5-en", "51999", new="New error"),
+        diff.Change(Rule.CODE_ADDED, "bybit-en", "110099", new="Another"),
+        diff.Change(Rule.CODE_REMOVED, "gate-en", "OLD_LABEL", old="Gone"),
+    ]
+    packages = {"okx-v5-en": "okx", "bybit-en": "bybit", "gate-en": "gate"}
+    body = report.markdown(diff.Report(changes, packages=packages))
+    headings = [line for line in body.splitlines() if line.startswith("### ")]
+    assert headings == ["### bybit › bybit-en", "### gate › gate-en", "### okx › okx-v5-en"]
+    assert '"packages"' in report.as_json(diff.Report(changes, packages=packages))
+    one = report.markdown(diff.Report(changes, packages=dict.fromkeys(packages, "okx")))
+    assert "### bybit-en" in one and "›" not in one  # one package: as before
