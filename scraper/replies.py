@@ -136,6 +136,8 @@ _KEYED = re.compile(
     r"""(?:.*?["']?\b(s?msg)\b["']?\s*[:=]\s*(?:"([^"]*)"|'([^']*)'|([^,;}]*)))?""",
     re.IGNORECASE,
 )
+# An error string of the Category:Message kind (EOrder:Insufficient funds, EAPI:Invalid nonce).
+_ERROR_STRING = re.compile(r"\bE[A-Z][A-Za-z]*:[A-Z][A-Za-z0-9 _]*(?::[\w.]+)?")
 _CODE_TOKEN = re.compile(r"-?[0-9]+(?:_[0-9]+)?:?")
 
 
@@ -196,6 +198,10 @@ def replies_in(
     for line in text.splitlines(keepends=True):
         here, offset = offset, offset + len(line)
         if not any(a < offset and here < b for a, b in covered):
+            named = _ERROR_STRING.findall(line)
+            if named:  # Kraken's "EOrder:Insufficient funds" in a log line: its own reply
+                found.append({"error": [n.strip() for n in named]})
+                continue
             item = _item_of(line.strip(), documented)
             if item is not None:
                 pairs.append(item)
@@ -211,7 +217,9 @@ def _item_of(line: str, documented: Callable[[str], bool]) -> tuple[str, str] | 
     """One error from a line of text, (code, message); None when it names none."""
     keyed = _KEYED.search(line)
     if keyed is not None:
-        message = next((m for m in keyed.groups()[3:] if m is not None), "")
+        message = next((m for m in keyed.groups()[3:] if m is not None), None)
+        if message is None:  # APIError(code=-2010): Account has insufficient balance…
+            message = line[keyed.end() :].lstrip(" )]}:,;-")
         return keyed.group(2), message.strip()
     words = line.split()
     codes = [i for i, w in enumerate(words) if _CODE_TOKEN.fullmatch(w)]

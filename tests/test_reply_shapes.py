@@ -243,3 +243,29 @@ def test_the_pull_request_body_groups_changes_by_package() -> None:
     assert '"packages"' in report.as_json(diff.Report(changes, packages=packages))
     one = report.markdown(diff.Report(changes, packages=dict.fromkeys(packages, "okx")))
     assert "### bybit-en" in one and "›" not in one  # one package: as before
+
+
+@pytest.mark.parametrize(
+    ("pasted", "package", "code"),
+    [
+        (
+            'ccxt.base.errors.InsufficientFunds: bybit {"retCode":110004,"retMsg":"Wallet '
+            'balance is insufficient","result":{},"retExtInfo":{},"time":1718000000000}',
+            "bybit_error_codes",
+            "110004",
+        ),
+        (
+            "krakenex error: ['EOrder:Insufficient funds']",
+            "kraken_error_codes",
+            "EOrder:Insufficient funds",
+        ),
+        ("APIError(code=110004): Wallet balance is insufficient", "bybit_error_codes", "110004"),
+    ],
+)
+def test_explain_reads_what_client_libraries_log(
+    repo: Path, pasted: str, package: str, code: str
+) -> None:
+    done, out, err = invoke("explain", "--json", pasted, "--sources", str(repo / "sources.toml"))
+    assert done == 0, err
+    (entry,) = json.loads(out)["errors"]
+    assert (entry["package"], entry["row"]["code"]) == (package, code)
