@@ -147,7 +147,7 @@ def _reply_keys() -> frozenset[str]:
     for spec in runtime_constants.REPLY_SHAPES:
         for part in spec.split(";")[1:]:
             name, _, paths = part.partition("=")
-            if name in ("code", "items", "strings", "readable", "item_code"):
+            if name in ("code", "items", "strings", "item_code"):
                 keys.update(path.split(".")[0] for path in paths.split("|"))
     return frozenset(keys)
 

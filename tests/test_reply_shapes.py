@@ -269,3 +269,24 @@ def test_explain_reads_what_client_libraries_log(
     assert done == 0, err
     (entry,) = json.loads(out)["errors"]
     assert (entry["package"], entry["row"]["code"]) == (package, code)
+
+
+@pytest.mark.parametrize(
+    ("shape", "reply"),
+    [
+        ("okx", {"event": "subscribe", "arg": {"channel": "tickers"}, "connId": "a"}),
+        ("okx", {"arg": {"channel": "tickers"}, "data": [{"last": "1"}]}),
+        ("bybit", {"success": True, "ret_msg": "", "op": "subscribe", "conn_id": "x"}),
+        ("bybit", {"topic": "orderbook.50.BTCUSDT", "type": "snapshot", "data": {}}),
+        ("kraken", {"method": "subscribe", "success": True, "result": {}}),
+        ("kraken", {"channel": "ticker", "type": "update", "data": []}),
+        ("deribit", {"jsonrpc": "2.0", "method": "subscription", "params": {}}),
+        ("kucoin", {"id": "1", "type": "welcome"}),
+        ("bitget", {"event": "subscribe", "arg": {"channel": "ticker"}}),
+        ("htx", {"ch": "market.btcusdt.ticker", "tick": {}}),
+    ],
+)
+def test_websocket_acknowledgements_and_pushes_are_no_error(shape: str, reply: Any) -> None:
+    from scraper.runtime.python import _replies
+
+    assert _replies.errors(reply, lambda code, message: None, _replies.shape(shape)) == []

@@ -36,19 +36,20 @@ BOM: Final = "\ufeff"
 # per-operation results, read with item_code/item_message/item_success; strings: error
 # strings (Kraken's "EOrder:Insufficient funds"); batch: codes that say only that some
 # operations failed; readable: the reply is one of this shape only when one of these is
-# present (else it cannot be read, which is never a success).
+# present (else it cannot be read, which is never a success): the REST envelope's keys and
+# those of the WebSocket API's acknowledgements and pushes.
 REPLY_SHAPES: Final = (
     "okx;code=code;message=msg;success=0;items=data;item_code=sCode;item_message=sMsg;"
-    "item_success=0;batch=1|2;readable=code|sCode|data",
+    "item_success=0;batch=1|2;readable=code|sCode|data|event",
     "bybit;code=retCode|ret_code;message=retMsg|ret_msg;success=0;items=retExtInfo.list;"
-    "item_code=code;item_message=msg;item_success=0;readable=retCode|ret_code",
+    "item_code=code;item_message=msg;item_success=0;readable=retCode|ret_code|success|op|topic",
     "binance;code=code|error.code;message=msg|error.msg;success=0|200",
-    "kraken;strings=error|errorMessage;readable=error|errorMessage|success",
+    "kraken;strings=error|errorMessage;readable=error|errorMessage|success|event|channel|method",
     "gate;code=label|data.errs.label;message=message|detail|data.errs.message",
-    "deribit;code=error.code;message=error.message;readable=result|error",
-    "kucoin;code=code;message=msg;success=200000|200;readable=code",
-    "bitget;code=code;message=msg;success=00000;readable=code",
-    "htx;code=err-code|err_code;message=err-msg|err_msg;readable=status|err-code|err_code",
+    "deribit;code=error.code;message=error.message;readable=result|error|method",
+    "kucoin;code=code;message=msg;success=200000|200;readable=code|type",
+    "bitget;code=code;message=msg;success=00000;readable=code|event|arg|action",
+    "htx;code=err-code|err_code;message=err-msg|err_msg;readable=status|err-code|err_code|ch|ping|op",
 )
 # The message of the one error an unreadable reply gives (its code is empty).
 UNREADABLE: Final = "not a reply of this package's shape"
