@@ -129,6 +129,8 @@ def shape(name_or_spec: str) -> Shape:
 
 def _at(reply: dict[str, object], path: str) -> object:
     """The value at a dotted path (``retExtInfo.list``), or None."""
+    if "." not in path:  # most paths: one key
+        return reply.get(path)
     value: object = reply
     for key in path.split("."):
         if type(value) is not dict:
