@@ -80,6 +80,12 @@ def _code_lines(n: int) -> tuple[str, str]:
     return "notes.txt", "".join(f"{10000 + i} // state {i}\n" for i in range(n))
 
 
+# One code heading followed by n paragraphs: one message, joined once.
+def _heading_paragraphs(n: int) -> tuple[str, str]:
+    paragraphs = "".join(f"Paragraph {i} is not valid.\n\n" for i in range(n))
+    return "h.md", f"# API\n\n## Errors\n\n### 401 Unauthorized - Bad\n\n{paragraphs}"
+
+
 HOSTILE: dict[str, Callable[[int], tuple[str, str]]] = {
     "fence-lines": _fence,
     "heading-then-spaces": _spaces,
@@ -94,6 +100,7 @@ HOSTILE: dict[str, Callable[[int], tuple[str, str]]] = {
     "paragraph-lines": _paragraph_lines,
     "deep-lists": deep_lists,
     "code-lines": _code_lines,
+    "heading-paragraphs": _heading_paragraphs,
 }
 HOSTILE_SIZES = {
     "fence-lines": 50_000,
@@ -109,6 +116,7 @@ HOSTILE_SIZES = {
     "paragraph-lines": 16_000,
     "deep-lists": 50_000,
     "code-lines": 20_000,
+    "heading-paragraphs": 16_000,
 }
 
 

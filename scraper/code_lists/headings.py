@@ -20,9 +20,19 @@ def from_headings(walked: Sequence[Block]) -> Iterator[Candidate]:
     found: Candidate | None = None
     heading: Entry | None = None
     said = False  # the heading has a message of its own
+    parts: dict[int, list[str]] = {}  # entry -> the paragraphs that make its message
 
     def unsaid() -> list[Entry]:
         return [heading] if heading is not None and not said else []
+
+    def done(candidate: Candidate) -> Candidate:
+        for k, pieces in parts.items():
+            e = candidate.entries[k]
+            candidate.entries[k] = Entry(
+                e.element, e.code, " ".join(pieces), e.title, e.status, e.deprecated
+            )
+        parts.clear()
+        return candidate
 
     for block in walked:
         element = block.element
@@ -30,7 +40,7 @@ def from_headings(walked: Sequence[Block]) -> Iterator[Candidate]:
             if found is not None:
                 found.entries += unsaid()
                 if found.path != block.path:
-                    yield found
+                    yield done(found)
                     found = None
             if found is None:
                 found = Candidate(block.path, [], HEADING_LAYOUT, marked=True, minimum=1)
@@ -41,7 +51,7 @@ def from_headings(walked: Sequence[Block]) -> Iterator[Candidate]:
         elif element.tag in HEADINGS:
             if found is not None:
                 found.entries += unsaid()
-                yield found
+                yield done(found)
             found, heading = None, None
         elif found is not None and heading is not None and block.owner is heading.element:
             found.elements.append(element)
@@ -54,13 +64,16 @@ def from_headings(walked: Sequence[Block]) -> Iterator[Candidate]:
                 if not message:  # an anchor or an image between the headings
                     continue
                 deprecated = heading.deprecated or struck(item)
-                last = found.entries[-1] if said and found.entries else None
-                if item.tag == "p" and last is not None and last.element.tag == "p":
-                    # Paragraphs after one heading are one explanation; items are rows.
-                    joined = f"{last.message} {message}"
-                    found.entries[-1] = Entry(
-                        last.element, last.code, joined, last.title, "", last.deprecated
-                    )
+                last = len(found.entries) - 1
+                if (
+                    item.tag == "p"
+                    and said
+                    and found.entries[last].element.tag == "p"
+                    and found.entries[last].code == heading.code
+                ):
+                    # Paragraphs after one heading are one explanation (joined once, when
+                    # the candidate is done); list items are a row each.
+                    parts.setdefault(last, [found.entries[last].message]).append(message)
                     continue
                 found.entries.append(
                     Entry(item, heading.code, message, heading.message, "", deprecated)
@@ -68,7 +81,7 @@ def from_headings(walked: Sequence[Block]) -> Iterator[Candidate]:
                 said = True
     if found is not None:
         found.entries += unsaid()
-        yield found
+        yield done(found)
 
 
 def _own_code(item: etree._Element, heading: str) -> Entry | None:
