@@ -226,6 +226,8 @@ _COMMENT_MARK = re.compile(r"^(?://+|#+|--|;)\s*")
 def _code_lines(lines: list[str], start: int) -> int:
     """The end of the run of ``CODE message`` lines (blank lines between) from ``start``, or
     ``start`` when fewer than ``_MIN_LINES`` lines start with a code."""
+    if not lines[start].strip():
+        return start  # a run starts at a code line (a blank one is looked at once)
     found = 0
     end = k = start
     while k < len(lines):

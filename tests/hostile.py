@@ -80,6 +80,10 @@ def _code_lines(n: int) -> tuple[str, str]:
     return "notes.txt", "".join(f"{10000 + i} // state {i}\n" for i in range(n))
 
 
+def _blank_lines(n: int) -> tuple[str, str]:
+    return "error-codes.txt", "10001 // a\n" + "\n" * (4 * n) + "x\n"
+
+
 # One code heading followed by n paragraphs: one message, joined once.
 def _heading_paragraphs(n: int) -> tuple[str, str]:
     paragraphs = "".join(f"Paragraph {i} is not valid.\n\n" for i in range(n))
@@ -100,6 +104,7 @@ HOSTILE: dict[str, Callable[[int], tuple[str, str]]] = {
     "paragraph-lines": _paragraph_lines,
     "deep-lists": deep_lists,
     "code-lines": _code_lines,
+    "blank-lines": _blank_lines,
     "heading-paragraphs": _heading_paragraphs,
 }
 HOSTILE_SIZES = {
@@ -116,6 +121,7 @@ HOSTILE_SIZES = {
     "paragraph-lines": 16_000,
     "deep-lists": 50_000,
     "code-lines": 20_000,
+    "blank-lines": 50_000,
     "heading-paragraphs": 16_000,
 }
 

@@ -35,6 +35,7 @@ SIZES = {
     "paragraph-lines": 4_000,
     "deep-lists": 10_000,
     "code-lines": 8_000,
+    "blank-lines": 50_000,
     "heading-paragraphs": 4_000,
 }
 
