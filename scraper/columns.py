@@ -376,6 +376,14 @@ def is_http_status(text: str) -> bool:
     return _HTTP.fullmatch(text) is not None
 
 
+_ERROR_STATUS = re.compile(r"[45][0-9][0-9]")
+
+
+def is_error_status(text: str) -> bool:
+    """An HTTP status that is an error by definition: 4xx or 5xx."""
+    return _ERROR_STATUS.fullmatch(text) is not None
+
+
 def is_http_like(text: str) -> bool:
     """An HTTP status as status tables write it: ``404``, ``200/201``, ``5xx``."""
     return _HTTP_LIKE.fullmatch(text) is not None

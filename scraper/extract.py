@@ -10,7 +10,6 @@ is a warning naming the page and line, never dropped quietly; so is a cell past 
 from __future__ import annotations
 
 import gc
-import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
@@ -18,7 +17,7 @@ from lxml import etree
 
 from . import code_lists, columns, plaintext
 from .columns import CODE, HTTP_STATUS, MESSAGE, TITLE, Role, Roles
-from .model import MAX_ROWS, NUMERIC_CODE, ParseWarning, Row, Table
+from .model import MAX_ROWS, ParseWarning, Row, Table, is_numeric_code
 from .normalize import cell_text, join_lines, normalize_text, text_of
 from .page import Page, TooLarge
 from .rows import STRUCK, Collector, line_of, section_of, struck, unstruck_text
@@ -274,7 +273,7 @@ def _read_table(
     parts: list[tuple[str, list[Row]]] = [(section, out.rows)]
     last = len(found.body) - 1
     codes = [texts[roles.code] for _, _, texts in found.body if len(texts) > roles.code]
-    numbered = sum(1 for c in codes if _NUMBER.fullmatch(c)) * 2 > len(codes)
+    numbered = sum(map(is_numeric_code, codes)) * 2 > len(codes)
     for k, (tr, cells, texts) in enumerate(found.body):
         line = line_of(tr, line_offset)
         if out.rows and _continues(texts, roles.code, out.rows[-1].message, k == last):
@@ -338,7 +337,6 @@ def _label_row(texts: list[str], roles: Roles, numbered: bool) -> bool:
     return numbered and not columns.code_shaped(code)
 
 
-_NUMBER = re.compile(NUMERIC_CODE)
 _SENTENCE_END = tuple(".!?。！？…)）")
 
 

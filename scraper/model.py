@@ -109,6 +109,14 @@ class ErrtablesError(Exception):
 PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_]+)\}")  # {0}, {param0}, {op}
 # A numeric code as the docs write it: ``51008``, ``-32603``, ``51008_1000``.
 NUMERIC_CODE = r"-?[0-9]+(?:_[0-9]+)*"
+_NUMERIC_CODE = re.compile(NUMERIC_CODE)
+
+
+def is_numeric_code(text: str) -> bool:
+    """A code that is a number (``-1013``, ``0007``, ``51008_1000``)."""
+    return _NUMERIC_CODE.fullmatch(text) is not None
+
+
 # Kana, Han and Hangul: text in Chinese, Japanese or Korean.
 CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 

@@ -16,6 +16,7 @@ from . import sources
 from .model import ErrtablesError
 from .regen import PipelineError
 from .runtime import constants as runtime_constants
+from .runtime.python import _replies as runtime_replies
 from .state import GENERATED
 
 
@@ -142,13 +143,13 @@ _CODE_TOKEN = re.compile(r"-?[0-9]+(?:_[0-9]+)?:?")
 
 
 def _reply_keys() -> frozenset[str]:
-    """The top-level keys a reply of some built-in shape has (code, retCode, error, label…)."""
+    """The top-level keys that carry errors in a reply of some built-in shape (code,
+    retCode, error, label…), as the run-time reads its shapes."""
     keys: set[str] = set()
     for spec in runtime_constants.REPLY_SHAPES:
-        for part in spec.split(";")[1:]:
-            name, _, paths = part.partition("=")
-            if name in ("code", "items", "strings", "item_code"):
-                keys.update(path.split(".")[0] for path in paths.split("|"))
+        form = runtime_replies.Shape(spec)
+        for path in (*form.code, *form.items, *form.strings, *form.item_code):
+            keys.add(path.split(".")[0])
     return frozenset(keys)
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from . import columns
 from .columns import CODE, MESSAGE, TITLE, Roles
-from .model import NUMERIC_CODE
+from .model import is_numeric_code
 
 THRESHOLD = 4
 
@@ -232,13 +232,10 @@ def _trouble(add: Callable[[int, str], None], messages: Sequence[str]) -> None:
             return
 
 
-_ERROR_STATUS = re.compile(r"[45][0-9][0-9]")
-
-
 def _error_statuses(codes: Sequence[str], headings: bool) -> bool:
     """Every code an HTTP error status, errors by definition: two or more in a list, one
     or more as headings (each then is one)."""
-    return len(codes) > (0 if headings else 1) and all(_ERROR_STATUS.fullmatch(c) for c in codes)
+    return len(codes) > (0 if headings else 1) and all(map(columns.is_error_status, codes))
 
 
 def _changelog(context: Context) -> str | None:
@@ -285,7 +282,6 @@ def _values(add: Callable[[int, str], None], context: Context, codes: Sequence[s
         add(VALUES, f"the codes name states: {', '.join(map(_quote, states[:3]))}")
 
 
-_NUMBER = re.compile(NUMERIC_CODE)
 _QUESTION = ("?", "？")
 _WORD_CUT = re.compile(r"[_\-:./]+|(?<=[a-z])(?=[A-Z])")
 QUESTIONS = 0.3  # list items: the share of questions that makes a list an FAQ
@@ -331,7 +327,7 @@ def _not_failures(codes: Sequence[str], messages: Sequence[str], pairs: bool = F
     asked = sum(1 for m in said if m.rstrip().endswith(_QUESTION))
     if said and asked >= QUESTIONS * len(said):
         return f"{asked} of {len(said)} items ask a question: questions and answers, not errors"
-    if sum(1 for c in codes if _NUMBER.fullmatch(c)) * 2 >= len(codes):
+    if sum(map(is_numeric_code, codes)) * 2 >= len(codes):
         return None
     failing = sum(
         1

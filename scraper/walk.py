@@ -88,7 +88,6 @@ def code_heading(text: str) -> bool:
     return split is not None and (not split[1] or len(split[1].split()) <= 8)
 
 
-_ERROR_STATUS = re.compile(r"[45][0-9][0-9]")
 _STATUS_IN = re.compile(r"(?:^|\s)([45][0-9][0-9])\s*[-–—:：]\s*(\S.*?)\s*[?？]?$")
 
 
@@ -108,7 +107,7 @@ def status_heading(text: str) -> bool:
     if len(text) > _MAX_HEADING:
         return False
     split = split_code(text)
-    if split is not None and _ERROR_STATUS.fullmatch(split[0]) and split[1]:
+    if split is not None and columns.is_error_status(split[0]) and split[1]:
         return True
     return status_in(text) is not None
 
