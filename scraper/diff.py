@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from .categorize import Dispute
 from .join import Gap
 from .model import CJK, CodeTable, Level, Row, Rule, code_sort_key
 
@@ -219,6 +220,22 @@ def _row_changes(
                 section=section,
             )
         )
+    # Reported where the words changed: a row's class also follows its neighbours, whose
+    # changes are not this row's to report.
+    reworded = r_old.message != r_new.message
+    if reworded and r_old.category is not None and r_new.category not in (None, r_old.category):
+        changes.append(
+            Change(
+                Rule.CATEGORY_CHANGED,
+                source,
+                code,
+                r_old.category,
+                r_new.category,
+                f"{r_new.category_evidence}: {r_new.message}",
+                variant=variant,
+                section=section,
+            )
+        )
     if s_old != s_new:
         changes.append(Change(Rule.SECTION_MOVED, source, code, s_old, s_new, variant=variant))
     if r_new.deprecated and not r_old.deprecated:
@@ -360,7 +377,16 @@ def compare_source(source: str, old: CodeTable, new: CodeTable) -> list[Change]:
             )
         elif code not in before:
             section, row = after[code][0]
-            changes.append(Change(Rule.CODE_ADDED, source, code, new=row.message, section=section))
+            changes.append(
+                Change(
+                    Rule.CODE_ADDED,
+                    source,
+                    code,
+                    new=row.message,
+                    section=section,
+                    detail=proposal(row),
+                )
+            )
         else:
             changes.extend(_variant_changes(source, code, before[code], after[code]))
     return _renamed_sections(source, old, new, changes)
@@ -462,6 +488,30 @@ def _conflicts(code: str, pages: dict[str, str]) -> list[Change]:
     return out
 
 
+def proposal(row: Row) -> str:
+    """What errtables proposes a new row means, and why: for the reviewer to accept or
+    correct in categories.toml."""
+    if row.category is None:
+        return ""
+    return f"proposed category {row.category} ({row.category_evidence})"
+
+
+def dispute_findings(disputes: Iterable[Dispute]) -> list[Change]:
+    """Decisions in categories.toml that the rows' own words contradict, as findings."""
+    return [
+        Change(
+            Rule.CATEGORY_DISPUTED,
+            d.source,
+            d.code,
+            d.decided,
+            d.proposed.name,
+            f"decided {d.decided} in categories.toml; its own evidence ({d.proposed.evidence}) "
+            f"says {d.proposed.name}",
+        )
+        for d in disputes
+    ]
+
+
 def gap_findings(gaps: Iterable[Gap]) -> list[Change]:
     """Codes the join could not translate, as findings."""
     return [Change(g.rule, g.source, g.code, detail=g.detail) for g in gaps]
@@ -487,7 +537,7 @@ def compare(
                 Change(Rule.SOURCE_ADDED, source, detail=f"{new[source].row_count} codes")
             )
             report.changes.extend(
-                Change(Rule.CODE_ADDED, source, code, new=row.message)
+                Change(Rule.CODE_ADDED, source, code, new=row.message, detail=proposal(row))
                 for code, (_, row) in sorted(
                     _rows(new[source]).items(), key=lambda i: code_sort_key(i[0])
                 )

@@ -137,4 +137,6 @@ def _with(row: Row, translations: dict[str, str]) -> Row:
         row.deprecated,
         row.sub_code,
         tuple(sorted(translations.items())),
+        row.category,
+        row.category_evidence,
     )

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from .ccxt_classes import is_retryable
+
 
 class Kind(StrEnum):
     """An ordinary documented code, or an HTTP status the page lists beside them."""
@@ -67,6 +69,10 @@ class Rule(StrEnum):
     CONFLICTING_PAGES = "conflicting-pages"
     TRANSLATION_MISSING = "translation-missing"
     TRANSLATION_AMBIGUOUS = "translation-ambiguous"
+    # What a row means for the caller changed (its words did, or the rules); and a
+    # maintainer's decision in categories.toml that the row's own words contradict.
+    CATEGORY_CHANGED = "category-changed"
+    CATEGORY_DISPUTED = "category-disputed"
 
     @property
     def level(self) -> Level:
@@ -97,6 +103,7 @@ _FINDINGS = frozenset(
         Rule.CONFLICTING_PAGES,
         Rule.TRANSLATION_MISSING,
         Rule.TRANSLATION_AMBIGUOUS,
+        Rule.CATEGORY_DISPUTED,
     }
 )
 
@@ -160,6 +167,10 @@ class Row:
     # The same row in each language of the source's group, (locale, message) by locale; set
     # when the tables are joined, after extraction. Not part of what a diff compares.
     translations: tuple[tuple[str, str], ...] = field(default=(), compare=False)
+    # What the error means for the caller: a ccxt exception class and why (scraper/
+    # categorize.py), set after the join; None in tables written before categories.
+    category: str | None = field(default=None, compare=False)
+    category_evidence: str | None = field(default=None, compare=False)
 
     @property
     def placeholders(self) -> tuple[str, ...]:
@@ -181,6 +192,17 @@ class Row:
             "kind": self.kind,
             "deprecated": self.deprecated,
             "translations": dict(self.translations),
+            **self._category_json(),
+        }
+
+    def _category_json(self) -> dict[str, Any]:
+        """Set once the tables are joined: an extraction has no category yet."""
+        if self.category is None:
+            return {}
+        return {
+            "category": self.category,
+            "retryable": is_retryable(self.category),
+            "category_evidence": self.category_evidence,
         }
 
     @classmethod
@@ -201,6 +223,8 @@ class Row:
             translations=tuple(sorted((str(k), str(v)) for k, v in translations.items()))
             if translations
             else (),
+            category=text_or_none(data.get("category")),
+            category_evidence=text_or_none(data.get("category_evidence")),
         )
 
 

@@ -13,7 +13,19 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import diff, documents, escape, fetch, join, languages, render, report, state, write
+from . import (
+    categorize,
+    diff,
+    documents,
+    escape,
+    fetch,
+    join,
+    languages,
+    render,
+    report,
+    state,
+    write,
+)
 from . import page as pages
 from .cache import Cache
 from .cache import key as cache_key
@@ -328,10 +340,12 @@ def guard(
     codes (or a source) unless removals are allowed."""
     new = collected.tables
     joined, gaps = join.join([new[s.id] for s in sources.sources if s.id in new])
-    by_id = {t.source.id: t for t in joined}
     package_of = {i: p.name for p in sources.packages for i in p.sources}
+    joined, disputes = categorize.apply(joined, decisions(sources), package_of)
+    by_id = {t.source.id: t for t in joined}
     found = diff.compare(old, by_id, collected.failures, package_of)
     found.changes.extend(diff.gap_findings(gaps))
+    found.changes.extend(diff.dispute_findings(disputes))
     refused = diff.removals(old, by_id, options.removal_threshold)
     refused += [
         diff.Removal(sid, old[sid].row_count, old[sid].row_count, sources.path.name)
@@ -348,6 +362,12 @@ def guard(
             + "\n".join(reasons or ["  (sources.toml declares none)"])
         )
     return Guarded(joined, found)
+
+
+def decisions(sources: Sources) -> dict[str, dict[str, str]]:
+    """The maintainer's category decisions beside sources.toml, by package."""
+    path = sources.root / categorize.DECISIONS_FILE
+    return categorize.load_decisions(path, (p.name for p in sources.packages))
 
 
 def build(

@@ -19,6 +19,7 @@ from typing import Any
 
 from . import documents
 from .cache import Cache
+from .ccxt_classes import FALLBACK, is_retryable
 from .escape import (
     TEMPLATES,
     RenderError,
@@ -95,6 +96,7 @@ class SourceView:
     tables: tuple[tuple[str, tuple[Row, ...]], ...]  # (section, rows sorted by code)
     has_http: bool
     has_title: bool
+    has_category: bool
     other_locales: tuple[str, ...]  # translation columns: the group's other languages
     sections: tuple[str, ...]  # every section once, in order of first use by ``rows``
 
@@ -111,6 +113,7 @@ class SourceView:
             *(["Title"] if self.has_title else []),
             "Message",
             "Placeholders",
+            *(["Category"] if self.has_category else []),
             *(f"Message ({locale})" for locale in self.other_locales),
         )
 
@@ -123,6 +126,7 @@ class SourceView:
             *([row.title] if self.has_title else []),
             row.message,
             ", ".join(row.placeholders),
+            *([_category_cell(row)] if self.has_category else []),
             *(translation(row.translations, locale) for locale in self.other_locales),
         )
 
@@ -143,6 +147,8 @@ class SourceView:
             extra["deprecated"] = True
         if row.sub_code is not None:
             extra["sub"] = row.sub_code
+        if row.category not in (None, FALLBACK):
+            extra["category"] = row.category
         if row.translations:
             own = dict(row.translations).get(self.source.locale)
             if own != row.message:
@@ -152,6 +158,13 @@ class SourceView:
                 )
             extra["tr"] = {k: v for k, v in row.translations if k != self.source.locale}
         return self.sections.index(section), row.http_status, extra
+
+
+def _category_cell(row: Row) -> str:
+    """``RateLimitExceeded (retryable)``; empty for a row without a category."""
+    if row.category is None:
+        return ""
+    return f"{row.category} (retryable)" if is_retryable(row.category) else row.category
 
 
 def view(table: CodeTable) -> SourceView:
@@ -167,6 +180,7 @@ def view(table: CodeTable) -> SourceView:
         tables,
         has_http=any(r.http_status is not None for r in every),
         has_title=any(r.title for r in every),
+        has_category=any(r.category for r in every),
         other_locales=tuple(
             sorted({loc for r in every for loc, _ in r.translations} - {table.source.locale})
         ),

@@ -171,6 +171,8 @@ def test_joining_keeps_every_field_of_a_row() -> None:
         "deprecated": True,
         "sub_code": "1000",
         "translations": (("en", "old"),),
+        "category": "InsufficientFunds",
+        "category_evidence": 'words "insufficient balance"',
     }
     assert sorted(values) == sorted(f.name for f in fields(Row))
     joined = join._with(Row(**values), {"zh": "订单失败", "en": "Order failed"})

@@ -14,6 +14,7 @@ PACKAGE = ROOT / "scraper"
 # Pipeline order, earliest first: records, then fetch, read, extract, join, diff, report,
 # render, write, and what runs them. A module may import only modules before it.
 ORDER = (
+    "ccxt_classes",
     "model",
     "runtime",
     "normalize",
@@ -32,6 +33,7 @@ ORDER = (
     "languages",
     "documents",
     "join",
+    "categorize",
     "diff",
     "report",
     "cache",

@@ -38,5 +38,12 @@ export const BOM: string = "\ufeff";
 // those of the WebSocket API's acknowledgements and pushes.
 export const REPLY_SHAPES: readonly string[] = ["okx;code=code;message=msg;success=0;items=data;item_code=sCode;item_message=sMsg;item_success=0;batch=1|2;readable=code|sCode|data|event", "bybit;code=retCode|ret_code;message=retMsg|ret_msg;success=0;items=retExtInfo.list;item_code=code;item_message=msg;item_success=0;readable=retCode|ret_code|success|op|topic", "binance;code=code|error.code;message=msg|error.msg;success=0|200", "kraken;strings=error|errorMessage;readable=error|errorMessage|success|event|channel|method", "gate;code=label|data.errs.label;message=message|detail|data.errs.message", "deribit;code=error.code;message=error.message;readable=result|error|method", "kucoin;code=code;message=msg;success=200000|200;readable=code|type", "bitget;code=code;message=msg;success=00000;readable=code|event|arg|action", "htx;code=err-code|err_code;message=err-msg|err_msg;readable=status|err-code|err_code|ch|ping|op"];
 
+// What a row means for the caller: one of ccxt's exception classes (its hierarchy is in
+// errtables' scraper/ccxt_classes.py), the most specific the docs support.
+export const CATEGORIES: readonly string[] = ["ExchangeError", "AuthenticationError", "PermissionDenied", "AccountNotEnabled", "AccountSuspended", "ArgumentsRequired", "BadRequest", "BadSymbol", "OperationRejected", "NoChange", "MarginModeAlreadySet", "MarketClosed", "ManualInteractionNeeded", "RestrictedLocation", "InsufficientFunds", "InvalidAddress", "AddressPending", "InvalidOrder", "OrderNotFound", "OrderImmediatelyFillable", "OrderNotFillable", "DuplicateOrderId", "ContractUnavailable", "NotSupported", "NetworkError", "DDoSProtection", "RateLimitExceeded", "ExchangeNotAvailable", "OnMaintenance", "InvalidNonce", "RequestTimeout", "CancelPending"];
+
+// The categories of network-side errors (ccxt's NetworkError and below): worth a retry later.
+export const RETRYABLE: readonly string[] = ["NetworkError", "DDoSProtection", "RateLimitExceeded", "ExchangeNotAvailable", "OnMaintenance", "InvalidNonce", "RequestTimeout"];
+
 // The message of the one error an unreadable reply gives (its code is empty).
 export const UNREADABLE: string = "not a reply of this package's shape";

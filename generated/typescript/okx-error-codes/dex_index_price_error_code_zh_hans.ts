@@ -19,7 +19,7 @@ const row = rows(SOURCE, [
 
 /** Every row of the page, sorted by code; the rows of one code in page order. */
 export const ROWS: readonly ErrorCode[] = [
-  row("81001", "Incorrect parameter", 0, 200, { tr: {  } }),
+  row("81001", "Incorrect parameter", 0, 200, { category: "BadRequest", tr: {  } }),
 ];
 
 export const PAGE = new Page(SOURCE, ROWS);

@@ -17,7 +17,8 @@ import * as dex_index_price_error_code_zh_hans from "./dex_index_price_error_cod
 import * as dex_tx_history_error_code_zh_hans from "./dex_tx_history_error_code_zh_hans.js";
 import * as okcoin_rest_en from "./okcoin_rest_en.js";
 
-export type { ErrorCode, Kind, Match, ResponseError, Source } from "./types.js";
+export type { Category, ErrorCode, Kind, Match, ResponseError, Source } from "./types.js";
+export { CATEGORIES, RETRYABLE } from "./constants.js";
 export { UnknownSourceError, documented, format } from "./types.js";
 
 /**

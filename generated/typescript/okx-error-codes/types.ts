@@ -15,6 +15,41 @@ export interface Source {
 /** An ordinary documented code, or an HTTP status the page lists beside them. */
 export type Kind = "code" | "http";
 
+/** The names of CATEGORIES (a test keeps the two lists the same). */
+export type Category =
+  | "ExchangeError"
+  | "AuthenticationError"
+  | "PermissionDenied"
+  | "AccountNotEnabled"
+  | "AccountSuspended"
+  | "ArgumentsRequired"
+  | "BadRequest"
+  | "BadSymbol"
+  | "OperationRejected"
+  | "NoChange"
+  | "MarginModeAlreadySet"
+  | "MarketClosed"
+  | "ManualInteractionNeeded"
+  | "RestrictedLocation"
+  | "InsufficientFunds"
+  | "InvalidAddress"
+  | "AddressPending"
+  | "InvalidOrder"
+  | "OrderNotFound"
+  | "OrderImmediatelyFillable"
+  | "OrderNotFillable"
+  | "DuplicateOrderId"
+  | "ContractUnavailable"
+  | "NotSupported"
+  | "NetworkError"
+  | "DDoSProtection"
+  | "RateLimitExceeded"
+  | "ExchangeNotAvailable"
+  | "OnMaintenance"
+  | "InvalidNonce"
+  | "RequestTimeout"
+  | "CancelPending";
+
 /**
  * One documented row of an error code. A code the docs list several times (with different
  * messages) has one ErrorCode per row: see `variants()`.
@@ -32,6 +67,16 @@ export interface ErrorCode {
   readonly deprecated: boolean;
   /** `1000` of a row the docs write `51008_1000`; `code` is what the API returns. */
   readonly subCode: string | null;
+  /**
+   * What the error means for the caller: the ccxt exception class the docs' words support
+   * (errtables proposes it from the row's evidence; the maintainer's decisions win).
+   */
+  readonly category: Category;
+  /**
+   * A network-side error (rate limit, unavailable, maintenance, timeout, nonce): the same
+   * request may succeed later.
+   */
+  readonly retryable: boolean;
   /** The same row's message in each language of the source's group, its own included. */
   readonly translations: Readonly<Record<string, string>>;
 }

@@ -12,6 +12,7 @@ from ._match import Matcher
 from ._replies import code_of, errors, most_specific, shape
 from ._types import (
     NO_TRANSLATIONS,
+    Category,
     ErrorCode,
     Kind,
     Match,
@@ -45,6 +46,7 @@ class Rows:
         kind: Kind = "code",
         deprecated: bool = False,
         sub: str | None = None,
+        category: Category = "ExchangeError",
         tr: Mapping[str, str] | None = None,
     ) -> ErrorCode:
         translations = NO_TRANSLATIONS
@@ -67,6 +69,7 @@ class Rows:
             self.source.id,
             deprecated,
             sub,
+            category,
             translations,
         )
 

@@ -1,12 +1,12 @@
 // The generated pages as tables: rows by code, per page and across pages in priority order,
 // and the matchers, made once per documented code (as the Python package's _tables.py).
 
-import { MESSAGE_LIMIT } from "./constants.js";
+import { MESSAGE_LIMIT, RETRYABLE } from "./constants.js";
 import { Matcher } from "./match.js";
 import { codeOf, errors, mostSpecific, shape } from "./replies.js";
 import type { Shape } from "./replies.js";
 import { FrozenMap, UnknownSourceError, documented, placeholdersOf } from "./types.js";
-import type { ErrorCode, Kind, Match, ResponseError, Source } from "./types.js";
+import type { Category, ErrorCode, Kind, Match, ResponseError, Source } from "./types.js";
 
 /** What a row of the short form may add to its code, message, section and status. */
 export interface Extra {
@@ -14,6 +14,7 @@ export interface Extra {
   readonly kind?: Kind;
   readonly deprecated?: boolean;
   readonly sub?: string;
+  readonly category?: Category;
   /** The message in the group's other languages (the page's own is the message). */
   readonly tr?: Readonly<Record<string, string>>;
 }
@@ -27,6 +28,7 @@ export type RowMaker = (
 ) => ErrorCode;
 
 const RECENT = 1024;
+const RETRYABLE_SET: ReadonlySet<string> = new Set(RETRYABLE);
 const NO_TRANSLATIONS: Readonly<Record<string, string>> = Object.freeze({});
 
 /**
@@ -58,6 +60,8 @@ export function rows(source: Source, sections: readonly string[]): RowMaker {
       source: source.id,
       deprecated: extra.deprecated ?? false,
       subCode: extra.sub ?? null,
+      category: extra.category ?? "ExchangeError",
+      retryable: RETRYABLE_SET.has(extra.category ?? "ExchangeError"),
       translations,
     });
   };

@@ -24,7 +24,8 @@ from . import (
     okx_v5_zh,
 )
 from ._tables import Tables
-from ._types import ErrorCode, Match, ResponseError, Source, UnknownSourceError
+from ._constants import CATEGORIES, RETRYABLE
+from ._types import Category, ErrorCode, Match, ResponseError, Source, UnknownSourceError
 
 # How this exchange's replies carry errors, as errors() and from_response() read them: a
 # built-in shape's name or its fields (errtables' README lists them).
@@ -58,10 +59,13 @@ errors: Final = _TABLES.errors
 from_response: Final = _TABLES.from_response
 
 __all__ = [
+    "CATEGORIES",
     "REPLY_SHAPE",
+    "RETRYABLE",
     "SOURCES",
     "TABLES",
     "VARIANTS",
+    "Category",
     "ErrorCode",
     "Match",
     "ResponseError",

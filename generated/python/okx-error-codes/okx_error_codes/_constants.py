@@ -52,5 +52,51 @@ REPLY_SHAPES: Final = (
     "bitget;code=code;message=msg;success=00000;readable=code|event|arg|action",
     "htx;code=err-code|err_code;message=err-msg|err_msg;readable=status|err-code|err_code|ch|ping|op",
 )
+# What a row means for the caller: one of ccxt's exception classes (its hierarchy is in
+# errtables' scraper/ccxt_classes.py), the most specific the docs support.
+CATEGORIES: Final = (
+    "ExchangeError",
+    "AuthenticationError",
+    "PermissionDenied",
+    "AccountNotEnabled",
+    "AccountSuspended",
+    "ArgumentsRequired",
+    "BadRequest",
+    "BadSymbol",
+    "OperationRejected",
+    "NoChange",
+    "MarginModeAlreadySet",
+    "MarketClosed",
+    "ManualInteractionNeeded",
+    "RestrictedLocation",
+    "InsufficientFunds",
+    "InvalidAddress",
+    "AddressPending",
+    "InvalidOrder",
+    "OrderNotFound",
+    "OrderImmediatelyFillable",
+    "OrderNotFillable",
+    "DuplicateOrderId",
+    "ContractUnavailable",
+    "NotSupported",
+    "NetworkError",
+    "DDoSProtection",
+    "RateLimitExceeded",
+    "ExchangeNotAvailable",
+    "OnMaintenance",
+    "InvalidNonce",
+    "RequestTimeout",
+    "CancelPending",
+)
+# The categories of network-side errors (ccxt's NetworkError and below): worth a retry later.
+RETRYABLE: Final = (
+    "NetworkError",
+    "DDoSProtection",
+    "RateLimitExceeded",
+    "ExchangeNotAvailable",
+    "OnMaintenance",
+    "InvalidNonce",
+    "RequestTimeout",
+)
 # The message of the one error an unreadable reply gives (its code is empty).
 UNREADABLE: Final = "not a reply of this package's shape"

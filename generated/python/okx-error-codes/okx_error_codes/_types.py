@@ -9,11 +9,47 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Final, Literal
 
-from ._constants import PLACEHOLDER
+from ._constants import PLACEHOLDER, RETRYABLE
 
 _PLACEHOLDER: Final = re.compile(PLACEHOLDER)
+_RETRYABLE: Final = frozenset(RETRYABLE)
 NO_TRANSLATIONS: Final[Mapping[str, str]] = MappingProxyType({})
 Kind = Literal["code", "http"]
+# The names of _constants.CATEGORIES (a test keeps the two lists the same).
+Category = Literal[
+    "ExchangeError",
+    "AuthenticationError",
+    "PermissionDenied",
+    "AccountNotEnabled",
+    "AccountSuspended",
+    "ArgumentsRequired",
+    "BadRequest",
+    "BadSymbol",
+    "OperationRejected",
+    "NoChange",
+    "MarginModeAlreadySet",
+    "MarketClosed",
+    "ManualInteractionNeeded",
+    "RestrictedLocation",
+    "InsufficientFunds",
+    "InvalidAddress",
+    "AddressPending",
+    "InvalidOrder",
+    "OrderNotFound",
+    "OrderImmediatelyFillable",
+    "OrderNotFillable",
+    "DuplicateOrderId",
+    "ContractUnavailable",
+    "NotSupported",
+    "NetworkError",
+    "DDoSProtection",
+    "RateLimitExceeded",
+    "ExchangeNotAvailable",
+    "OnMaintenance",
+    "InvalidNonce",
+    "RequestTimeout",
+    "CancelPending",
+]
 
 
 class UnknownSourceError(KeyError):
@@ -51,6 +87,9 @@ class ErrorCode:
     deprecated: bool = False  # struck through in the docs
     # ``1000`` of a row the docs write ``51008_1000``; ``code`` is what the API returns.
     sub_code: str | None = None
+    # What the error means for the caller: the ccxt exception class the docs' words support
+    # (errtables proposes it from the row's evidence; the maintainer's decisions win).
+    category: Category = "ExchangeError"
     # The same row's message in each language of the source's group, its own included.
     translations: Mapping[str, str] = field(
         default_factory=lambda: NO_TRANSLATIONS, compare=False, hash=False
@@ -60,6 +99,12 @@ class ErrorCode:
     def documented(self) -> str:
         """The code as the docs write it: ``51008_1000`` for a sub-code row."""
         return self.code if self.sub_code is None else f"{self.code}_{self.sub_code}"
+
+    @property
+    def retryable(self) -> bool:
+        """A network-side error (rate limit, unavailable, maintenance, timeout, nonce): the
+        same request may succeed later."""
+        return self.category in _RETRYABLE
 
     def format(self, *args: object, **kwargs: object) -> str:
         """The message with its placeholders filled.

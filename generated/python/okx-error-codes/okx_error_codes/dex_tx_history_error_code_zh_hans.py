@@ -26,7 +26,7 @@ _row: Final = Rows(
 
 # Every row of the page, sorted by code; the rows of one code in page order.
 ROWS: Final[tuple[ErrorCode, ...]] = (
-    _row('81001', 'Incorrect parameter', 0, 200, tr={}),
+    _row('81001', 'Incorrect parameter', 0, 200, category='BadRequest', tr={}),
 )
 PAGE: Final = Page(SOURCE, ROWS)
 # Code -> every row of that code, in page order.

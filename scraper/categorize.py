@@ -1,0 +1,372 @@
+"""What an error means for the caller: a ccxt exception class for every row, with its evidence.
+
+The evidence, strongest first:
+
+1. a maintainer's decision in ``categories.toml`` (always wins);
+2. the row's own words: its message, its translations and a code that is a word
+   (``BALANCE_NOT_ENOUGH``), read by the ordered rules below, first match wins;
+3. its HTTP status (401, 403, 429, 503, ...);
+4. its neighbours in the table: the class most of the nearest rows before and after it
+   were given by (1) or (2);
+5. the section heading around the table, read by the same rules and a few words of its own
+   ("Trade Class", 交易类);
+6. otherwise ``ExchangeError``.
+
+The rules name no exchange and no code number: they say what words mean in any exchange's
+docs, in the languages of the pages errtables reads. Same rows in, same classes out.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import tomllib
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from .ccxt_classes import CATEGORIES, FALLBACK, is_retryable
+from .model import CodeTable, ErrtablesError, Row
+
+# How many rows on each side of a row are its neighbours.
+NEIGHBOURS = 3
+
+
+@dataclass(frozen=True)
+class Category:
+    name: str  # a ccxt exception class
+    evidence: str  # why, in one line a reviewer can check against the docs
+
+    @property
+    def retryable(self) -> bool:
+        return is_retryable(self.name)
+
+
+# (class, pattern) in order: the first that matches a row's words decides. The more specific
+# meaning comes first ("order does not exist" before anything about orders).
+_RULES: tuple[tuple[str, str], ...] = (
+    ("OnMaintenance", r"maintenance|under maintain|维护|メンテナンス|점검"),
+    (
+        "DDoSProtection",
+        r"lock.?out|locked out|too many (?:\w+ ){0,3}(?:errors|failures|failed attempts)|ddos",
+    ),
+    (
+        "RateLimitExceeded",
+        r"rate.?limit|too many (?:requests|visits|calls|attempts)|too (?:frequent|fast)"
+        r"|(?:requests?|visits?|calls?) (?:are |is )?too frequent|frequency limit|throttl"
+        r"|请求(?:过于|太)?频繁|频率|限频|限速|頻繁|過多|너무 많은 요청|слишком много запросов",
+    ),
+    ("RequestTimeout", r"time ?d? ?out|超时|タイムアウト|시간 초과|таймаут"),
+    (
+        "ExchangeNotAvailable",
+        r"(?:service|server|system|exchange|api|engine|endpoint)s? (?:is |are )?"
+        r"(?:temporarily )?(?:inactive or )?"
+        r"(?:unavailable|not available|busy|too busy|offline|overloaded|restarting)"
+        r"|(?:can ?not|can't) be (?:made|processed|completed) (?:at this time|right now)"
+        r"|internal server error|server error|temporarily unavailable|disabled temporarily"
+        r"|系统繁忙|服务(?:暂时)?不可用|服务繁忙|系统忙|サーバー|서버",
+    ),
+    (
+        "InvalidNonce",
+        r"nonce|time window|recv.?window|timestamp (?:request )?(?:has )?expired"
+        r"|timestamp (?:\w+ ){0,3}(?:far from|outside|ahead of|behind) (?:the )?server",
+    ),
+    ("NetworkError", r"network error|reconnect|connection (?:\w+ ){0,3}(?:closed|lost|reset)"),
+    (
+        "InsufficientFunds",
+        r"insufficient (?:\w+ )?(?:balance|funds?|margin|assets?|equity|collateral)"
+        r"|(?:balance|funds?|margin|assets?|equity)\w* (?:is |are )?(?:insufficient|not enough)"
+        r"|not enough (?:\w+ )?(?:balance|funds?|margin|assets?)|(?:balance|fund)s? not enough"
+        r"|balance is 0|negative (?:\w+ )?balance"
+        r"|cannot cover|unable to cover|exceeds? (?:your |the )?(?:available )?balance"
+        r"|余额不足|资金不足|保证金不足|可用(?:余额|资金|保证金)?不足|残高不足|잔고 부족|잔액 부족"
+        r"|недостаточно средств",
+    ),
+    (
+        "OrderNotFound",
+        r"order\b.{0,40}(?:does not|doesn't|do not|not) exist|order\w* (?:is )?not found"
+        r"|no such order|unknown order"
+        r"|order .{0,40}already (?:been )?(?:filled|cancell?ed|completed)"
+        r"|订单不存在|委托不存在|注文が存在しません|주문이 존재하지",
+    ),
+    (
+        "OrderImmediatelyFillable",
+        r"(?:would|will) (?:match|take|be (?:filled|executed|finished)) immediately"
+        r"|immediately (?:match|fill|execut)",
+    ),
+    ("ArgumentsRequired", r"missing (?:required |mandatory )?(?:param|argument)"),
+    (
+        "PermissionDenied",
+        r"permission|whitelist|white list|forbidden|read.?only|not authori[sz]ed|access denied"
+        r"|权限|白名单|権限|권한|доступ запрещ",
+    ),
+    (
+        "AccountSuspended",
+        r"(?:account|user|login)\w*(?: \w+){0,3} (?:is |has been |was )?"
+        r"(?:frozen|blocked|locked|suspended|banned|disabled)"
+        r"|(?:frozen|blocked|locked|suspended|banned)\w* (?:\w+ )?(?:account|user)"
+        r"|账户(?:已)?(?:被)?(?:冻结|锁定|禁用)|用户(?:已)?(?:被)?(?:冻结|锁定|禁用)|アカウント.*凍結|계정.*(?:잠|정지)",
+    ),
+    (
+        "AuthenticationError",
+        r"api.?key|\bkey\b|signature|\bsign\b|passphrase|log.?in|authenticat|credential"
+        r"|access.?(?:key|sign|timestamp|passphrase)|\btoken\b|\bkyc\b|\bheader"
+        r"|签名|密钥|登录|登陆|认证|鉴权|認証|署名|인증|서명|подпис|ключ",
+    ),
+    (
+        "RestrictedLocation",
+        r"\bregion|\bcountr(?:y|ies)|jurisdiction|local (?:laws|regulations|compliance)"
+        r"|地区|国家|地域|지역|국가",
+    ),
+    (
+        "BadSymbol",
+        r"(?:instrument|symbol|currency pair|trading pair|\bpair|\bmarket|contract|\bcoin"
+        r"|\btoken|currency|underlying|\bindex)\w*(?: id)? (?:\w+ )?(?:does not exist|doesn't "
+        r"exist|not exist|not found|is invalid|invalid|unknown|not match)"
+        r"|(?:invalid|unknown|wrong|unsupported) (?:instrument|symbol|currency|pair|coin|market|"
+        r"contract)|(?:交易对|币对|合约|币种|产品)(?:不存在|无效|错误)",
+    ),
+    (
+        "ContractUnavailable",
+        r"contract (?:is |has been )?(?:suspended|expired|under delivery|being (?:settled|"
+        r"delivered)|not (?:yet )?listed)|(?:pair|contract) (?:is )?not (?:yet )?listed"
+        r"|being settled|under delivery|合约(?:已)?(?:暂停|过期|交割)",
+    ),
+    (
+        "InvalidAddress",
+        r"(?:invalid|incorrect|illegal|wrong) (?:\w+ )?address|address (?:\w+ )?(?:is )?"
+        r"(?:invalid|incorrect|illegal|wrong)|地址(?:无效|错误|不正确)",
+    ),
+    ("MarginModeAlreadySet", r"margin mode (?:\w+ )*(?:not (?:been )?modified|already set)"),
+    ("NoChange", r"(?:has |have )?not (?:been )?modified|no change|nothing (?:to|was) change"),
+    ("CancelPending", r"(?:being|already in) cancel|cancel(?:l)?ing status|pending cancel"),
+    # Moving money is not an order: the class of what goes wrong there is the general one.
+    (
+        "ExchangeError",
+        r"withdraw|deposit|transfer|borrow|repay|\bloan|redeem|redemption|提币|充值|划转|借币|还币",
+    ),
+    (
+        "BadRequest",
+        r"param|argument|\bjson\b|content.?type|request (?:body|method|format)|invalid request"
+        r"|malformed|\bformat\b|can ?not be empty|cannot be null|is null|is required"
+        r"|\brequired\b|invalid (?:\w+ )?(?:value|field|input)|url|endpoint|参数|格式|不能为空"
+        r"|パラメータ|매개변수|파라미터|параметр",
+    ),
+    (
+        "InvalidOrder",
+        r"\border|\bprice|quantity|\bqty\b|\bamount|\bsize\b|leverage|position|\btp\b|\bsl\b"
+        r"|take.?profit|stop.?loss|trigger|reduce.?only|post.?only|liquidat|\blot\b|notional"
+        r"|订单|委托|下单|价格|数量|仓位|持仓|杠杆|注文|주문|ордер|заявк",
+    ),
+    (
+        "ExchangeError",
+        r"internal error|system error|unknown error|operation failed|\bfailed\b|系统错误|内部错误",
+    ),
+)
+
+# Section headings say less than a row's words: only the widest classes follow from them.
+_SECTION_RULES: tuple[tuple[str, str], ...] = (
+    ("AuthenticationError", r"\bauth|api key|\bsign|鉴权|认证|签名"),
+    ("InvalidOrder", r"\btrad(?:e|ing)\b|\border|交易|订单|委托|取引|주문|거래"),
+)
+
+_COMPILED = tuple((name, re.compile(pattern)) for name, pattern in _RULES)
+_SECTION_COMPILED = tuple((name, re.compile(pattern)) for name, pattern in _SECTION_RULES)
+
+_STATUS = {
+    401: "AuthenticationError",
+    403: "PermissionDenied",
+    404: "BadRequest",
+    405: "BadRequest",
+    408: "RequestTimeout",
+    429: "RateLimitExceeded",
+    502: "ExchangeNotAvailable",
+    503: "ExchangeNotAvailable",
+    504: "RequestTimeout",
+}
+
+# What a message leaves to its caller: ``{param0}``, ``%s``, ``${ccy}``, ``[XXXXX]``.
+_BLANKS = re.compile(r"\$?\{[^{}]*\}|%[a-z]|\[[^\[\]]*\]")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_NOT_WORD = re.compile(r"[_:.\-]+")
+_SPACES = re.compile(r"\s+")
+
+
+def _words(text: str) -> str:
+    """Lower case, one space between words; ``BALANCE_NOT_ENOUGH`` and ``EOrder:Insufficient``
+    read as words."""
+    text = _BLANKS.sub(" ", text.replace("\u2019", "'"))
+    return _SPACES.sub(" ", text).strip().lower()
+
+
+def _code_words(code: str) -> str:
+    """The words a code is made of, or nothing when it is a number."""
+    if not any(c.isalpha() for c in code):
+        return ""
+    return _NOT_WORD.sub(" ", _CAMEL.sub(" ", code))
+
+
+def _first(rules: Iterable[tuple[str, re.Pattern[str]]], text: str) -> tuple[str, str] | None:
+    for name, pattern in rules:
+        found = pattern.search(text)
+        if found:
+            return name, found.group(0).strip()
+    return None
+
+
+def _quote(text: str) -> str:
+    return '"' + text.replace('"', "'") + '"'
+
+
+def from_words(row: Row) -> Category | None:
+    """The class the row's own words give, if any."""
+    # English first, where the group has it: every language's row of a code reads the same
+    # words, so one code has one class in each of its languages.
+    english = [m for locale, m in row.translations if locale.startswith("en")]
+    others = [m for locale, m in row.translations if not locale.startswith("en")]
+    texts = [_code_words(row.code), *english, row.message, *others]
+    for text in texts:
+        found = _first(_COMPILED, _words(text)) if text else None
+        if found:
+            return Category(found[0], f"words {_quote(found[1])}")
+    return None
+
+
+def from_status(row: Row) -> Category | None:
+    name = _STATUS.get(row.http_status or 0)
+    return Category(name, f"HTTP {row.http_status}") if name else None
+
+
+def from_section(section: str) -> Category | None:
+    text = _words(section.rsplit(" > ", 1)[-1])
+    found = _first(_COMPILED, text) or _first(_SECTION_COMPILED, text)
+    return Category(found[0], f"section {_quote(found[1])}") if found else None
+
+
+def categorize(
+    section: str, rows: Sequence[Row], decided: Mapping[str, str] | None = None
+) -> list[Category]:
+    """A category for each row of one table, in order. ``decided``: code -> class, the
+    maintainer's decisions, which win."""
+    decided = decided or {}
+    own: list[Category | None] = []
+    for row in rows:
+        if row.code in decided:
+            own.append(Category(decided[row.code], "decided in categories.toml"))
+        else:
+            own.append(from_words(row) or from_status(row))
+    by_section = from_section(section)
+    known = [c if r.code in decided else None for r, c in zip(rows, own, strict=True)]
+    out: list[Category] = []
+    for i, found in enumerate(own):
+        if found is None:
+            found = _from_neighbours(own, i) or by_section or Category(FALLBACK, "no evidence")
+        elif found.name in _BROAD and rows[i].code not in decided:
+            # A maintainer's decisions around a row say more than its broad words.
+            found = _from_neighbours(known, i, unanimous=True) or found
+        out.append(found)
+    return out
+
+
+# The classes whose words are broad: decided neighbours that agree outweigh them.
+_BROAD = frozenset({"InvalidOrder", "BadRequest", "ExchangeError", "AuthenticationError"})
+
+
+def _from_neighbours(
+    own: Sequence[Category | None], i: int, *, unanimous: bool = False
+) -> Category | None:
+    around = [*own[max(0, i - NEIGHBOURS) : i], *own[i + 1 : i + 1 + NEIGHBOURS]]
+    near = [c.name for c in around if c is not None]
+    if not near:
+        return None
+    counts = Counter(near).most_common()
+    (name, count), rest = counts[0], counts[1:]
+    if rest and rest[0][1] == count or count * 2 <= len(near):
+        return None
+    if unanimous and (rest or count < 2):
+        return None
+    return Category(name, f"neighbours ({count} of {len(near)} nearby rows)")
+
+
+# ---------------------------------------------------------------------------------------
+# The maintainer's decisions, and the tables with a category on every row.
+
+DECISIONS_FILE = "categories.toml"
+
+
+class DecisionsError(ErrtablesError):
+    pass
+
+
+@dataclass(frozen=True)
+class Dispute:
+    """A decision that the row's own words contradict: reported, never changed."""
+
+    source: str
+    code: str
+    decided: str
+    proposed: Category
+
+
+def load_decisions(path: Path, packages: Iterable[str]) -> dict[str, dict[str, str]]:
+    """``categories.toml``: package -> code -> class. A missing file decides nothing."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}
+    except OSError as exc:
+        raise DecisionsError(f"cannot read {path}: {exc.strerror}") from exc
+    try:
+        data = tomllib.loads(text)
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise DecisionsError(f"{path}: not valid TOML ({exc}); fix the line it names") from exc
+    known = sorted(packages)
+    out: dict[str, dict[str, str]] = {}
+    for package, codes in data.items():
+        if package not in known:
+            raise DecisionsError(
+                f"{path}: [{package}] is no [[package]] of sources.toml "
+                f"(known: {', '.join(known) or 'none'}); rename the table"
+            )
+        if not isinstance(codes, dict):
+            raise DecisionsError(f'{path}: {package} must be a table: [{package}] "CODE" = "Class"')
+        for code, name in codes.items():
+            if name not in CATEGORIES:
+                close = difflib.get_close_matches(str(name), CATEGORIES, n=1)
+                hint = f"; did you mean {close[0]!r}?" if close else ""
+                raise DecisionsError(
+                    f"{path}: [{package}] {code!r} = {name!r} is no ccxt exception class{hint}"
+                )
+        out[package] = {str(code): str(name) for code, name in codes.items()}
+    return out
+
+
+def apply(
+    tables: Sequence[CodeTable],
+    decisions: Mapping[str, Mapping[str, str]] | None = None,
+    package_of: Mapping[str, str] | None = None,
+) -> tuple[list[CodeTable], list[Dispute]]:
+    """Every row with its category; the decisions its words contradict. ``decisions``:
+    package -> code -> class; ``package_of``: source id -> package."""
+    decisions, package_of = decisions or {}, package_of or {}
+    out: list[CodeTable] = []
+    disputes: list[Dispute] = []
+    for table in tables:
+        decided = decisions.get(package_of.get(table.source.id, ""), {})
+        parts = []
+        for part in table.tables:
+            found = categorize(part.section, part.rows, decided)
+            rows = tuple(
+                replace(row, category=c.name, category_evidence=c.evidence)
+                for row, c in zip(part.rows, found, strict=True)
+            )
+            parts.append(replace(part, rows=rows))
+            for row in part.rows:
+                if row.code in decided:
+                    own = from_words(row) or from_status(row)
+                    if own is not None and own.name != decided[row.code]:
+                        disputes.append(Dispute(table.source.id, row.code, decided[row.code], own))
+        out.append(replace(table, tables=tuple(parts)))
+    unique = {(d.source, d.code): d for d in disputes}
+    return out, list(unique.values())
