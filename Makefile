@@ -27,7 +27,7 @@ ifneq ($(PYTHON_ID),$(shell cat $(VENV)/.python 2>/dev/null))
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help install regen test test-fast lint bench fidelity clean goldens check lock ccxt dist
+.PHONY: help install regen test test-fast lint bench fidelity clean goldens check lock ccxt categories dist
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -118,6 +118,9 @@ lock: $(DEV) ## Rewrite requirements/*.lock from pyproject.toml, with hashes
 		pyproject.toml requirements/build.in
 	$(UV_COMPILE) --constraint $(LOCK) --output-file $(DIST_LOCK) requirements/dist.in
 	cd tools/npm && ../../$(BIN)/npm install --package-lock-only --no-audit --no-fund
+
+categories: ccxt ## Score the categories against ccxt's exact maps (OKX leave-one-out; Bybit, Gate, Kraken)
+	$(BIN)/python tools/categories.py
 
 ccxt: $(RUNTIME) ## Add ccxt, for errtables ccxt, from its hash-pinned lock
 	$(PIP) install --quiet --require-hashes -r $(CCXT_LOCK)

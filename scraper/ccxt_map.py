@@ -1,10 +1,10 @@
-"""What ccxt's hand-kept OKX exception map lacks, against the generated tables.
+"""What ccxt's hand-kept exception map of an exchange lacks, against the generated tables.
 
-ccxt maps OKX error codes to exception classes by hand (``ccxt.okx().describe()["exceptions"]
-["exact"]``). This compares that map with the documented codes: the codes ccxt does not map,
-the codes it maps that no source documents any more, and the share it covers. The class
-suggested for a missing code comes only from an unambiguous HTTP status; every other code
-gets ``ExchangeError`` and a TODO, never a guess from the message.
+ccxt maps error codes to exception classes by hand (``ccxt.okx().describe()["exceptions"]
+["exact"]``). This compares that map with the documented codes: the codes ccxt does not map
+(each with the category errtables gives its row, and why), the codes it maps that no source
+documents any more, the share it covers, and the codes where ccxt's class is not the one the
+row's own words or HTTP status give.
 """
 
 from __future__ import annotations
@@ -13,14 +13,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import escape
-from .model import CodeTable, ErrtablesError, code_sort_key
+from .categorize import from_status, from_words
+from .ccxt_classes import FALLBACK, ancestry
+from .model import CodeTable, ErrtablesError, Row, code_sort_key
 
-CLASS_OF_STATUS = {
-    401: "AuthenticationError",
-    429: "RateLimitExceeded",
-    503: "ExchangeNotAvailable",
-}
-FALLBACK = "ExchangeError"
 SUCCESS = "0"  # OKX's code for success: documented, but no error to map
 INSTALL = "pip install 'errtables[ccxt]'"
 
@@ -29,13 +25,16 @@ class CoverageError(ErrtablesError):
     pass
 
 
-def ccxt_exact_map() -> tuple[str, dict[str, str]]:
-    """ccxt's version and its OKX ``exact`` map, code -> exception class name."""
+def ccxt_exact_map(exchange: str = "okx") -> tuple[str, dict[str, str]]:
+    """ccxt's version and an exchange's ``exact`` map, code -> exception class name."""
     try:
         import ccxt  # type: ignore[import-not-found, import-untyped, unused-ignore]
     except ImportError as exc:
         raise CoverageError(f"ccxt is not installed; install it with: {INSTALL}") from exc
-    exact = ccxt.okx().describe()["exceptions"]["exact"]
+    made = getattr(ccxt, exchange, None)
+    if made is None or exchange not in getattr(ccxt, "exchanges", [exchange]):
+        raise CoverageError(f"ccxt has no exchange {exchange!r}; name one of ccxt.exchanges")
+    exact = made().describe()["exceptions"]["exact"]
     return str(ccxt.__version__), {str(k): getattr(v, "__name__", str(v)) for k, v in exact.items()}
 
 
@@ -44,13 +43,20 @@ class Missing:
     code: str
     message: str
     http_statuses: tuple[int, ...]
+    category: str = FALLBACK  # what errtables gives the code's first row
+    evidence: str = "no evidence"
 
-    @property
-    def suggestion(self) -> str | None:
-        """An exception class when the HTTP status says it unambiguously, else None."""
-        if len(self.http_statuses) == 1:
-            return CLASS_OF_STATUS.get(self.http_statuses[0])
-        return None
+
+@dataclass(frozen=True)
+class Disagreement:
+    """A code ccxt maps to a class other than the one its row's own words (or HTTP status)
+    give, and neither class is the other's parent."""
+
+    code: str
+    ccxt: str
+    category: str
+    evidence: str
+    message: str
 
 
 @dataclass(frozen=True)
@@ -62,6 +68,7 @@ class Coverage:
     ccxt_codes: int
     missing: tuple[Missing, ...]
     stale: tuple[tuple[str, str], ...]  # (code, ccxt's class) documented by no source
+    disagreements: tuple[Disagreement, ...] = ()
 
     @property
     def share(self) -> float:
@@ -80,11 +87,22 @@ class Coverage:
                     "code": m.code,
                     "message": m.message,
                     "http_statuses": list(m.http_statuses),
-                    "suggested_class": m.suggestion,
+                    "category": m.category,
+                    "evidence": m.evidence,
                 }
                 for m in self.missing
             ],
             "stale": [{"code": code, "class": cls} for code, cls in self.stale],
+            "disagreements": [
+                {
+                    "code": d.code,
+                    "ccxt": d.ccxt,
+                    "category": d.category,
+                    "evidence": d.evidence,
+                    "message": d.message,
+                }
+                for d in self.disagreements
+            ],
         }
 
 
@@ -92,31 +110,46 @@ def compare(
     tables: dict[str, CodeTable], sources: list[str], version: str, exact: dict[str, str]
 ) -> Coverage:
     """``exact`` against the codes of ``sources``; stale means documented by no table at all."""
-    rows: dict[str, list[tuple[str, int | None]]] = {}
+    rows: dict[str, list[Row]] = {}
     for source in sources:
         if source not in tables:
             known = ", ".join(sorted(tables))
             raise CoverageError(f"no generated table for {source!r} (known: {known})")
         for code, found in tables[source].by_code().items():
             if code != SUCCESS:
-                rows.setdefault(code, []).extend((r.message, r.http_status) for _, r in found)
+                rows.setdefault(code, []).extend(r for _, r in found)
     everywhere = {code for t in tables.values() for code in t.by_code()}
+    ordered = sorted(rows.items(), key=lambda i: code_sort_key(i[0]))
     missing = tuple(
         Missing(
             code,
-            found[0][0],
-            tuple(sorted({s for _, s in found if s is not None})),
+            found[0].message,
+            tuple(sorted({r.http_status for r in found if r.http_status is not None})),
+            found[0].category or FALLBACK,
+            found[0].category_evidence or "no evidence",
         )
-        for code, found in sorted(rows.items(), key=lambda i: code_sort_key(i[0]))
+        for code, found in ordered
         if code not in exact
     )
+    disagreements = []
+    for code, found in ordered:
+        own = from_words(found[0]) or from_status(found[0]) if code in exact else None
+        related = own is not None and (
+            own.name in ancestry(exact[code]) or exact[code] in ancestry(own.name)
+        )
+        if own is not None and not related:
+            disagreements.append(
+                Disagreement(code, exact[code], own.name, own.evidence, found[0].message)
+            )
     stale = tuple(
         (code, cls)
         for code, cls in sorted(exact.items(), key=lambda i: code_sort_key(i[0]))
         if code not in everywhere
     )
     mapped = sum(1 for code in rows if code in exact)
-    return Coverage(version, tuple(sources), len(rows), mapped, len(exact), missing, stale)
+    return Coverage(
+        version, tuple(sources), len(rows), mapped, len(exact), missing, stale, tuple(disagreements)
+    )
 
 
 def text(c: Coverage) -> str:
@@ -127,9 +160,15 @@ def text(c: Coverage) -> str:
         "",
         f"missing ({len(c.missing)}):",
     ]
-    lines += [f"  {m.code}\t{escape.flat(m.message)}" for m in c.missing]
+    lines += [f"  {m.code}\t{m.category}\t{escape.flat(m.message)}" for m in c.missing]
     lines += ["", f"stale ({len(c.stale)}):"]
     lines += [f"  {code}\t{cls}" for code, cls in c.stale]
+    lines += ["", f"ccxt's class is not the one the docs' words give ({len(c.disagreements)}):"]
+    lines += [
+        f"  {d.code}\tccxt {d.ccxt}, docs {d.category} ({escape.flat(d.evidence)})\t"
+        f"{escape.flat(d.message)}"
+        for d in c.disagreements
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -142,17 +181,25 @@ def markdown(c: Coverage) -> str:
         "",
         f"### Documented, not mapped ({len(c.missing)})",
         "",
-        "| Code | HTTP status | Message |",
-        "| --- | --- | --- |",
+        "| Code | HTTP status | Category | Evidence | Message |",
+        "| --- | --- | --- | --- | --- |",
     ]
     out += [
         f"| {escape.md_cell(m.code)} | {escape.md_cell(', '.join(map(str, m.http_statuses)))} "
+        f"| {escape.md_cell(m.category)} | {escape.md_cell(m.evidence)} "
         f"| {escape.md_cell(m.message)} |"
         for m in c.missing
     ]
     out += ["", f"### Mapped, documented by no source ({len(c.stale)})", ""]
     out += ["| Code | ccxt class |", "| --- | --- |"]
     out += [f"| {escape.md_cell(code)} | {escape.md_cell(cls)} |" for code, cls in c.stale]
+    out += ["", f"### ccxt's class, not the docs' words ({len(c.disagreements)})", ""]
+    out += ["| Code | ccxt | Docs | Evidence | Message |", "| --- | --- | --- | --- | --- |"]
+    out += [
+        f"| {escape.md_cell(d.code)} | {escape.md_cell(d.ccxt)} | {escape.md_cell(d.category)} "
+        f"| {escape.md_cell(d.evidence)} | {escape.md_cell(d.message)} |"
+        for d in c.disagreements
+    ]
     return "\n".join(out) + "\n"
 
 
@@ -161,13 +208,17 @@ def python(c: Coverage) -> str:
     out = [
         f"# errtables: the {len(c.missing)} codes {', '.join(c.sources)} documents and "
         f"ccxt {escape.one_line(c.ccxt_version)} does not map.",
-        "# A class is given only where the HTTP status decides it; review every TODO.",
+        "# Each class is the category errtables gives the code's row (see its JSON's",
+        "# category_evidence); ExchangeError where the docs say nothing more specific.",
     ]
     for m in c.missing:
         comment = escape.one_line(m.message) or "(no message in the docs)"
-        if m.suggestion is not None:
-            status = m.http_statuses[0]
-            out.append(f"{escape.pyrepr(m.code)}: {m.suggestion},  # HTTP {status}: {comment}")
-        else:
-            out.append(f"{escape.pyrepr(m.code)}: {FALLBACK},  # TODO: classify. {comment}")
+        out.append(f"{escape.pyrepr(m.code)}: {m.category},  # {comment}")
+    if c.disagreements:
+        out.append(f"# ccxt's class is not the one the docs' words give ({len(c.disagreements)}):")
+        out += [
+            f"# {escape.pyrepr(d.code)}: ccxt {d.ccxt}, docs {d.category} "
+            f"({escape.one_line(d.evidence)})"
+            for d in c.disagreements
+        ]
     return "\n".join(out) + "\n"

@@ -245,15 +245,15 @@ def capture(source_id: str, page_name: str, sources_path: Path) -> None:
 
 @main.command("ccxt")
 @options.use(options.CCXT)
-def ccxt_command(fmt: str, source_ids: tuple[str, ...], sources_path: Path) -> None:
-    """Compare ccxt's OKX exception map (its exact codes) with the generated tables.
+def ccxt_command(exchange: str, fmt: str, source_ids: tuple[str, ...], sources_path: Path) -> None:
+    """Compare ccxt's exception map of an exchange (its exact codes) with the generated tables.
 
-    Needs ccxt: pip install 'errtables[ccxt]'. Lists the documented codes ccxt does not map,
-    the codes it maps that no source documents, and the share it covers.
-    """
+    Needs ccxt: pip install 'errtables[ccxt]'. The documented codes ccxt does not map with their
+    category (--format python: lines to paste), the codes it maps that no source documents,
+    the share it covers, and where ccxt's class is not what the docs' words say."""
     from . import ccxt_map
 
-    version, exact = ccxt_map.ccxt_exact_map()
+    version, exact = ccxt_map.ccxt_exact_map(exchange)
     tables = state.committed(sources_path.parent / state.GENERATED)
     found = ccxt_map.compare(tables, list(source_ids), version, exact)
     if fmt == "json":

@@ -9,10 +9,10 @@ from dataclasses import replace
 from pathlib import Path
 
 from . import capture as captures
-from . import documents, fetch, join, render, state, write
+from . import categorize, documents, fetch, join, render, state, write
 from . import page as pages
 from .model import CodeTable, ErrtablesError, Source
-from .regen import code_table, no_table_reason
+from .regen import code_table, decisions, no_table_reason
 from .sources import Package, Sources, default_replies, locale_of, slug
 
 
@@ -94,7 +94,13 @@ def render_extracted(
             CodeTable(known.get(t.source.id, t.source), t.tables, t.warnings, t.copies)
             for t in found
         ]
-    joined = [*join.join(tables)[0], *final]
+    joined = join.join(tables)[0]
+    if declared is not None:  # as regen categorizes them, the decisions of the tree included
+        package_of = {i: p.name for p in declared.packages for i in p.sources}
+        joined = categorize.apply(joined, decisions(declared), package_of)[0]
+    else:
+        joined = categorize.apply(joined)[0]
+    joined = [*joined, *final]
     joined.sort(key=lambda t: priority.get(t.source.id, len(priority)))
     packages = list(declared.packages) if declared is not None else []
     dates = state.capture_dates(declared) if declared is not None else {}

@@ -213,6 +213,12 @@ DIFF: list[Decorator] = [
 
 CCXT: list[Decorator] = [
     click.option(
+        "--exchange",
+        default="okx",
+        show_default=True,
+        help="The ccxt exchange id whose exact map is compared (bybit, gate, kraken, ...).",
+    ),
+    click.option(
         "--format",
         "fmt",
         type=click.Choice(["text", "markdown", "json", "python"]),

@@ -252,6 +252,24 @@ def pair_explained(packages: list[Any], index: int, code: str, message: str) -> 
     )
 
 
+def _evidence(found: Any) -> str | None:
+    """Why the row has its category, when its own words or status say it (a decision or
+    its neighbours are in the generated JSON's category_evidence)."""
+    from .categorize import from_status, from_words
+    from .model import Row
+
+    row = Row(
+        found.code,
+        found.message,
+        found.http_status,
+        translations=tuple(sorted(dict(found.translations).items())),
+    )
+    own = from_words(row) or from_status(row)
+    return (
+        own.evidence if own is not None and own.name == getattr(found, "category", None) else None
+    )
+
+
 def explained(error: Any, package: Any = None) -> dict[str, Any]:
     """One error of a reply (a generated ``ResponseError``) as ``explain --json`` prints it,
     with the package that read it."""
@@ -270,6 +288,10 @@ def explained(error: Any, package: Any = None) -> dict[str, Any]:
             "http_status": found.http_status,
             "message": found.message,
             "translations": translations,
+            # A package generated before categories has none.
+            "category": getattr(found, "category", None),
+            "retryable": getattr(found, "retryable", None),
+            "category_evidence": _evidence(found),
         }
     return {
         "package": getattr(package, "__name__", None),

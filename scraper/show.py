@@ -218,6 +218,10 @@ def reply(entries: list[dict[str, Any]]) -> str:
         package = f"{entry['package']}: " if entry.get("package") else ""
         lines.append(f"  {how}; {package}{row['source']}{documented} · {row['section']}{status}")
         lines += [f"  {locale}: {flat(text)}" for locale, text in row["translations"].items()]
+        if row.get("category"):
+            why = f" ({flat(row['category_evidence'])})" if row.get("category_evidence") else ""
+            retry = "retryable" if row.get("retryable") else "not retryable"
+            lines.append(f"  category: {row['category']}, {retry}{why}")
         lines += [f"  {{{name}}} = {flat(value)}" for name, value in entry["values"].items()]
         if entry["detail"]:
             lines.append(f"  detail: {flat(entry['detail'])}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -29,6 +30,7 @@ class okx:
 def fake_ccxt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "ccxt.py").write_text(FAKE, encoding="utf-8")
     monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, "ccxt", raising=False)  # another test's stand-in
     monkeypatch.chdir(ROOT)
 
 
@@ -43,28 +45,48 @@ def test_json_report(fake_ccxt: None) -> None:
     assert [s["code"] for s in report["stale"]] == ["59999999"]
     missing = {m["code"]: m for m in report["missing"]}
     assert len(missing) == len(documented) - 4 and "50014" not in missing
-    assert missing["50011"]["suggested_class"] is None  # 429 and 200 on the page: ambiguous
-    assert missing["50001"]["suggested_class"] == "ExchangeNotAvailable"  # 503
+    # Each missing code comes with its row's category and the evidence for it.
+    assert missing["50011"]["category"] == "RateLimitExceeded"
+    assert missing["50011"]["evidence"] == 'words "rate limit"'
+    assert missing["51764"]["category"] == "InsufficientFunds"  # Insufficient balance
+    # ccxt's class for 51008 (ExchangeError here) is the parent of the docs' words: no dispute;
+    # 50113 is AuthenticationError in both.
+    assert report["disagreements"] == []
 
 
-def test_python_block_is_valid_and_guesses_nothing_from_messages(fake_ccxt: None) -> None:
+def test_python_block_is_paste_ready_with_the_category_of_each_row(fake_ccxt: None) -> None:
     code, out, err = invoke("ccxt", "--format", "python")
     assert code == 0, err
     entries = ast.parse("{\n" + out + "\n}", mode="eval").body
     assert isinstance(entries, ast.Dict) and len(entries.keys) == 1027 - 4
-    lines = [line for line in out.splitlines() if not line.startswith("#")]
-    assert all(
-        ": ExchangeError,  # TODO: classify." in line
-        or any(
-            cls in line
-            for cls in (
-                "AuthenticationError,  # HTTP 401",
-                "RateLimitExceeded,  # HTTP 429",
-                "ExchangeNotAvailable,  # HTTP 503",
-            )
-        )
-        for line in lines
+    from scraper.ccxt_classes import CATEGORIES
+
+    assert {v.id for v in entries.values if isinstance(v, ast.Name)} <= set(CATEGORIES)
+    assert (
+        "'51008': InsufficientFunds,  # Order failed. Insufficient {param0} balance in account"
+        in (out.splitlines())
+        or "'50001': ExchangeNotAvailable,  # Service temporarily unavailable." in out
     )
+
+
+def test_where_ccxt_disagrees_with_the_docs_words(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake = FAKE.replace('"51008": ExchangeError', '"51008": AuthenticationError')
+    (tmp_path / "ccxt.py").write_text(fake, encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, "ccxt", raising=False)  # another test's stand-in
+    monkeypatch.chdir(ROOT)
+    code, out, err = invoke("ccxt", "--format", "json")
+    assert code == 0, err
+    (found,) = json.loads(out)["disagreements"]
+    assert (found["code"], found["ccxt"], found["category"]) == (
+        "51008",
+        "AuthenticationError",
+        "InsufficientFunds",
+    )
+    code, out, _ = invoke("ccxt", "--format", "python")
+    assert "# '51008': ccxt AuthenticationError, docs InsufficientFunds (words " in out
 
 
 def test_text_and_markdown(fake_ccxt: None) -> None:

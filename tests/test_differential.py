@@ -86,8 +86,8 @@ def node(compiled_ts: Path) -> Iterator[Node]:
 # --- the Python side, in the shape tests/node/runtime.mjs gives -----------------------------
 
 
-def _row(r: Any) -> list[str] | None:
-    return None if r is None else [r.source, r.documented, r.message]
+def _row(r: Any) -> list[Any] | None:
+    return None if r is None else [r.source, r.documented, r.message, r.category, r.retryable]
 
 
 def _match(m: Any) -> dict[str, Any] | None:
@@ -504,6 +504,13 @@ def test_every_fixture_reply_agrees(node: Node) -> None:
                 {"op": op, "text": text, "parsed": True},
                 {"op": op, "hex": text.encode().hex(), "source": "okx-v5-en"},
             ]
+    agree(node, requests)
+
+
+def test_every_row_has_the_same_category_in_both(node: Node) -> None:
+    """Every documented row's category and retryable, through lookup and variants."""
+    requests = [{"op": "variants", "code": row.documented, "source": row.source} for row in ROWS]
+    assert len({row.category for row in ROWS}) > 5  # the rows do carry categories
     agree(node, requests)
 
 

@@ -40,6 +40,8 @@ test("every row of every source equals the JSON", () => {
         source: doc.source.id,
         deprecated: r.deprecated,
         subCode: r.sub_code,
+        category: r.category,
+        retryable: r.retryable,
         translations: r.translations,
       })),
     );

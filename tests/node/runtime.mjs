@@ -32,7 +32,7 @@ function template(request) {
 }
 
 function row(r) {
-  return r === null ? null : [r.source, codes.documented(r), r.message];
+  return r === null ? null : [r.source, codes.documented(r), r.message, r.category, r.retryable];
 }
 
 function match(m) {

@@ -23,8 +23,8 @@ from . import (
     okx_v5_en,
     okx_v5_zh,
 )
-from ._tables import Tables
 from ._constants import CATEGORIES, RETRYABLE
+from ._tables import Tables
 from ._types import Category, ErrorCode, Match, ResponseError, Source, UnknownSourceError
 
 # How this exchange's replies carry errors, as errors() and from_response() read them: a

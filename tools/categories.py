@@ -1,0 +1,131 @@
+"""``make categories``: errtables' categories scored against ccxt's hand-kept exact maps.
+
+For OKX (the generated tables of ``--okx`` sources), leave-one-out: each code ccxt maps is
+categorized with ccxt's classes of every other code as decisions (what a maintainer who
+adopted ccxt's map would have), never its own; and once with no decision at all. For every
+other exchange (``--page NAME=PATH``, NAME being ccxt's exchange id), the page is extracted
+and categorized from its words alone: its ccxt map is used for scoring only.
+
+Per exchange: the codes compared (those ccxt maps that the docs document), the share whose
+category is ccxt's class, the share whose ``retryable`` is right, the share of ccxt's
+network errors that are retryable, and the commonest confusions (ccxt's class -> ours).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from scraper import categorize, ccxt_map, commands, regen, state  # noqa: E402
+from scraper import page as pages  # noqa: E402
+from scraper.ccxt_classes import is_retryable  # noqa: E402
+from scraper.model import CodeTable, Row  # noqa: E402
+
+SHARED = ROOT.parent / "shared" / "pages" / "other-exchanges"
+PAGES = {
+    "bybit": SHARED / "bybit-v5-error-en.html",
+    "gate": SHARED / "gateio-v4.html",
+    "kraken": SHARED / "kraken-spot-errors.html",
+}
+OKX_SOURCES = ("okx-v5-en", "okx-v5-zh")
+
+
+def first_rows(tables: list[CodeTable]) -> Iterator[tuple[str, Row, str, tuple[Row, ...]]]:
+    """(code, its first row, the row's section, the rows of its table), first source first."""
+    seen: set[str] = set()
+    for table in tables:
+        for part in table.tables:
+            for row in part.rows:
+                if row.code not in seen:
+                    seen.add(row.code)
+                    yield row.code, row, part.section, part.rows
+
+
+def score(predicted: dict[str, str], exact: dict[str, str]) -> dict[str, Any]:
+    codes = [c for c in predicted if c in exact]
+    agree = sum(predicted[c] == exact[c] for c in codes)
+    retry = sum(is_retryable(predicted[c]) == is_retryable(exact[c]) for c in codes)
+    network = [c for c in codes if is_retryable(exact[c])]
+    confusions = Counter(f"{exact[c]}->{predicted[c]}" for c in codes if predicted[c] != exact[c])
+    return {
+        "codes": len(codes),
+        "agree": agree,
+        "retryable": retry,
+        "network": len(network),
+        "network_retryable": sum(is_retryable(predicted[c]) for c in network),
+        "confusions": confusions.most_common(4),
+    }
+
+
+def okx(generated: Path, exact: dict[str, str]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Leave-one-out with ccxt's other classes as decisions, and with no decision."""
+    committed = state.committed(generated)
+    plain = [committed[sid] for sid in OKX_SOURCES]
+    words, loo = {}, {}
+    for code, _, section, rows in first_rows(plain):
+        index = next(i for i, r in enumerate(rows) if r.code == code)
+        words[code] = categorize.categorize(section, rows)[index].name
+        if code in exact:
+            others = {k: v for k, v in exact.items() if k != code}
+            loo[code] = categorize.categorize(section, rows, others)[index].name
+    return score(loo, exact), score(words, exact)
+
+
+def other(path: Path, exact: dict[str, str]) -> dict[str, Any]:
+    page = pages.read(path)
+    table = regen.code_table(commands.source_for(page, None), page)
+    (done,), _ = categorize.apply([table])
+    return score({code: row.category or "" for code, row, _, _ in first_rows([done])}, exact)
+
+
+def line(name: str, s: dict[str, Any]) -> str:
+    def share(a: int, b: int) -> str:
+        return f"{100 * a / b:5.1f}%" if b else "    -"
+
+    confusions = ", ".join(f"{k} {n}" for k, n in s["confusions"])
+    return (
+        f"{name:<22} {s['codes']:>5} {share(s['agree'], s['codes'])} "
+        f"{share(s['retryable'], s['codes'])} {share(s['network_retryable'], s['network'])} "
+        f"({s['network']:>2})  {confusions}"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--generated", type=Path, default=ROOT / "generated")
+    parser.add_argument(
+        "--page", action="append", default=[], metavar="NAME=PATH", help="ccxt id and page"
+    )
+    parser.add_argument("--json", action="store_true", help="the figures as JSON")
+    args = parser.parse_args(argv)
+    chosen = dict(p.split("=", 1) for p in args.page) or {k: str(v) for k, v in PAGES.items()}
+    version, exact = ccxt_map.ccxt_exact_map("okx")
+    loo, words = okx(args.generated, exact)
+    results = {"okx (leave-one-out)": loo, "okx (words only)": words}
+    for name, path in chosen.items():
+        results[name] = other(Path(path), ccxt_map.ccxt_exact_map(name)[1])
+    scored = [loo] + [results[n] for n in chosen]
+    results["all (okx leave-one-out)"] = {
+        key: sum(s[key] for s in scored)
+        for key in ("codes", "agree", "retryable", "network", "network_retryable")
+    } | {"confusions": []}
+    if args.json:
+        print(json.dumps({"ccxt": version, "results": results}, indent=2))
+        return 0
+    print(f"ccxt {version}: category agreement with ccxt's exact maps")
+    print(f"{'exchange':<22} codes  agree  retry  network-retry  commonest confusions")
+    for name, s in results.items():
+        print(line(name, s))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
