@@ -132,14 +132,15 @@ def compare(
         if code not in exact
     )
     disagreements = []
-    for code, found in ordered:
-        own = from_words(found[0]) or from_status(found[0]) if code in exact else None
+    for code, code_rows in ordered:
+        first = code_rows[0]
+        own = (from_words(first) or from_status(first)) if code in exact else None
         related = own is not None and (
             own.name in ancestry(exact[code]) or exact[code] in ancestry(own.name)
         )
         if own is not None and not related:
             disagreements.append(
-                Disagreement(code, exact[code], own.name, own.evidence, found[0].message)
+                Disagreement(code, exact[code], own.name, own.evidence, first.message)
             )
     stale = tuple(
         (code, cls)
