@@ -55,7 +55,9 @@ _RULES: tuple[tuple[str, str], ...] = (
         "RateLimitExceeded",
         r"rate.?limit|too many (?:requests|visits|calls|attempts)|too (?:frequent|fast)"
         r"|(?:requests?|visits?|calls?) (?:are |is )?too frequent|frequency limit|throttl"
-        r"|请求(?:过于|太)?频繁|频率|限频|限速|頻繁|過多|너무 많은 요청|слишком много запросов",
+        r"|请求(?:过于|太)?频繁|频率|限频|限速|頻繁|過多|너무 많은 요청|слишком много запросов"
+        # A quota of connections or subscriptions is a rate limit of its own.
+        r"|(?:connections?|subscri\w+|channels?)(?: \w+){0,2} exceeds? (?:the )?(?:\w+ )?limit",
     ),
     ("RequestTimeout", r"time ?d? ?out|超时|タイムアウト|시간 초과|таймаут"),
     (
@@ -65,6 +67,8 @@ _RULES: tuple[tuple[str, str], ...] = (
         r"(?:unavailable|not available|busy|too busy|offline|overloaded|restarting)"
         r"|(?:can ?not|can't) be (?:made|processed|completed) (?:at this time|right now)"
         r"|internal server error|server error|temporarily unavailable|disabled temporarily"
+        r"|(?:system|internal|unknown) error\W+(?:please )?(?:try again|retry)"
+        r"|(?:buffer|queue|system|server) is full|overloaded"
         r"|系统繁忙|服务(?:暂时)?不可用|服务繁忙|系统忙|サーバー|서버",
     ),
     (
@@ -99,6 +103,7 @@ _RULES: tuple[tuple[str, str], ...] = (
     (
         "PermissionDenied",
         r"permission|whitelist|white list|forbidden|read.?only|not authori[sz]ed|access denied"
+        r"|not allowed to access|\bip\b (?:\w+ )?(?:is )?not allowed"
         r"|权限|白名单|権限|권한|доступ запрещ",
     ),
     (
@@ -110,7 +115,10 @@ _RULES: tuple[tuple[str, str], ...] = (
     ),
     (
         "AuthenticationError",
-        r"api.?key|\bkey\b|signature|\bsign\b|passphrase|log.?in|authenticat|credential"
+        r"(?:invalid|incorrect|wrong|expired|illegal|unknown|error) (?:\w+ )?(?:api.?)?key\b"
+        r"|(?:api.?key|\bkey\b)\w*'? (?:\w+ ){0,3}(?:invalid|incorrect|wrong|expired|illegal|error"
+        r"|mismatch|not match|does not exist|doesn't exist|not exist|not found|missing|required)"
+        r"|signature|\bsign\b|passphrase|log.?in|authenticat|credential"
         r"|access.?(?:key|sign|timestamp|passphrase)|\btoken\b|\bkyc\b|\bheader"
         r"|签名|密钥|登录|登陆|认证|鉴权|認証|署名|인증|서명|подпис|ключ",
     ),

@@ -34,7 +34,8 @@ def ccxt_exact_map(exchange: str = "okx") -> tuple[str, dict[str, str]]:
     made = getattr(ccxt, exchange, None)
     if made is None or exchange not in getattr(ccxt, "exchanges", [exchange]):
         raise CoverageError(f"ccxt has no exchange {exchange!r}; name one of ccxt.exchanges")
-    exact = made().describe()["exceptions"]["exact"]
+    exceptions = made().describe().get("exceptions") or {}
+    exact = exceptions.get("exact") or {} if isinstance(exceptions, dict) else {}
     return str(ccxt.__version__), {str(k): getattr(v, "__name__", str(v)) for k, v in exact.items()}
 
 

@@ -40,6 +40,21 @@ def _one(message: str, code: str = "1", status: int | None = None, **kw: object)
         ("Something odd", "1", 429, "RateLimitExceeded"),
         ("Parameter {param0} error", "1", None, "BadRequest"),  # the word, not the placeholder
         ("Something odd", "1", None, "ExchangeError"),
+        # Naming an API key is no failed authentication; a key that is wrong is.
+        ("Each account can create up to 50 API keys", "1", None, "ExchangeError"),
+        ("Invalid API key", "1", None, "AuthenticationError"),
+        ("API key doesn't exist", "1", None, "AuthenticationError"),
+        ("'Api_key' does not exist", "1", None, "AuthenticationError"),
+        ("This IP is not allowed to access", "1", None, "PermissionDenied"),
+        # Server-side trouble the caller may retry.
+        ("System error. Try again later", "1", None, "ExchangeNotAvailable"),
+        ("Buffer is full, cannot write data", "1", None, "ExchangeNotAvailable"),
+        (
+            "The number of subscribed channels exceeds the maximum limit.",
+            "1",
+            None,
+            "RateLimitExceeded",
+        ),
     ],
 )
 def test_the_words_and_the_status_give_the_class(

@@ -35,6 +35,9 @@ PAGES = {
     "gate": SHARED / "gateio-v4.html",
     "kraken": SHARED / "kraken-spot-errors.html",
 }
+# The fidelity corpus: pages of many exchanges, named ``<exchange>-...``; those whose
+# exchange ccxt has an exact map for are scored together, as one more held-out set.
+CORPUS = ROOT.parent / "shared" / "pages" / "corpus"
 OKX_SOURCES = ("okx-v5-en", "okx-v5-zh")
 
 
@@ -86,6 +89,26 @@ def other(path: Path, exact: dict[str, str]) -> dict[str, Any]:
     return score({code: row.category or "" for code, row, _, _ in first_rows([done])}, exact)
 
 
+def corpus(folder: Path) -> dict[str, Any] | None:
+    """Every corpus page of an exchange ccxt maps, scored from its words alone, together."""
+    predicted: dict[str, str] = {}
+    exact: dict[str, str] = {}
+    for path in sorted(folder.glob("*-*.*")):
+        exchange = path.name.split("-", 1)[0]
+        try:
+            mapped = ccxt_map.ccxt_exact_map(exchange)[1]
+        except ccxt_map.CoverageError:
+            continue
+        page = pages.read(path)
+        table = regen.code_table(commands.source_for(page, None), page)
+        (done,), _ = categorize.apply([table])
+        for code, row, _, _ in first_rows([done]):
+            if code in mapped and f"{exchange}:{code}" not in predicted:
+                predicted[f"{exchange}:{code}"] = row.category or ""
+                exact[f"{exchange}:{code}"] = mapped[code]
+    return score(predicted, exact) if predicted else None
+
+
 def line(name: str, s: dict[str, Any]) -> str:
     def share(a: int, b: int) -> str:
         return f"{100 * a / b:5.1f}%" if b else "    -"
@@ -104,6 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--page", action="append", default=[], metavar="NAME=PATH", help="ccxt id and page"
     )
+    parser.add_argument("--corpus", type=Path, default=CORPUS, help="pages named <exchange>-...")
     parser.add_argument("--json", action="store_true", help="the figures as JSON")
     args = parser.parse_args(argv)
     chosen = dict(p.split("=", 1) for p in args.page) or {k: str(v) for k, v in PAGES.items()}
@@ -113,6 +137,9 @@ def main(argv: list[str] | None = None) -> int:
     for name, path in chosen.items():
         results[name] = other(Path(path), ccxt_map.ccxt_exact_map(name)[1])
     scored = [loo] + [results[n] for n in chosen]
+    if args.corpus.is_dir() and (held := corpus(args.corpus)) is not None:
+        results["corpus (other exchanges)"] = held
+        scored.append(held)
     results["all (okx leave-one-out)"] = {
         key: sum(s[key] for s in scored)
         for key in ("codes", "agree", "retryable", "network", "network_retryable")

@@ -68,7 +68,7 @@ export const ROWS: readonly ErrorCode[] = [
   row("10001", "Request frequency too high to exceed the limit allowed", 0, null, { tr: {  } }),
   row("10002", "System error", 0, null, { tr: {  } }),
   row("10003", "Not in reqest list, please try again later", 0, null, { tr: {  } }),
-  row("10004", "This IP is not allowed to access", 0, null, { category: "AuthenticationError", tr: {  } }),
+  row("10004", "This IP is not allowed to access", 0, null, { category: "PermissionDenied", tr: {  } }),
   row("10005", "'SecretKey' does not exist", 0, null, { tr: {  } }),
   row("10006", "'Api_key' does not exist", 0, null, { category: "AuthenticationError", tr: {  } }),
   row("10007", "Signature does not match", 0, null, { category: "AuthenticationError", tr: {  } }),

@@ -29,7 +29,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
     _row('0', 'Succeeded', 0, 200, tr={}),
     _row('50011', 'Rate limit reached. Please refer to API documentation and throttle requests accordingly', 0, 429, category='RateLimitExceeded', tr={}),
     _row('50014', 'Parameter {param0} cannot be empty', 0, 400, category='BadRequest', tr={}),
-    _row('50026', 'System error. Try again later', 0, 500, tr={}),
+    _row('50026', 'System error. Try again later', 0, 500, category='ExchangeNotAvailable', tr={}),
     _row('50103', 'Request header "OK-ACCESS-KEY" cannot be empty', 0, 401, category='AuthenticationError', tr={}),
     _row('50104', 'Request header "OK-ACCESS-PASSPHRASE" cannot be empty', 0, 401, category='AuthenticationError', tr={}),
     _row('50105', 'Request header "OK-ACCESS-PASSPHRASE" incorrect', 0, 401, category='AuthenticationError', tr={}),

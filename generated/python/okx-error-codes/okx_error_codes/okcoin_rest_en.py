@@ -75,7 +75,7 @@ ROWS: Final[tuple[ErrorCode, ...]] = (
     _row('10001', 'Request frequency too high to exceed the limit allowed', 0, tr={}),
     _row('10002', 'System error', 0, tr={}),
     _row('10003', 'Not in reqest list, please try again later', 0, tr={}),
-    _row('10004', 'This IP is not allowed to access', 0, category='AuthenticationError', tr={}),
+    _row('10004', 'This IP is not allowed to access', 0, category='PermissionDenied', tr={}),
     _row('10005', "'SecretKey' does not exist", 0, tr={}),
     _row('10006', "'Api_key' does not exist", 0, category='AuthenticationError', tr={}),
     _row('10007', 'Signature does not match', 0, category='AuthenticationError', tr={}),
