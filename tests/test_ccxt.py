@@ -23,6 +23,10 @@ class okx:
             "1": ExchangeError, "50014": ExchangeError, "50113": AuthenticationError,
             "59999999": ExchangeError, "51008": ExchangeError,
         }, "broad": {}}}
+class quiet:  # an exchange whose map has only broad messages
+    def describe(self):
+        return {"exceptions": {"broad": {"busy": ExchangeError}}}
+exchanges = ["okx", "quiet"]
 """
 
 
@@ -106,3 +110,10 @@ def test_without_ccxt_one_line_names_the_extra(monkeypatch: pytest.MonkeyPatch) 
         err.strip()
         == "errtables: ccxt is not installed; install it with: pip install 'errtables[ccxt]'"
     )
+
+
+def test_an_exchange_without_an_exact_map_maps_nothing(fake_ccxt: None) -> None:
+    code, out, err = invoke("ccxt", "--format", "json", "--exchange", "quiet")
+    assert code == 0, err
+    report = json.loads(out)
+    assert report["mapped"] == 0 and report["ccxt_codes"] == 0 and report["stale"] == []
