@@ -115,7 +115,7 @@ def line(name: str, s: dict[str, Any]) -> str:
 
     confusions = ", ".join(f"{k} {n}" for k, n in s["confusions"])
     return (
-        f"{name:<22} {s['codes']:>5} {share(s['agree'], s['codes'])} "
+        f"{name:<25} {s['codes']:>5} {share(s['agree'], s['codes'])} "
         f"{share(s['retryable'], s['codes'])} {share(s['network_retryable'], s['network'])} "
         f"({s['network']:>2})  {confusions}"
     )
@@ -148,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps({"ccxt": version, "results": results}, indent=2))
         return 0
     print(f"ccxt {version}: category agreement with ccxt's exact maps")
-    print(f"{'exchange':<22} codes  agree  retry  network-retry  commonest confusions")
+    print(f"{'exchange':<25} codes  agree  retry  network-retry  commonest confusions")
     for name, s in results.items():
         print(line(name, s))
     return 0
