@@ -19,11 +19,13 @@ docs, in the languages of the pages errtables reads. Same rows in, same classes 
 from __future__ import annotations
 
 import difflib
+import json
 import re
 import tomllib
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import cache, lru_cache
 from pathlib import Path
 
 from .ccxt_classes import CATEGORIES, FALLBACK, is_retryable
@@ -179,8 +181,12 @@ _SECTION_RULES: tuple[tuple[str, str], ...] = (
     ("InvalidOrder", r"\btrad(?:e|ing)\b|\border|交易|订单|委托|取引|주문|거래"),
 )
 
-_COMPILED = tuple((name, re.compile(pattern)) for name, pattern in _RULES)
-_SECTION_COMPILED = tuple((name, re.compile(pattern)) for name, pattern in _SECTION_RULES)
+
+@cache
+def _compiled(rules: tuple[tuple[str, str], ...]) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """The rules, compiled when first read (a run whose categories are kept reads none)."""
+    return tuple((name, re.compile(pattern)) for name, pattern in rules)
+
 
 _STATUS = {
     401: "AuthenticationError",
@@ -227,6 +233,13 @@ def _quote(text: str) -> str:
     return '"' + text.replace('"', "'") + '"'
 
 
+@lru_cache(maxsize=8192)
+def _rule_for(text: str) -> tuple[str, str] | None:
+    """The first rule the text's words match (each language's row of a code shares its
+    English words: read once)."""
+    return _first(_compiled(_RULES), _words(text))
+
+
 def from_words(row: Row) -> Category | None:
     """The class the row's own words give, if any."""
     # English first, where the group has it: every language's row of a code reads the same
@@ -235,7 +248,7 @@ def from_words(row: Row) -> Category | None:
     others = [m for locale, m in row.translations if not locale.startswith("en")]
     texts = [_code_words(row.code), *english, row.message, *others]
     for text in texts:
-        found = _first(_COMPILED, _words(text)) if text else None
+        found = _rule_for(text) if text else None
         if found:
             return Category(found[0], f"words {_quote(found[1])}")
     return None
@@ -248,7 +261,7 @@ def from_status(row: Row) -> Category | None:
 
 def from_section(section: str) -> Category | None:
     text = _words(section.rsplit(" > ", 1)[-1])
-    found = _first(_COMPILED, text) or _first(_SECTION_COMPILED, text)
+    found = _first(_compiled(_RULES), text) or _first(_compiled(_SECTION_RULES), text)
     return Category(found[0], f"section {_quote(found[1])}") if found else None
 
 
@@ -366,7 +379,7 @@ def apply(
         for part in table.tables:
             found = categorize(part.section, part.rows, decided)
             rows = tuple(
-                replace(row, category=c.name, category_evidence=c.evidence)
+                row.amended(category=c.name, evidence=c.evidence)
                 for row, c in zip(part.rows, found, strict=True)
             )
             parts.append(replace(part, rows=rows))
@@ -378,3 +391,33 @@ def apply(
         out.append(replace(table, tables=tuple(parts)))
     unique = {(d.source, d.code): d for d in disputes}
     return out, list(unique.values())
+
+
+def kept(table: CodeTable, disputes: Sequence[Dispute]) -> str:
+    """One categorized table's categories and disputes as text, for the cache."""
+    parts = [[[r.category, r.category_evidence] for r in part.rows] for part in table.tables]
+    said = [[d.code, d.decided, d.proposed.name, d.proposed.evidence] for d in disputes]
+    return json.dumps({"parts": parts, "disputes": said}, ensure_ascii=False)
+
+
+def from_kept(table: CodeTable, text: str) -> tuple[CodeTable, list[Dispute]]:
+    """``table`` (not yet categorized) with the categories ``kept`` wrote for it. Text that
+    does not fit the table raises ValueError, KeyError or TypeError."""
+    data = json.loads(text)
+    parts = data["parts"]
+    if len(parts) != len(table.tables):
+        raise ValueError("another table's categories")
+    out = []
+    for part, found in zip(table.tables, parts, strict=True):
+        if len(found) != len(part.rows):
+            raise ValueError("another table's categories")
+        rows = tuple(
+            row.amended(category=str(name), evidence=str(evidence))
+            for row, (name, evidence) in zip(part.rows, found, strict=True)
+        )
+        out.append(replace(part, rows=rows))
+    disputes = [
+        Dispute(table.source.id, str(code), str(decided), Category(str(name), str(evidence)))
+        for code, decided, name, evidence in data["disputes"]
+    ]
+    return replace(table, tables=tuple(out)), disputes

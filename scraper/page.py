@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-import html as htmllib
 import json
 import re
 from dataclasses import dataclass, replace
@@ -274,6 +273,8 @@ def looks_markdown(content: str) -> bool:
 def markdown_html(content: str) -> tuple[str, str | None, str | None]:
     """Markdown rendered to HTML whose lines are the source's lines (warnings stay true),
     the front matter's title, which becomes the page's first heading, and its URL."""
+    import html as htmllib  # here: its entity tables cost a run that reads no Markdown
+
     from markdown_it import MarkdownIt
     from markdown_it.token import Token
 

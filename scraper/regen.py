@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import pickle
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -181,6 +182,8 @@ class Guarded:
 
     tables: list[CodeTable]  # in priority order
     report: diff.Report
+    # What derived each table (its cache key): render keys its files by it, unpickled.
+    keys: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -341,7 +344,7 @@ def guard(
     new = collected.tables
     joined, gaps = join.join([new[s.id] for s in sources.sources if s.id in new])
     package_of = {i: p.name for p in sources.packages for i in p.sources}
-    joined, disputes = categorize.apply(joined, decisions(sources), package_of)
+    joined, disputes, keys = _categorized(joined, decisions(sources), package_of, options.cache)
     by_id = {t.source.id: t for t in joined}
     found = diff.compare(old, by_id, collected.failures, package_of)
     found.changes.extend(diff.gap_findings(gaps))
@@ -361,7 +364,45 @@ def guard(
             "no source has a table, so there is nothing to generate; nothing written:\n"
             + "\n".join(reasons or ["  (sources.toml declares none)"])
         )
-    return Guarded(joined, found)
+    return Guarded(joined, found, keys)
+
+
+def _categorized(
+    joined: list[CodeTable],
+    decided: dict[str, dict[str, str]],
+    package_of: dict[str, str],
+    kept: Cache | None,
+) -> tuple[list[CodeTable], list[categorize.Dispute], dict[str, str]]:
+    """``categorize.apply``, each table's categories kept from an earlier run when the
+    table (pickled: its rows, translations included) and its package's decisions are the
+    same; and each categorized table's key (what derived it), without a cache none."""
+    if kept is None or kept.folder is None:
+        return (*categorize.apply(joined, decided, package_of), {})
+    out: list[CodeTable] = []
+    disputes: list[categorize.Dispute] = []
+    keys: dict[str, str] = {}
+    for table in joined:
+        package = package_of.get(table.source.id, "")
+        mine = {package: decided[package]} if package in decided else {}
+        digest = hashlib.sha256(pickle.dumps(table, protocol=5)).hexdigest()
+        want = cache_key("categorize", digest, package, json.dumps(mine, sort_keys=True))
+        slot = f"categorize/{table.source.id}"
+        held = kept.get(slot, want)
+        if held is not None:
+            try:
+                done, said = categorize.from_kept(table, held)
+            except (ValueError, KeyError, TypeError):  # not what errtables keeps: again
+                held = None
+        if held is None:
+            (done,), said = categorize.apply([table], mine, {table.source.id: package})
+            held = categorize.kept(done, said)
+            kept.put(slot, want, held)
+            # As a later run reads it back: the tables then pickle alike (render's keys).
+            done, said = categorize.from_kept(table, held)
+        out.append(done)
+        disputes.extend(said)
+        keys[table.source.id] = want
+    return out, disputes, keys
 
 
 def decisions(sources: Sources) -> dict[str, dict[str, str]]:
@@ -385,6 +426,7 @@ def build(
             packages=packages,
             versions=versions,
             kept=options.cache,
+            keys=guarded.keys,
         )
     )
     plan = write.plan(out, files)

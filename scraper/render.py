@@ -195,12 +195,14 @@ def render_all(
     packages: Sequence[Package] = (),
     versions: Mapping[str, str] | None = None,
     kept: Cache | None = None,
+    keys: Mapping[str, str] | None = None,
 ) -> dict[str, str]:
     """Every generated file, as ``{relative path: text}``; each validated unless ``check``
     is off (the caller then validates the files it will write). ``packages`` say which
     sources go where (one package, okx, holds them all when none are given); ``versions``
     gives each package's version by name (``0.0.0`` when unknown). A file whose tables are
-    those it was last rendered from is taken from ``kept``, the cache, unrendered."""
+    those it was last rendered from is taken from ``kept``, the cache, unrendered; a table
+    is known by its key in ``keys`` (what derived it), else by its pickled bytes."""
     tables = list(tables)  # in priority order: that of sources.toml
     if not tables:
         raise RenderError("no table to render: every source failed or has no capture")
@@ -214,7 +216,7 @@ def render_all(
     elif extra:  # they go into the first package, after its own
         first = packages[0]
         packages = (replace(first, sources=first.sources + extra), *packages[1:])
-    out = _Outputs(templates, kept if templates == TEMPLATES else None, tables)
+    out = _Outputs(templates, kept if templates == TEMPLATES else None, tables, keys or {})
     out.files["json/codes.schema.json"] = json_text(schema())
     every = (repr(packages), *out.digests.values())
     for output, template in SHARED_OUTPUTS:
@@ -242,12 +244,18 @@ class _Outputs:
     bytes are equal tables, translations included) and by its template's place; a file
     whose key the cache holds is not rendered again."""
 
-    def __init__(self, templates: Path, kept: Cache | None, tables: list[CodeTable]) -> None:
+    def __init__(
+        self,
+        templates: Path,
+        kept: Cache | None,
+        tables: list[CodeTable],
+        keys: Mapping[str, str],
+    ) -> None:
         self.templates = templates
         self.kept = kept or Cache(None)
         self.by_id = {t.source.id: t for t in tables}
         self.digests = {
-            i: hashlib.sha256(pickle.dumps(t, protocol=5)).hexdigest()
+            i: keys.get(i) or hashlib.sha256(pickle.dumps(t, protocol=5)).hexdigest()
             for i, t in self.by_id.items()
         }
         self.files: dict[str, str] = {}

@@ -155,8 +155,8 @@ def test_the_users_cache_folder_is_the_default(
     assert folder is not None and folder.parent == tmp_path / "home" / ".cache" / "errtables"
 
 
-def test_joining_keeps_every_field_of_a_row() -> None:
-    """join._with spells the row's fields out: a field added to Row must be added there."""
+def test_amending_keeps_every_field_of_a_row() -> None:
+    """Row.amended spells the row's fields out: a field added to Row must be added there."""
     from dataclasses import fields
 
     from scraper import join
@@ -180,3 +180,30 @@ def test_joining_keeps_every_field_of_a_row() -> None:
         **values,
         "translations": (("en", "Order failed"), ("zh", "订单失败")),
     }
+    named = Row(**values).amended(category="InvalidOrder", evidence="neighbours")
+    assert {f.name: getattr(named, f.name) for f in fields(Row)} == {
+        **values,
+        "category": "InvalidOrder",
+        "category_evidence": "neighbours",
+    }
+    assert Row(**values).amended() == Row(**values)
+
+
+def test_categories_and_their_disputes_come_back_from_the_cache(
+    repo: Path, tmp_path: Path
+) -> None:
+    decisions = repo / "categories.toml"
+    decisions.write_text('[okx]\n"51008" = "AuthenticationError"\n', encoding="utf-8")
+    plain = _run(repo, None)
+    _run(repo, Cache(tmp_path / "cache"))
+    again = Cache(tmp_path / "cache")
+    second = _run(repo, again)
+    assert again.misses == 0
+    assert plain.files == second.files
+    assert plain.report.to_json() == second.report.to_json()
+    assert "category-disputed" in str(second.report.to_json())
+    # A changed decision is a miss for its package's tables, never the old categories.
+    decisions.write_text('[okx]\n"51008" = "BadRequest"\n', encoding="utf-8")
+    changed = Cache(tmp_path / "cache")
+    third = _run(repo, changed)
+    assert changed.misses > 0 and third.files == _run(repo, None).files != plain.files
