@@ -189,9 +189,7 @@ def test_amending_keeps_every_field_of_a_row() -> None:
     assert Row(**values).amended() == Row(**values)
 
 
-def test_categories_and_their_disputes_come_back_from_the_cache(
-    repo: Path, tmp_path: Path
-) -> None:
+def test_categories_and_their_disputes_come_back_from_the_cache(repo: Path, tmp_path: Path) -> None:
     decisions = repo / "categories.toml"
     decisions.write_text('[okx]\n"51008" = "AuthenticationError"\n', encoding="utf-8")
     plain = _run(repo, None)
