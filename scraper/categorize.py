@@ -48,7 +48,11 @@ class Category:
 # (class, pattern) in order: the first that matches a row's words decides. The more specific
 # meaning comes first ("order does not exist" before anything about orders).
 _RULES: tuple[tuple[str, str], ...] = (
-    ("OnMaintenance", r"maintenance|under maintain|维护|メンテナンス|점검"),
+    (
+        "OnMaintenance",
+        r"maintenance(?! margin| requirement| ratio)|under maintain"
+        r"|系统维护|维护中|停机维护|正在维护|升级维护|メンテナンス|점검",
+    ),
     (
         "DDoSProtection",
         r"lock.?out|locked out|too many (?:\w+ ){0,3}(?:errors|failures|failed attempts)|ddos",
@@ -62,6 +66,18 @@ _RULES: tuple[tuple[str, str], ...] = (
         r"|(?:connections?|subscri\w+|channels?)(?: \w+){0,2} exceeds? (?:the )?(?:\w+ )?limit",
     ),
     ("RequestTimeout", r"time ?d? ?out|超时|タイムアウト|시간 초과|таймаут"),
+    # Where a place's laws say no, a service that is unavailable stays so.
+    (
+        "RestrictedLocation",
+        r"\bregion|\bcountr(?:y|ies)|jurisdiction|local (?:laws|regulations|compliance)"
+        r"|地区|国家|地域|지역|국가",
+    ),
+    # An account's function that is unavailable is the account's state, not the exchange's.
+    (
+        "AccountSuspended",
+        r"(?:this|your|the) account\w*(?: \w+){0,3} (?:is |are )?(?:temporarily )?unavailable"
+        r"|(?:functions?|features?) of (?:this|your) account",
+    ),
     (
         "ExchangeNotAvailable",
         r"(?:service|server|system|exchange|api|engine|endpoint)s? (?:is |are )?"
@@ -77,6 +93,10 @@ _RULES: tuple[tuple[str, str], ...] = (
         "InvalidNonce",
         r"nonce|time window|recv.?window|timestamp (?:request )?(?:has )?expired"
         r"|timestamp (?:\w+ ){0,3}(?:far from|outside|ahead of|behind) (?:the )?server",
+    ),
+    (
+        "AuthenticationError",
+        r"api.?key\w*(?: \w+){0,4} (?:deleted|revoked|expired|disabled|removed)",
     ),
     ("NetworkError", r"network error|reconnect|connection (?:\w+ ){0,3}(?:closed|lost|reset)"),
     (
@@ -113,6 +133,8 @@ _RULES: tuple[tuple[str, str], ...] = (
         r"(?:account|user|login)\w*(?: \w+){0,3} (?:is |has been |was )?"
         r"(?:frozen|blocked|locked|suspended|banned|disabled)"
         r"|(?:frozen|blocked|locked|suspended|banned)\w* (?:\w+ )?(?:account|user)"
+        r"|(?:account|user)\w*(?: \w+){0,3} (?:has )?(?:triggered|triggering|is under) "
+        r"(?:\w+ )?risk control"
         r"|账户(?:已)?(?:被)?(?:冻结|锁定|禁用)|用户(?:已)?(?:被)?(?:冻结|锁定|禁用)|アカウント.*凍結|계정.*(?:잠|정지)",
     ),
     (
@@ -123,11 +145,6 @@ _RULES: tuple[tuple[str, str], ...] = (
         r"|signature|\bsign\b|passphrase|log.?in|authenticat|credential"
         r"|access.?(?:key|sign|timestamp|passphrase)|\btoken\b|\bkyc\b|\bheader"
         r"|签名|密钥|登录|登陆|认证|鉴权|認証|署名|인증|서명|подпис|ключ",
-    ),
-    (
-        "RestrictedLocation",
-        r"\bregion|\bcountr(?:y|ies)|jurisdiction|local (?:laws|regulations|compliance)"
-        r"|地区|国家|地域|지역|국가",
     ),
     (
         "BadSymbol",
@@ -166,7 +183,8 @@ _RULES: tuple[tuple[str, str], ...] = (
     (
         "InvalidOrder",
         r"\border|\bprice|quantity|\bqty\b|\bamount|\bsize\b|leverage|position|\btp\b|\bsl\b"
-        r"|take.?profit|stop.?loss|trigger|reduce.?only|post.?only|liquidat|\blot\b|notional"
+        r"|take.?profit|stop.?loss|trigger\w* (?:\w+ )?(?:price|order|px)|trigger(?:ord)?px"
+        r"|reduce.?only|post.?only|liquidat|\blot\b|notional"
         r"|订单|委托|下单|价格|数量|仓位|持仓|杠杆|注文|주문|ордер|заявк",
     ),
     (
@@ -265,11 +283,69 @@ def from_section(section: str) -> Category | None:
     return Category(found[0], f"section {_quote(found[1])}") if found else None
 
 
+# Words too common to make two messages alike.
+_COMMON = frozenset(
+    "a an and are be by can cannot for from has have in is it its not of on or please the "
+    "this to was with you your".split()
+)
+_TOKENS = re.compile(r"[a-z0-9]+|[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+# How alike two messages' words must be (shared words / words of either) for a decision on
+# one to be the proposal for the other.
+ALIKE = 0.6
+
+
+def _tokens(row: Row) -> frozenset[str]:
+    english = [m for locale, m in row.translations if locale.startswith("en")]
+    text = _words(english[0] if english else row.message)
+    return frozenset(_TOKENS.findall(text)) - _COMMON
+
+
+class Precedents:
+    """The decided rows of a table: a row whose words are most like a decided row's (at
+    least ``ALIKE``) is proposed that decision, as a reviewer who made it would."""
+
+    def __init__(
+        self, rows: Iterable[Row], decided: Mapping[str, str], by: str = "decided"
+    ) -> None:
+        self.decided = decided
+        self.by = by  # who decided, as the evidence says it
+        self.rows: list[tuple[str, str, frozenset[str]]] = []  # code, message, words
+        self.postings: dict[str, list[int]] = {}
+        seen: set[str] = set()
+        for row in rows:
+            if row.code in decided and row.code not in seen:
+                seen.add(row.code)
+                words = _tokens(row)
+                for word in words:
+                    self.postings.setdefault(word, []).append(len(self.rows))
+                self.rows.append((row.code, row.message, words))
+
+    def like(self, row: Row) -> Category | None:
+        """The decision on the decided row most like ``row`` (never its own code; the
+        first in page order on a tie), if alike enough."""
+        words = _tokens(row)
+        shared = Counter(i for w in words for i in self.postings.get(w, ()))
+        best, chosen = 0.0, None
+        for i in sorted(shared):
+            code, _, theirs = self.rows[i]
+            score = shared[i] / len(words | theirs)
+            if code != row.code and score > best:
+                best, chosen = score, i
+        if chosen is None or best < ALIKE:
+            return None
+        code, message, _ = self.rows[chosen]
+        return Category(self.decided[code], f"like {code} ({self.by}): {_quote(message[:80])}")
+
+
 def categorize(
-    section: str, rows: Sequence[Row], decided: Mapping[str, str] | None = None
+    section: str,
+    rows: Sequence[Row],
+    decided: Mapping[str, str] | None = None,
+    precedents: Precedents | None = None,
 ) -> list[Category]:
     """A category for each row of one table, in order. ``decided``: code -> class, the
-    maintainer's decisions, which win."""
+    maintainer's decisions, which win; ``precedents``: the decided rows a row's words may
+    be like, which outweigh broad words, neighbours and the section."""
     decided = decided or {}
     own: list[Category | None] = []
     for row in rows:
@@ -281,6 +357,14 @@ def categorize(
     known = [c if r.code in decided else None for r, c in zip(rows, own, strict=True)]
     out: list[Category] = []
     for i, found in enumerate(own):
+        if (
+            precedents is not None
+            and rows[i].code not in decided
+            and (found is None or found.name in _BROAD)
+            and (alike := precedents.like(rows[i])) is not None
+        ):
+            out.append(alike)
+            continue
         if found is None:
             found = _from_neighbours(own, i) or by_section or Category(FALLBACK, "no evidence")
         elif found.name in _BROAD and rows[i].code not in decided:
@@ -367,17 +451,21 @@ def apply(
     tables: Sequence[CodeTable],
     decisions: Mapping[str, Mapping[str, str]] | None = None,
     package_of: Mapping[str, str] | None = None,
+    by: str = "decided",
 ) -> tuple[list[CodeTable], list[Dispute]]:
     """Every row with its category; the decisions its words contradict. ``decisions``:
-    package -> code -> class; ``package_of``: source id -> package."""
+    package -> code -> class; ``package_of``: source id -> package; ``by``: who decided, as
+    a proposal from an alike decided row says."""
     decisions, package_of = decisions or {}, package_of or {}
     out: list[CodeTable] = []
     disputes: list[Dispute] = []
     for table in tables:
         decided = decisions.get(package_of.get(table.source.id, ""), {})
+        every = (row for part in table.tables for row in part.rows)
+        precedents = Precedents(every, decided, by) if decided else None
         parts = []
         for part in table.tables:
-            found = categorize(part.section, part.rows, decided)
+            found = categorize(part.section, part.rows, decided, precedents)
             rows = tuple(
                 row.amended(category=c.name, evidence=c.evidence)
                 for row, c in zip(part.rows, found, strict=True)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from . import escape
+from . import categorize, escape
 from .categorize import from_status, from_words
 from .ccxt_classes import FALLBACK, ancestry
 from .model import CodeTable, ErrtablesError, Row, code_sort_key
@@ -110,13 +110,16 @@ class Coverage:
 def compare(
     tables: dict[str, CodeTable], sources: list[str], version: str, exact: dict[str, str]
 ) -> Coverage:
-    """``exact`` against the codes of ``sources``; stale means documented by no table at all."""
+    """``exact`` against the codes of ``sources``; stale means documented by no table at all.
+    A missing code's category is what errtables proposes with ccxt's map as the decisions:
+    its words, and ccxt's classes of the rows worded like it and of its neighbours."""
     rows: dict[str, list[Row]] = {}
     for source in sources:
         if source not in tables:
             known = ", ".join(sorted(tables))
             raise CoverageError(f"no generated table for {source!r} (known: {known})")
-        for code, found in tables[source].by_code().items():
+        (table,), _ = categorize.apply([tables[source]], {"ccxt": exact}, {source: "ccxt"}, "ccxt")
+        for code, found in table.by_code().items():
             if code != SUCCESS:
                 rows.setdefault(code, []).extend(r for _, r in found)
     everywhere = {code for t in tables.values() for code in t.by_code()}
@@ -210,8 +213,9 @@ def python(c: Coverage) -> str:
     out = [
         f"# errtables: the {len(c.missing)} codes {', '.join(c.sources)} documents and "
         f"ccxt {escape.one_line(c.ccxt_version)} does not map.",
-        "# Each class is the category errtables gives the code's row (see its JSON's",
-        "# category_evidence); ExchangeError where the docs say nothing more specific.",
+        "# Each class is what errtables proposes with ccxt's map as the decisions: the",
+        "# docs' words, ccxt's class of a code worded alike or of the codes around it;",
+        "# ExchangeError where nothing says more.",
     ]
     for m in c.missing:
         comment = escape.one_line(m.message) or "(no message in the docs)"

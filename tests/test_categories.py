@@ -46,6 +46,19 @@ def _one(message: str, code: str = "1", status: int | None = None, **kw: object)
         ("API key doesn't exist", "1", None, "AuthenticationError"),
         ("'Api_key' does not exist", "1", None, "AuthenticationError"),
         ("This IP is not allowed to access", "1", None, "PermissionDenied"),
+        # A trigger price is an order's; an account that triggered risk control is held.
+        ("Trigger price should be lower than the TP price", "1", None, "InvalidOrder"),
+        ("Your account has triggered risk control. Contact support", "1", None, "AccountSuspended"),
+        ("This account is temporarily unavailable.", "1", None, "AccountSuspended"),
+        ("Service temporarily unavailable", "1", None, "ExchangeNotAvailable"),
+        # Nothing here passes with time: no retry.
+        ("Due to local laws, our services are unavailable", "1", None, "RestrictedLocation"),
+        (
+            "API key has been updated or deleted. Please reconnect.",
+            "1",
+            None,
+            "AuthenticationError",
+        ),
         # Server-side trouble the caller may retry.
         ("System error. Try again later", "1", None, "ExchangeNotAvailable"),
         ("Buffer is full, cannot write data", "1", None, "ExchangeNotAvailable"),
@@ -187,3 +200,48 @@ def test_the_pull_request_shows_the_proposal_for_a_new_code(tree: Path) -> None:
     assert code == 0, err
     body = report.read_text(encoding="utf-8")
     assert f"{gone['code']}" in body and "proposed category RateLimitExceeded" in body
+
+
+def test_a_row_like_a_decided_row_is_proposed_its_decision() -> None:
+    rows = [
+        Row("1", "Leverage can't be modified. Please cancel all pending isolated orders."),
+        Row("2", "Leverage can't be modified. Please cancel all pending cross orders."),
+        Row("3", "Order price too high"),
+        Row("4", "Something else entirely"),
+    ]
+    decided = {"1": "ExchangeError", "4": "BadRequest"}
+    precedents = categorize.Precedents(rows, decided)
+    found = categorize.categorize("Errors", rows, decided, precedents)
+    # 2 reads as an order error by its words, but it is worded as decided row 1 is.
+    assert found[1].name == "ExchangeError"
+    assert found[1].evidence.startswith('like 1 (decided): "Leverage can')
+    assert found[2].name == "InvalidOrder"  # like no decided row
+    # A row is never its own precedent; without decisions there are none.
+    assert precedents.like(rows[0]) is None
+    assert categorize.Precedents(rows, {}).like(rows[1]) is None
+
+
+def test_precedents_give_way_to_specific_words() -> None:
+    rows = [
+        Row("1", "Order failed. Account balance too low"),
+        Row("2", "Order failed. Insufficient balance"),
+    ]
+    decided = {"1": "ExchangeError"}
+    found = categorize.categorize("s", rows, decided, categorize.Precedents(rows, decided))
+    assert found[1].name == "InsufficientFunds"
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Maintenance margin requirement not met",
+        "You've reached the maximum limit for tag level cancel all after timers.",
+        "This account is temporarily unavailable. Please contact support",
+    ],
+)
+def test_what_time_does_not_mend_is_not_retryable(message: str) -> None:
+    # OKX's Chinese for the timers: 维护 there is "kept", no maintenance.
+    zh = "当前维护的标签维度倒计时全部撤单达到数量上限" if "timers" in message else message
+    row = Row("1", message, translations=(("en", message), ("zh", zh)))
+    found = categorize.categorize("Errors", [row])[0]
+    assert not found.retryable, found

@@ -79,12 +79,16 @@ def okx(generated: Path, exact: dict[str, str]) -> tuple[dict[str, Any], dict[st
     committed = state.committed(generated)
     plain = [committed[sid] for sid in OKX_SOURCES]
     words, loo = {}, {}
+    # A row is never its own precedent: one index serves every code left out.
+    every = [row for table in plain for part in table.tables for row in part.rows]
+    precedents = categorize.Precedents(every, exact)
     for code, _, section, rows in first_rows(plain):
         index = next(i for i, r in enumerate(rows) if r.code == code)
         words[code] = categorize.categorize(section, rows)[index].name
         if code in exact:
             others = {k: v for k, v in exact.items() if k != code}
-            loo[code] = categorize.categorize(section, rows, others)[index].name
+            found = categorize.categorize(section, rows, others, precedents)
+            loo[code] = found[index].name
     return score(loo, exact), score(words, exact)
 
 
