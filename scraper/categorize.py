@@ -292,6 +292,10 @@ _TOKENS = re.compile(r"[a-z0-9]+|[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 # How alike two messages' words must be (shared words / words of either) for a decision on
 # one to be the proposal for the other.
 ALIKE = 0.6
+# The decided rows a row is compared with are those that share a word with it that at most
+# this many decided rows have: a word most have says little, and comparing every row with
+# every decided row would cost a table's rows times its decisions.
+_COMMONEST = 64
 
 
 def _tokens(row: Row) -> frozenset[str]:
@@ -324,11 +328,17 @@ class Precedents:
         """The decision on the decided row most like ``row`` (never its own code; the
         first in page order on a tie), if alike enough."""
         words = _tokens(row)
-        shared = Counter(i for w in words for i in self.postings.get(w, ()))
+        near = {
+            i
+            for word in words
+            if len(found := self.postings.get(word, ())) <= _COMMONEST
+            for i in found
+        }
         best, chosen = 0.0, None
-        for i in sorted(shared):
+        for i in sorted(near):
             code, _, theirs = self.rows[i]
-            score = shared[i] / len(words | theirs)
+            both = len(words & theirs)
+            score = both / (len(words) + len(theirs) - both)
             if code != row.code and score > best:
                 best, chosen = score, i
         if chosen is None or best < ALIKE:

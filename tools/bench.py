@@ -11,7 +11,8 @@
   per-host limit of 4 and at 1 (bounds 1.0 s and 4.0 s; target: within 1.25x of the bound);
 - body bytes transferred by a re-crawl of the unchanged pages (target: 0);
 - each hostile page of the second and third audits read at n and at 4n (target: a ratio
-  near 4); a sources.toml of 5,000 and 20,000 sources, and replies nested 250,000 and
+  near 4); a sources.toml of 5,000 and 20,000 sources, 5,000 and 20,000 alike rows with
+  decisions to compare them with, and replies nested 250,000 and
   1,000,000 deep, likewise; the peak memory of a long string nested past json.loads;
 - the generated packages' sizes against those before the compact rows (target: < 40%), and
   their import times (Python: ``python -S -X importtime``, target < 100 ms; Node);
@@ -40,9 +41,9 @@ from lxml import html
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # the hostile pages live beside the tests
 
-from scraper import fetch, page, sources  # noqa: E402
+from scraper import categorize, fetch, page, sources  # noqa: E402
 from scraper.extract import extract_page  # noqa: E402
-from scraper.model import Source  # noqa: E402
+from scraper.model import Row, Source  # noqa: E402
 from tests.hostile import HOSTILE, HOSTILE_SIZES, clear_caches  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures" / "pages"
@@ -212,6 +213,14 @@ def scaling_figures() -> None:
         )
 
 
+def _categorize_alike(n: int) -> None:
+    """n rows that share most of their words, every other one decided: each row is
+    compared with the decided rows through its rarer words only."""
+    rows = [Row(str(i), f"Order failed: the price of order {i} is out of range") for i in range(n)]
+    decided = {str(i): "InvalidOrder" for i in range(0, n, 2)}
+    categorize.categorize("Errors", rows, decided, categorize.Precedents(rows, decided))
+
+
 def input_figures() -> None:
     """The third audit's other inputs at n and 4n: a sources.toml of many sources, and
     replies nested past json.loads (the generated Python package's reader)."""
@@ -232,6 +241,13 @@ def input_figures() -> None:
             f"sources.toml of 5,000 sources: {times[0]:.2f} s, of 20,000: {times[1]:.2f} s; "
             f"ratio {times[1] / times[0]:.1f} (linear: about 4)"
         )
+    times = []
+    for n in (5_000, 20_000):
+        times.append(best_of(3, partial(_categorize_alike, n)))
+    print(
+        f"categories of 5,000 alike rows, half decided: {times[0]:.2f} s, of 20,000: "
+        f"{times[1]:.2f} s; ratio {times[1] / times[0]:.1f} (linear: about 4)"
+    )
     sys.path.insert(0, str(PACKAGE_DIR))
     try:
         _replies = importlib.import_module("okx_error_codes._replies")
