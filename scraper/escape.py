@@ -118,6 +118,8 @@ def tsvalue(value: object) -> str:
     if isinstance(value, dict):
         if "__proto__" in value:  # in an object literal it would set the prototype
             raise RenderError("no TypeScript object literal with the key __proto__")
+        if not value:
+            return "{}"
         return "{ " + ", ".join(f"{_ts_key(str(k))}: {tsvalue(v)}" for k, v in value.items()) + " }"
     raise RenderError(f"no TypeScript literal for {type(value).__name__}")
 

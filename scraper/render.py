@@ -99,6 +99,7 @@ class SourceView:
     has_category: bool
     other_locales: tuple[str, ...]  # translation columns: the group's other languages
     sections: tuple[str, ...]  # every section once, in order of first use by ``rows``
+    categories: tuple[str, ...] = ()  # every category but ExchangeError once, sorted
 
     @property
     def codes(self) -> int:
@@ -134,10 +135,12 @@ class SourceView:
     def source(self) -> Any:
         return self.table.source
 
-    def short(self, section: str, row: Row) -> tuple[int, int | None, dict[str, object]]:
-        """A row as the generated modules write it: the section's place in ``sections``,
-        the HTTP status, and only what differs from the defaults (named as the run-time's
-        row makers name it), translations without the page's own language."""
+    def short(self, section: str, row: Row) -> tuple[tuple[object, ...], dict[str, object]]:
+        """A row as the generated modules write it: its arguments after the message, up to
+        the last one that is set (the section's place in ``sections``, the HTTP status, the
+        category's place in ``categories`` (None: ExchangeError), the translations without
+        the page's own language), and only what else differs from the defaults, named as
+        the run-time's row makers name it."""
         extra: dict[str, object] = {}
         if row.title is not None:
             extra["title"] = row.title
@@ -147,8 +150,10 @@ class SourceView:
             extra["deprecated"] = True
         if row.sub_code is not None:
             extra["sub"] = row.sub_code
-        if row.category not in (None, FALLBACK):
-            extra["category"] = row.category
+        category = None
+        if row.category is not None and row.category != FALLBACK:
+            category = self.categories.index(row.category)
+        translations = None
         if row.translations:
             own = dict(row.translations).get(self.source.locale)
             if own != row.message:
@@ -156,8 +161,16 @@ class SourceView:
                     f"{self.source.id}: row {row.documented} has a translation in its own "
                     "language that is not its message"
                 )
-            extra["tr"] = {k: v for k, v in row.translations if k != self.source.locale}
-        return self.sections.index(section), row.http_status, extra
+            translations = {k: v for k, v in row.translations if k != self.source.locale}
+        args: tuple[object, ...] = (
+            self.sections.index(section),
+            row.http_status,
+            category,
+            translations,
+        )
+        while args[-1] is None:
+            args = args[:-1]
+        return args, extra
 
 
 def _category_cell(row: Row) -> str:
@@ -185,6 +198,7 @@ def view(table: CodeTable) -> SourceView:
             sorted({loc for r in every for loc, _ in r.translations} - {table.source.locale})
         ),
         sections=tuple(dict.fromkeys(section for section, _ in rows)),
+        categories=tuple(sorted({r.category for r in every if r.category} - {FALLBACK})),
     )
 
 

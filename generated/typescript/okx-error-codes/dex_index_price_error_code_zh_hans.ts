@@ -12,14 +12,21 @@ export const SOURCE: Source = {
   group: "dex-index-price-error-code",
 };
 
-// row(code, message, section (its place in this list), HTTP status, what is not a default)
-const row = rows(SOURCE, [
-  "错误码",
-]);
+// row(code, message, section (its place in the first list), HTTP status, category (its place
+// in the second list; none: ExchangeError), translations, what else is not a default)
+const row = rows(
+  SOURCE,
+  [
+    "错误码",
+  ],
+  [
+    "BadRequest",
+  ],
+);
 
 /** Every row of the page, sorted by code; the rows of one code in page order. */
 export const ROWS: readonly ErrorCode[] = [
-  row("81001", "Incorrect parameter", 0, 200, { category: "BadRequest", tr: {  } }),
+  row("81001", "Incorrect parameter", 0, 200, 0, {}),
 ];
 
 export const PAGE = new Page(SOURCE, ROWS);

@@ -12,38 +12,50 @@ export const SOURCE: Source = {
   group: "dex-websocket-error-code",
 };
 
-// row(code, message, section (its place in this list), HTTP status, what is not a default)
-const row = rows(SOURCE, [
-  "错误码",
-]);
+// row(code, message, section (its place in the first list), HTTP status, category (its place
+// in the second list; none: ExchangeError), translations, what else is not a default)
+const row = rows(
+  SOURCE,
+  [
+    "错误码",
+  ],
+  [
+    "AuthenticationError",
+    "BadRequest",
+    "ExchangeNotAvailable",
+    "InvalidNonce",
+    "PermissionDenied",
+    "RateLimitExceeded",
+  ],
+);
 
 /** Every row of the page, sorted by code; the rows of one code in page order. */
 export const ROWS: readonly ErrorCode[] = [
-  row("60004", "Invalid timestamp", 0, null, { category: "AuthenticationError", tr: {  } }),
-  row("60005", "Invalid apiKey", 0, null, { category: "AuthenticationError", tr: {  } }),
-  row("60006", "Timestamp request expired", 0, null, { category: "InvalidNonce", tr: {  } }),
-  row("60007", "Invalid sign", 0, null, { category: "AuthenticationError", tr: {  } }),
-  row("60008", "The current WebSocket endpoint does not support subscribing to {0} channels. Please check the WebSocket URL", 0, null, { category: "BadRequest", tr: {  } }),
-  row("60009", "Login failure", 0, null, { category: "AuthenticationError", tr: {  } }),
-  row("60011", "Please log in", 0, null, { category: "AuthenticationError", tr: {  } }),
-  row("60012", "Invalid request", 0, null, { category: "BadRequest", tr: {  } }),
-  row("60013", "Invalid args", 0, null, { tr: {  } }),
-  row("60014", "Requests too frequent", 0, null, { category: "RateLimitExceeded", tr: {  } }),
-  row("60018", "Wrong URL or {0} doesn't exist. Please use the correct URL, channel and parameters referring to API document.", 0, null, { category: "BadRequest", tr: {  } }),
-  row("60019", "Invalid op: {op}", 0, null, { tr: {  } }),
-  row("60020", "APIKey subscription amount exceeds the limit {0}.", 0, null, { category: "RateLimitExceeded", tr: {  } }),
-  row("60021", "This operation does not support multiple accounts login.", 0, null, { category: "AuthenticationError", tr: {  } }),
-  row("60022", "Bulk login partially succeeded", 0, null, { category: "AuthenticationError", tr: {  } }),
-  row("60023", "Bulk login requests too frequent", 0, null, { category: "RateLimitExceeded", tr: {  } }),
-  row("60024", "Wrong passphrase", 0, null, { category: "AuthenticationError", tr: {  } }),
-  row("60025", "token subscription amount exceeds the limit {0}", 0, null, { category: "RateLimitExceeded", tr: {  } }),
-  row("60026", "Batch login by APIKey and token simultaneously is not supported.", 0, null, { category: "AuthenticationError", tr: {  } }),
-  row("60027", "Parameter {0} can not be empty.", 0, null, { category: "BadRequest", tr: {  } }),
-  row("60028", "The current operation is not supported by this URL. Please use the correct WebSocket URL for the operation.", 0, null, { category: "BadRequest", tr: {  } }),
-  row("60029", "Only users who are in the whitelist are allowed to subscribe to this channel.", 0, null, { category: "PermissionDenied", tr: {  } }),
-  row("60030", "The WebSocket endpoint does not allow multiple or repeated logins.", 0, null, { category: "AuthenticationError", tr: {  } }),
-  row("60031", "API key doesn't exist.", 0, null, { category: "AuthenticationError", tr: {  } }),
-  row("63999", "Login failed due to internal error. Please try again later.", 0, null, { category: "ExchangeNotAvailable", tr: {  } }),
+  row("60004", "Invalid timestamp", 0, null, 0, {}),
+  row("60005", "Invalid apiKey", 0, null, 0, {}),
+  row("60006", "Timestamp request expired", 0, null, 3, {}),
+  row("60007", "Invalid sign", 0, null, 0, {}),
+  row("60008", "The current WebSocket endpoint does not support subscribing to {0} channels. Please check the WebSocket URL", 0, null, 1, {}),
+  row("60009", "Login failure", 0, null, 0, {}),
+  row("60011", "Please log in", 0, null, 0, {}),
+  row("60012", "Invalid request", 0, null, 1, {}),
+  row("60013", "Invalid args", 0, null, null, {}),
+  row("60014", "Requests too frequent", 0, null, 5, {}),
+  row("60018", "Wrong URL or {0} doesn't exist. Please use the correct URL, channel and parameters referring to API document.", 0, null, 1, {}),
+  row("60019", "Invalid op: {op}", 0, null, null, {}),
+  row("60020", "APIKey subscription amount exceeds the limit {0}.", 0, null, 5, {}),
+  row("60021", "This operation does not support multiple accounts login.", 0, null, 0, {}),
+  row("60022", "Bulk login partially succeeded", 0, null, 0, {}),
+  row("60023", "Bulk login requests too frequent", 0, null, 5, {}),
+  row("60024", "Wrong passphrase", 0, null, 0, {}),
+  row("60025", "token subscription amount exceeds the limit {0}", 0, null, 5, {}),
+  row("60026", "Batch login by APIKey and token simultaneously is not supported.", 0, null, 0, {}),
+  row("60027", "Parameter {0} can not be empty.", 0, null, 1, {}),
+  row("60028", "The current operation is not supported by this URL. Please use the correct WebSocket URL for the operation.", 0, null, 1, {}),
+  row("60029", "Only users who are in the whitelist are allowed to subscribe to this channel.", 0, null, 4, {}),
+  row("60030", "The WebSocket endpoint does not allow multiple or repeated logins.", 0, null, 0, {}),
+  row("60031", "API key doesn't exist.", 0, null, 0, {}),
+  row("63999", "Login failed due to internal error. Please try again later.", 0, null, 2, {}),
 ];
 
 export const PAGE = new Page(SOURCE, ROWS);

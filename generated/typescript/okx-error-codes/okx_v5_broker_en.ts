@@ -12,29 +12,39 @@ export const SOURCE: Source = {
   group: "okx-v5-broker",
 };
 
-// row(code, message, section (its place in this list), HTTP status, what is not a default)
-const row = rows(SOURCE, [
-  "Fully Disclosed Broker (API and Oauth) > Error Code",
-]);
+// row(code, message, section (its place in the first list), HTTP status, category (its place
+// in the second list; none: ExchangeError), translations, what else is not a default)
+const row = rows(
+  SOURCE,
+  [
+    "Fully Disclosed Broker (API and Oauth) > Error Code",
+  ],
+  [
+    "AccountSuspended",
+    "AuthenticationError",
+    "BadRequest",
+    "PermissionDenied",
+  ],
+);
 
 /** Every row of the page, sorted by code; the rows of one code in page order. */
 export const ROWS: readonly ErrorCode[] = [
-  row("53000", "Invalid token", 0, 400, { category: "AuthenticationError", tr: {  } }),
-  row("53001", "Authorization canceled", 0, 400, { category: "AuthenticationError", tr: {  } }),
-  row("53002", "Token expired", 0, 400, { category: "AuthenticationError", tr: {  } }),
-  row("53003", "Token revoked", 0, 400, { category: "AuthenticationError", tr: {  } }),
-  row("53004", "Account has been frozen", 0, 400, { category: "AccountSuspended", tr: {  } }),
-  row("53005", "Wrong refresh token", 0, 400, { category: "AuthenticationError", tr: {  } }),
-  row("53006", "Invalid device", 0, 401, { category: "AuthenticationError", tr: {  } }),
-  row("53009", "Authorization failed", 0, 400, { tr: {  } }),
-  row("53010", "Parameter {0} error", 0, 400, { category: "BadRequest", tr: {  } }),
-  row("53011", "Parameter {0} cannot be empty", 0, 400, { category: "BadRequest", tr: {  } }),
-  row("53012", "Authorization code expired", 0, 400, { tr: {  } }),
-  row("53013", "You don’t have permission to access this API", 0, 400, { category: "PermissionDenied", tr: {  } }),
-  row("53014", "Invalid IP", 0, 401, { category: "AuthenticationError", tr: {  } }),
-  row("53015", "Parameter {name} length cannot exceed {max length}", 0, 400, { category: "BadRequest", tr: {  } }),
-  row("53016", "Invalid redirect_uri", 0, 400, { tr: {  } }),
-  row("53017", "Fast API permissions not enabled", 0, 400, { category: "PermissionDenied", tr: {  } }),
+  row("53000", "Invalid token", 0, 400, 1, {}),
+  row("53001", "Authorization canceled", 0, 400, 1, {}),
+  row("53002", "Token expired", 0, 400, 1, {}),
+  row("53003", "Token revoked", 0, 400, 1, {}),
+  row("53004", "Account has been frozen", 0, 400, 0, {}),
+  row("53005", "Wrong refresh token", 0, 400, 1, {}),
+  row("53006", "Invalid device", 0, 401, 1, {}),
+  row("53009", "Authorization failed", 0, 400, null, {}),
+  row("53010", "Parameter {0} error", 0, 400, 2, {}),
+  row("53011", "Parameter {0} cannot be empty", 0, 400, 2, {}),
+  row("53012", "Authorization code expired", 0, 400, null, {}),
+  row("53013", "You don’t have permission to access this API", 0, 400, 3, {}),
+  row("53014", "Invalid IP", 0, 401, 1, {}),
+  row("53015", "Parameter {name} length cannot exceed {max length}", 0, 400, 2, {}),
+  row("53016", "Invalid redirect_uri", 0, 400, null, {}),
+  row("53017", "Fast API permissions not enabled", 0, 400, 3, {}),
 ];
 
 export const PAGE = new Page(SOURCE, ROWS);

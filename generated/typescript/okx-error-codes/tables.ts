@@ -15,9 +15,6 @@ export interface Extra {
   readonly kind?: Kind;
   readonly deprecated?: boolean;
   readonly sub?: string;
-  readonly category?: Category;
-  /** The message in the group's other languages (the page's own is the message). */
-  readonly tr?: Readonly<Record<string, string>>;
 }
 
 export type RowMaker = (
@@ -25,6 +22,9 @@ export type RowMaker = (
   message: string,
   section: number,
   status?: number | null,
+  category?: number | null,
+  /** The message in the group's other languages (the page's own is the message). */
+  tr?: Readonly<Record<string, string>> | null,
   extra?: Extra,
 ) => ErrorCode;
 
@@ -34,13 +34,19 @@ const NO_TRANSLATIONS: Readonly<Record<string, string>> = Object.freeze({});
 
 /**
  * Makes the rows of one page from the short form its module is written in: the section by
- * its place in `sections`, translations without the page's own language.
+ * its place in `sections`, the category by its place in `categories` (none: ExchangeError),
+ * translations without the page's own language.
  */
-export function rows(source: Source, sections: readonly string[]): RowMaker {
-  return (code, message, section, status = null, extra = {}) => {
+export function rows(
+  source: Source,
+  sections: readonly string[],
+  categories: readonly Category[] = [],
+): RowMaker {
+  return (code, message, section, status = null, place = null, tr = null, extra = {}) => {
+    const category = place === null ? "ExchangeError" : categories[place]!;
     let translations = NO_TRANSLATIONS;
-    if (extra.tr !== undefined) {
-      const every: Record<string, string> = { ...extra.tr, [source.locale]: message };
+    if (tr !== null) {
+      const every: Record<string, string> = { ...tr, [source.locale]: message };
       translations = Object.freeze(
         Object.fromEntries(
           Object.keys(every)
@@ -61,8 +67,8 @@ export function rows(source: Source, sections: readonly string[]): RowMaker {
       source: source.id,
       deprecated: extra.deprecated ?? false,
       subCode: extra.sub ?? null,
-      category: extra.category ?? "ExchangeError",
-      retryable: RETRYABLE_SET.has(extra.category ?? "ExchangeError"),
+      category,
+      retryable: RETRYABLE_SET.has(category),
       translations,
     });
   };

@@ -28,13 +28,17 @@ RECENT: Final = 1024
 
 class Rows:
     """Makes the rows of one page from the short form its module is written in: the section
-    by its place in ``sections``, translations without the page's own language."""
+    by its place in ``sections``, the category by its place in ``categories`` (none:
+    ExchangeError), translations without the page's own language."""
 
-    __slots__ = ("source", "sections")
+    __slots__ = ("source", "sections", "categories")
 
-    def __init__(self, source: Source, sections: tuple[str, ...]) -> None:
+    def __init__(
+        self, source: Source, sections: tuple[str, ...], categories: tuple[Category, ...] = ()
+    ) -> None:
         self.source = source
         self.sections = sections
+        self.categories = categories
 
     def __call__(
         self,
@@ -42,13 +46,13 @@ class Rows:
         message: str,
         section: int,
         status: int | None = None,
+        category: int | None = None,
+        tr: Mapping[str, str] | None = None,
         *,
         title: str | None = None,
         kind: Kind = "code",
         deprecated: bool = False,
         sub: str | None = None,
-        category: Category = "ExchangeError",
-        tr: Mapping[str, str] | None = None,
     ) -> ErrorCode:
         translations = NO_TRANSLATIONS
         if tr is not None:
@@ -70,7 +74,7 @@ class Rows:
             self.source.id,
             deprecated,
             sub,
-            category,
+            "ExchangeError" if category is None else self.categories[category],
             translations,
         )
 

@@ -16,40 +16,47 @@ SOURCE: Final = Source(
     title='交易 API · 跨链 API：错误码',
     group='dex-crosschain-error-code',
 )
-# row(code, message, section (its place in this list), HTTP status, what is not a default)
+# row(code, message, section (its place in the first list), HTTP status, category (its place
+# in the second list; none: ExchangeError), translations, what else is not a default)
 _row: Final = Rows(
     SOURCE,
     (
         '错误码',
     ),
+    (
+        'AuthenticationError',
+        'BadRequest',
+        'InvalidOrder',
+        'RateLimitExceeded',
+    ),
 )
 
 # Every row of the page, sorted by code; the rows of one code in page order.
 ROWS: Final[tuple[ErrorCode, ...]] = (
-    _row('0', '操作成功', 0, 200, tr={}),
-    _row('50011', '用户请求频率过快，超过该接口允许的限额。请参考 API 文档并限制请求', 0, 429, category='RateLimitExceeded', tr={}),
-    _row('50014', '必填参数 {param0} 不能为空', 0, 400, category='BadRequest', tr={}),
-    _row('50026', '系统错误，请稍后重试', 0, 500, tr={}),
-    _row('50103', '请求头“OK_ACCESS_KEY”不能为空', 0, 401, category='AuthenticationError', tr={}),
-    _row('50104', '请求头“OK_ACCESS_PASSPHRASE“不能为空', 0, 401, category='AuthenticationError', tr={}),
-    _row('50105', '请求头“OK_ACCESS_PASSPHRASE“错误', 0, 401, category='AuthenticationError', tr={}),
-    _row('50106', '请求头“OK_ACCESS_SIGN“不能为空', 0, 401, category='AuthenticationError', tr={}),
-    _row('50107', '请求头“OK_ACCESS_TIMESTAMP“不能为空', 0, 401, category='AuthenticationError', tr={}),
-    _row('50111', '无效的 OK_ACCESS_KEY', 0, 401, category='AuthenticationError', tr={}),
-    _row('50112', '无效的 OK_ACCESS_TIMESTAMP', 0, 401, category='AuthenticationError', tr={}),
-    _row('50113', '无效的签名', 0, 401, category='AuthenticationError', tr={}),
-    _row('51000', '{param0} 参数错误', 0, 400, category='BadRequest', tr={}),
-    _row('80000', '重复提交', 0, 200, tr={}),
-    _row('82000', '流动性不足', 0, 200, tr={}),
-    _row('82001', '分佣服务暂不可用', 0, 500, category='InvalidOrder', tr={}),
-    _row('82102', '最小数量是 {0}', 0, 200, category='InvalidOrder', tr={}),
-    _row('82103', '最大数量是 {0}', 0, 200, category='InvalidOrder', tr={}),
-    _row('82104', '不支持该币种', 0, 200, category='InvalidOrder', tr={}),
-    _row('82105', '不支持该链', 0, 200, category='InvalidOrder', tr={}),
-    _row('82112', '当前交易的询价路径价差超过 {num}，可能造成用户的资产损失。', 0, 200, category='InvalidOrder', tr={}),
-    _row('82114', '滑点过小，建议你提高滑点到 {num}', 0, 200, tr={}),
-    _row('82115', '该链没有币对', 0, 200, tr={}),
-    _row('82116', '没有合适的跨链桥', 0, 200, tr={}),
+    _row('0', '操作成功', 0, 200, None, {}),
+    _row('50011', '用户请求频率过快，超过该接口允许的限额。请参考 API 文档并限制请求', 0, 429, 3, {}),
+    _row('50014', '必填参数 {param0} 不能为空', 0, 400, 1, {}),
+    _row('50026', '系统错误，请稍后重试', 0, 500, None, {}),
+    _row('50103', '请求头“OK_ACCESS_KEY”不能为空', 0, 401, 0, {}),
+    _row('50104', '请求头“OK_ACCESS_PASSPHRASE“不能为空', 0, 401, 0, {}),
+    _row('50105', '请求头“OK_ACCESS_PASSPHRASE“错误', 0, 401, 0, {}),
+    _row('50106', '请求头“OK_ACCESS_SIGN“不能为空', 0, 401, 0, {}),
+    _row('50107', '请求头“OK_ACCESS_TIMESTAMP“不能为空', 0, 401, 0, {}),
+    _row('50111', '无效的 OK_ACCESS_KEY', 0, 401, 0, {}),
+    _row('50112', '无效的 OK_ACCESS_TIMESTAMP', 0, 401, 0, {}),
+    _row('50113', '无效的签名', 0, 401, 0, {}),
+    _row('51000', '{param0} 参数错误', 0, 400, 1, {}),
+    _row('80000', '重复提交', 0, 200, None, {}),
+    _row('82000', '流动性不足', 0, 200, None, {}),
+    _row('82001', '分佣服务暂不可用', 0, 500, 2, {}),
+    _row('82102', '最小数量是 {0}', 0, 200, 2, {}),
+    _row('82103', '最大数量是 {0}', 0, 200, 2, {}),
+    _row('82104', '不支持该币种', 0, 200, 2, {}),
+    _row('82105', '不支持该链', 0, 200, 2, {}),
+    _row('82112', '当前交易的询价路径价差超过 {num}，可能造成用户的资产损失。', 0, 200, 2, {}),
+    _row('82114', '滑点过小，建议你提高滑点到 {num}', 0, 200, None, {}),
+    _row('82115', '该链没有币对', 0, 200, None, {}),
+    _row('82116', '没有合适的跨链桥', 0, 200, None, {}),
 )
 PAGE: Final = Page(SOURCE, ROWS)
 # Code -> every row of that code, in page order.

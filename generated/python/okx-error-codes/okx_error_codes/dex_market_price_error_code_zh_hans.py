@@ -16,29 +16,36 @@ SOURCE: Final = Source(
     title='行情 API · 行情价格 API：错误码',
     group='dex-market-price-error-code',
 )
-# row(code, message, section (its place in this list), HTTP status, what is not a default)
+# row(code, message, section (its place in the first list), HTTP status, category (its place
+# in the second list; none: ExchangeError), translations, what else is not a default)
 _row: Final = Rows(
     SOURCE,
     (
         '错误码',
     ),
+    (
+        'AuthenticationError',
+        'BadRequest',
+        'ExchangeNotAvailable',
+        'RateLimitExceeded',
+    ),
 )
 
 # Every row of the page, sorted by code; the rows of one code in page order.
 ROWS: Final[tuple[ErrorCode, ...]] = (
-    _row('0', 'Succeeded', 0, 200, tr={}),
-    _row('50011', 'Rate limit reached. Please refer to API documentation and throttle requests accordingly', 0, 429, category='RateLimitExceeded', tr={}),
-    _row('50014', 'Parameter {param0} cannot be empty', 0, 400, category='BadRequest', tr={}),
-    _row('50026', 'System error. Try again later', 0, 500, category='ExchangeNotAvailable', tr={}),
-    _row('50103', 'Request header "OK-ACCESS-KEY" cannot be empty', 0, 401, category='AuthenticationError', tr={}),
-    _row('50104', 'Request header "OK-ACCESS-PASSPHRASE" cannot be empty', 0, 401, category='AuthenticationError', tr={}),
-    _row('50105', 'Request header "OK-ACCESS-PASSPHRASE" incorrect', 0, 401, category='AuthenticationError', tr={}),
-    _row('50106', 'Request header "OK-ACCESS-SIGN" cannot be empty', 0, 401, category='AuthenticationError', tr={}),
-    _row('50107', 'Request header "OK-ACCESS-TIMESTAMP" cannot be empty', 0, 401, category='AuthenticationError', tr={}),
-    _row('50111', 'Invalid OK-ACCESS-KEY', 0, 401, category='AuthenticationError', tr={}),
-    _row('50112', 'Invalid OK-ACCESS-TIMESTAMP', 0, 401, category='AuthenticationError', tr={}),
-    _row('50113', 'Invalid signature', 0, 401, category='AuthenticationError', tr={}),
-    _row('51000', 'Parameter {param0} error', 0, 400, category='BadRequest', tr={}),
+    _row('0', 'Succeeded', 0, 200, None, {}),
+    _row('50011', 'Rate limit reached. Please refer to API documentation and throttle requests accordingly', 0, 429, 3, {}),
+    _row('50014', 'Parameter {param0} cannot be empty', 0, 400, 1, {}),
+    _row('50026', 'System error. Try again later', 0, 500, 2, {}),
+    _row('50103', 'Request header "OK-ACCESS-KEY" cannot be empty', 0, 401, 0, {}),
+    _row('50104', 'Request header "OK-ACCESS-PASSPHRASE" cannot be empty', 0, 401, 0, {}),
+    _row('50105', 'Request header "OK-ACCESS-PASSPHRASE" incorrect', 0, 401, 0, {}),
+    _row('50106', 'Request header "OK-ACCESS-SIGN" cannot be empty', 0, 401, 0, {}),
+    _row('50107', 'Request header "OK-ACCESS-TIMESTAMP" cannot be empty', 0, 401, 0, {}),
+    _row('50111', 'Invalid OK-ACCESS-KEY', 0, 401, 0, {}),
+    _row('50112', 'Invalid OK-ACCESS-TIMESTAMP', 0, 401, 0, {}),
+    _row('50113', 'Invalid signature', 0, 401, 0, {}),
+    _row('51000', 'Parameter {param0} error', 0, 400, 1, {}),
 )
 PAGE: Final = Page(SOURCE, ROWS)
 # Code -> every row of that code, in page order.

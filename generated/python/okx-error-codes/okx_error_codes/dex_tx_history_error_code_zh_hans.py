@@ -16,17 +16,21 @@ SOURCE: Final = Source(
     title='行情 API · 交易历史 API：错误码',
     group='dex-tx-history-error-code',
 )
-# row(code, message, section (its place in this list), HTTP status, what is not a default)
+# row(code, message, section (its place in the first list), HTTP status, category (its place
+# in the second list; none: ExchangeError), translations, what else is not a default)
 _row: Final = Rows(
     SOURCE,
     (
         '错误码',
     ),
+    (
+        'BadRequest',
+    ),
 )
 
 # Every row of the page, sorted by code; the rows of one code in page order.
 ROWS: Final[tuple[ErrorCode, ...]] = (
-    _row('81001', 'Incorrect parameter', 0, 200, category='BadRequest', tr={}),
+    _row('81001', 'Incorrect parameter', 0, 200, 0, {}),
 )
 PAGE: Final = Page(SOURCE, ROWS)
 # Code -> every row of that code, in page order.

@@ -16,41 +16,50 @@ SOURCE: Final = Source(
     title='行情 API · Websocket：错误码',
     group='dex-websocket-error-code',
 )
-# row(code, message, section (its place in this list), HTTP status, what is not a default)
+# row(code, message, section (its place in the first list), HTTP status, category (its place
+# in the second list; none: ExchangeError), translations, what else is not a default)
 _row: Final = Rows(
     SOURCE,
     (
         '错误码',
     ),
+    (
+        'AuthenticationError',
+        'BadRequest',
+        'ExchangeNotAvailable',
+        'InvalidNonce',
+        'PermissionDenied',
+        'RateLimitExceeded',
+    ),
 )
 
 # Every row of the page, sorted by code; the rows of one code in page order.
 ROWS: Final[tuple[ErrorCode, ...]] = (
-    _row('60004', 'Invalid timestamp', 0, category='AuthenticationError', tr={}),
-    _row('60005', 'Invalid apiKey', 0, category='AuthenticationError', tr={}),
-    _row('60006', 'Timestamp request expired', 0, category='InvalidNonce', tr={}),
-    _row('60007', 'Invalid sign', 0, category='AuthenticationError', tr={}),
-    _row('60008', 'The current WebSocket endpoint does not support subscribing to {0} channels. Please check the WebSocket URL', 0, category='BadRequest', tr={}),
-    _row('60009', 'Login failure', 0, category='AuthenticationError', tr={}),
-    _row('60011', 'Please log in', 0, category='AuthenticationError', tr={}),
-    _row('60012', 'Invalid request', 0, category='BadRequest', tr={}),
-    _row('60013', 'Invalid args', 0, tr={}),
-    _row('60014', 'Requests too frequent', 0, category='RateLimitExceeded', tr={}),
-    _row('60018', "Wrong URL or {0} doesn't exist. Please use the correct URL, channel and parameters referring to API document.", 0, category='BadRequest', tr={}),
-    _row('60019', 'Invalid op: {op}', 0, tr={}),
-    _row('60020', 'APIKey subscription amount exceeds the limit {0}.', 0, category='RateLimitExceeded', tr={}),
-    _row('60021', 'This operation does not support multiple accounts login.', 0, category='AuthenticationError', tr={}),
-    _row('60022', 'Bulk login partially succeeded', 0, category='AuthenticationError', tr={}),
-    _row('60023', 'Bulk login requests too frequent', 0, category='RateLimitExceeded', tr={}),
-    _row('60024', 'Wrong passphrase', 0, category='AuthenticationError', tr={}),
-    _row('60025', 'token subscription amount exceeds the limit {0}', 0, category='RateLimitExceeded', tr={}),
-    _row('60026', 'Batch login by APIKey and token simultaneously is not supported.', 0, category='AuthenticationError', tr={}),
-    _row('60027', 'Parameter {0} can not be empty.', 0, category='BadRequest', tr={}),
-    _row('60028', 'The current operation is not supported by this URL. Please use the correct WebSocket URL for the operation.', 0, category='BadRequest', tr={}),
-    _row('60029', 'Only users who are in the whitelist are allowed to subscribe to this channel.', 0, category='PermissionDenied', tr={}),
-    _row('60030', 'The WebSocket endpoint does not allow multiple or repeated logins.', 0, category='AuthenticationError', tr={}),
-    _row('60031', "API key doesn't exist.", 0, category='AuthenticationError', tr={}),
-    _row('63999', 'Login failed due to internal error. Please try again later.', 0, category='ExchangeNotAvailable', tr={}),
+    _row('60004', 'Invalid timestamp', 0, None, 0, {}),
+    _row('60005', 'Invalid apiKey', 0, None, 0, {}),
+    _row('60006', 'Timestamp request expired', 0, None, 3, {}),
+    _row('60007', 'Invalid sign', 0, None, 0, {}),
+    _row('60008', 'The current WebSocket endpoint does not support subscribing to {0} channels. Please check the WebSocket URL', 0, None, 1, {}),
+    _row('60009', 'Login failure', 0, None, 0, {}),
+    _row('60011', 'Please log in', 0, None, 0, {}),
+    _row('60012', 'Invalid request', 0, None, 1, {}),
+    _row('60013', 'Invalid args', 0, None, None, {}),
+    _row('60014', 'Requests too frequent', 0, None, 5, {}),
+    _row('60018', "Wrong URL or {0} doesn't exist. Please use the correct URL, channel and parameters referring to API document.", 0, None, 1, {}),
+    _row('60019', 'Invalid op: {op}', 0, None, None, {}),
+    _row('60020', 'APIKey subscription amount exceeds the limit {0}.', 0, None, 5, {}),
+    _row('60021', 'This operation does not support multiple accounts login.', 0, None, 0, {}),
+    _row('60022', 'Bulk login partially succeeded', 0, None, 0, {}),
+    _row('60023', 'Bulk login requests too frequent', 0, None, 5, {}),
+    _row('60024', 'Wrong passphrase', 0, None, 0, {}),
+    _row('60025', 'token subscription amount exceeds the limit {0}', 0, None, 5, {}),
+    _row('60026', 'Batch login by APIKey and token simultaneously is not supported.', 0, None, 0, {}),
+    _row('60027', 'Parameter {0} can not be empty.', 0, None, 1, {}),
+    _row('60028', 'The current operation is not supported by this URL. Please use the correct WebSocket URL for the operation.', 0, None, 1, {}),
+    _row('60029', 'Only users who are in the whitelist are allowed to subscribe to this channel.', 0, None, 4, {}),
+    _row('60030', 'The WebSocket endpoint does not allow multiple or repeated logins.', 0, None, 0, {}),
+    _row('60031', "API key doesn't exist.", 0, None, 0, {}),
+    _row('63999', 'Login failed due to internal error. Please try again later.', 0, None, 2, {}),
 )
 PAGE: Final = Page(SOURCE, ROWS)
 # Code -> every row of that code, in page order.

@@ -12,17 +12,21 @@ export const SOURCE: Source = {
   group: "tiny",
 };
 
-// row(code, message, section (its place in this list), HTTP status, what is not a default)
-const row = rows(SOURCE, [
-  "Errors > REST",
-]);
+// row(code, message, section (its place in the first list), HTTP status, category (its place
+// in the second list; none: ExchangeError), translations, what else is not a default)
+const row = rows(
+  SOURCE,
+  [
+    "Errors > REST",
+  ],
+);
 
 /** Every row of the page, sorted by code; the rows of one code in page order. */
 export const ROWS: readonly ErrorCode[] = [
-  row("1", "Operation failed.", 0, 200, { tr: { zh: "操作失败" } }),
-  row("51008", "Insufficient {param0} balance", 0, 200, { sub: "1000", tr: {  } }),
-  row("51008", "Quote \" and backslash \\ and `tick`", 0, 200, { sub: "1001", tr: {  } }),
-  row("60001", "Old | gone", 0, 400, { title: "Gone", deprecated: true, tr: {  } }),
+  row("1", "Operation failed.", 0, 200, null, { zh: "操作失败" }),
+  row("51008", "Insufficient {param0} balance", 0, 200, null, {}, { sub: "1000" }),
+  row("51008", "Quote \" and backslash \\ and `tick`", 0, 200, null, {}, { sub: "1001" }),
+  row("60001", "Old | gone", 0, 400, null, {}, { title: "Gone", deprecated: true }),
 ];
 
 export const PAGE = new Page(SOURCE, ROWS);

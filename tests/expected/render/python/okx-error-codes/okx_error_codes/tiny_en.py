@@ -16,7 +16,8 @@ SOURCE: Final = Source(
     title='Tiny errors',
     group='tiny',
 )
-# row(code, message, section (its place in this list), HTTP status, what is not a default)
+# row(code, message, section (its place in the first list), HTTP status, category (its place
+# in the second list; none: ExchangeError), translations, what else is not a default)
 _row: Final = Rows(
     SOURCE,
     (
@@ -26,10 +27,10 @@ _row: Final = Rows(
 
 # Every row of the page, sorted by code; the rows of one code in page order.
 ROWS: Final[tuple[ErrorCode, ...]] = (
-    _row('1', 'Operation failed.', 0, 200, tr={'zh': '操作失败'}),
-    _row('51008', 'Insufficient {param0} balance', 0, 200, sub='1000', tr={}),
-    _row('51008', 'Quote " and backslash \\ and `tick`', 0, 200, sub='1001', tr={}),
-    _row('60001', 'Old | gone', 0, 400, title='Gone', deprecated=True, tr={}),
+    _row('1', 'Operation failed.', 0, 200, None, {'zh': '操作失败'}),
+    _row('51008', 'Insufficient {param0} balance', 0, 200, None, {}, sub='1000'),
+    _row('51008', 'Quote " and backslash \\ and `tick`', 0, 200, None, {}, sub='1001'),
+    _row('60001', 'Old | gone', 0, 400, None, {}, title='Gone', deprecated=True),
 )
 PAGE: Final = Page(SOURCE, ROWS)
 # Code -> every row of that code, in page order.
