@@ -304,6 +304,20 @@ def _tokens(row: Row) -> frozenset[str]:
     return frozenset(_TOKENS.findall(text)) - _COMMON
 
 
+def decided_by(row: Row, decided: Mapping[str, str]) -> str | None:
+    """The key of the maintainer's decision for a row: its sub-code (``51008_1000``), else
+    its code; None when neither is decided."""
+    if row.sub_code is not None and row.documented in decided:
+        return row.documented
+    return row.code if row.code in decided else None
+
+
+def decision(row: Row, decided: Mapping[str, str]) -> str | None:
+    """The maintainer's class for a row: its sub-code's (``51008_1000``), else its code's."""
+    key = decided_by(row, decided)
+    return None if key is None else decided[key]
+
+
 class Precedents:
     """The decided rows of a table: a row whose words are most like a decided row's (at
     least ``ALIKE``) is proposed that decision, as a reviewer who made it would."""
@@ -313,16 +327,19 @@ class Precedents:
     ) -> None:
         self.decided = decided
         self.by = by  # who decided, as the evidence says it
-        self.rows: list[tuple[str, str, frozenset[str]]] = []  # code, message, words
+        # code, the code as documented, its class, message, words
+        self.rows: list[tuple[str, str, str, str, frozenset[str]]] = []
         self.postings: dict[str, list[int]] = {}
         seen: set[str] = set()
         for row in rows:
-            if row.code in decided and row.code not in seen:
-                seen.add(row.code)
+            if decision(row, decided) is not None and row.documented not in seen:
+                seen.add(row.documented)
                 words = _tokens(row)
                 for word in words:
                     self.postings.setdefault(word, []).append(len(self.rows))
-                self.rows.append((row.code, row.message, words))
+                self.rows.append(
+                    (row.code, row.documented, decision(row, decided) or "", row.message, words)
+                )
 
     def like(self, row: Row) -> Category | None:
         """The decision on the decided row most like ``row`` (never its own code; the
@@ -336,15 +353,15 @@ class Precedents:
         }
         best, chosen = 0.0, None
         for i in sorted(near):
-            code, _, theirs = self.rows[i]
+            code, _, _, _, theirs = self.rows[i]
             both = len(words & theirs)
             score = both / (len(words) + len(theirs) - both)
             if code != row.code and score > best:
                 best, chosen = score, i
         if chosen is None or best < ALIKE:
             return None
-        code, message, _ = self.rows[chosen]
-        return Category(self.decided[code], f"like {code} ({self.by}): {_quote(message[:80])}")
+        _, documented, name, message, _ = self.rows[chosen]
+        return Category(name, f"like {documented} ({self.by}): {_quote(message[:80])}")
 
 
 def categorize(
@@ -353,23 +370,25 @@ def categorize(
     decided: Mapping[str, str] | None = None,
     precedents: Precedents | None = None,
 ) -> list[Category]:
-    """A category for each row of one table, in order. ``decided``: code -> class, the
-    maintainer's decisions, which win; ``precedents``: the decided rows a row's words may
-    be like, which outweigh broad words, neighbours and the section."""
+    """A category for each row of one table, in order. ``decided``: code (or sub-code,
+    ``51008_1000``) -> class, the maintainer's decisions, which win; ``precedents``: the
+    decided rows a row's words may be like, which outweigh broad words, neighbours and the
+    section."""
     decided = decided or {}
-    own: list[Category | None] = []
-    for row in rows:
-        if row.code in decided:
-            own.append(Category(decided[row.code], "decided in categories.toml"))
-        else:
-            own.append(from_words(row) or from_status(row))
+    mine = [decision(row, decided) for row in rows]
+    own: list[Category | None] = [
+        Category(name, "decided in categories.toml")
+        if name is not None
+        else from_words(row) or from_status(row)
+        for row, name in zip(rows, mine, strict=True)
+    ]
     by_section = from_section(section)
-    known = [c if r.code in decided else None for r, c in zip(rows, own, strict=True)]
+    known = [c if name is not None else None for name, c in zip(mine, own, strict=True)]
     out: list[Category] = []
     for i, found in enumerate(own):
         if (
             precedents is not None
-            and rows[i].code not in decided
+            and mine[i] is None
             and (found is None or found.name in _BROAD)
             and (alike := precedents.like(rows[i])) is not None
         ):
@@ -377,7 +396,7 @@ def categorize(
             continue
         if found is None:
             found = _from_neighbours(own, i) or by_section or Category(FALLBACK, "no evidence")
-        elif found.name in _BROAD and rows[i].code not in decided:
+        elif found.name in _BROAD and mine[i] is None:
             # A maintainer's decisions around a row say more than its broad words.
             found = _from_neighbours(known, i, unanimous=True) or found
         out.append(found)
@@ -482,13 +501,35 @@ def apply(
             )
             parts.append(replace(part, rows=rows))
             for row in part.rows:
-                if row.code in decided:
+                key = decided_by(row, decided)
+                if key is not None:
                     own = from_words(row) or from_status(row)
-                    if own is not None and own.name != decided[row.code]:
-                        disputes.append(Dispute(table.source.id, row.code, decided[row.code], own))
+                    if own is not None and own.name != decided[key]:
+                        disputes.append(Dispute(table.source.id, key, decided[key], own))
         out.append(replace(table, tables=tuple(parts)))
     unique = {(d.source, d.code): d for d in disputes}
     return out, list(unique.values())
+
+
+def unused_decisions(
+    tables: Sequence[CodeTable],
+    decisions: Mapping[str, Mapping[str, str]],
+    package_of: Mapping[str, str],
+) -> list[tuple[str, str, str]]:
+    """(package, code, class) of each decision that no row of the package's tables is
+    decided by: a code the docs no longer list, or a typo."""
+    seen: dict[str, set[str]] = {}
+    for table in tables:
+        codes = seen.setdefault(package_of.get(table.source.id, ""), set())
+        for part in table.tables:
+            codes.update(c for row in part.rows for c in (row.code, row.documented))
+    return [
+        (package, code, name)
+        for package, decided in sorted(decisions.items())
+        if package in seen  # a package without a table this run says nothing
+        for code, name in sorted(decided.items())
+        if code not in seen[package]
+    ]
 
 
 def kept(table: CodeTable, disputes: Sequence[Dispute]) -> str:

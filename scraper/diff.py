@@ -512,6 +512,22 @@ def dispute_findings(disputes: Iterable[Dispute]) -> list[Change]:
     ]
 
 
+def unused_findings(unused: Iterable[tuple[str, str, str]]) -> list[Change]:
+    """Decisions in categories.toml that no row is decided by, as findings."""
+    return [
+        Change(
+            Rule.CATEGORY_UNUSED,
+            package,
+            code,
+            name,
+            None,
+            f"decided {name} in categories.toml, but no source of package {package} lists "
+            f"{code}; remove the line or correct the code",
+        )
+        for package, code, name in unused
+    ]
+
+
 def gap_findings(gaps: Iterable[Gap]) -> list[Change]:
     """Codes the join could not translate, as findings."""
     return [Change(g.rule, g.source, g.code, detail=g.detail) for g in gaps]

@@ -69,10 +69,12 @@ class Rule(StrEnum):
     CONFLICTING_PAGES = "conflicting-pages"
     TRANSLATION_MISSING = "translation-missing"
     TRANSLATION_AMBIGUOUS = "translation-ambiguous"
-    # What a row means for the caller changed (its words did, or the rules); and a
-    # maintainer's decision in categories.toml that the row's own words contradict.
+    # What a row means for the caller changed (its words did, or the rules); a maintainer's
+    # decision in categories.toml that the row's own words contradict, or that no row is
+    # decided by (a code the docs no longer list, or a typo).
     CATEGORY_CHANGED = "category-changed"
     CATEGORY_DISPUTED = "category-disputed"
+    CATEGORY_UNUSED = "category-decision-unused"
 
     @property
     def level(self) -> Level:
@@ -104,6 +106,7 @@ _FINDINGS = frozenset(
         Rule.TRANSLATION_MISSING,
         Rule.TRANSLATION_AMBIGUOUS,
         Rule.CATEGORY_DISPUTED,
+        Rule.CATEGORY_UNUSED,
     }
 )
 

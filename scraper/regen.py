@@ -344,11 +344,15 @@ def guard(
     new = collected.tables
     joined, gaps = join.join([new[s.id] for s in sources.sources if s.id in new])
     package_of = {i: p.name for p in sources.packages for i in p.sources}
-    joined, disputes, keys = _categorized(joined, decisions(sources), package_of, options.cache)
+    decided = decisions(sources)
+    joined, disputes, keys = _categorized(joined, decided, package_of, options.cache)
     by_id = {t.source.id: t for t in joined}
     found = diff.compare(old, by_id, collected.failures, package_of)
     found.changes.extend(diff.gap_findings(gaps))
     found.changes.extend(diff.dispute_findings(disputes))
+    found.changes.extend(
+        diff.unused_findings(categorize.unused_decisions(joined, decided, package_of))
+    )
     refused = diff.removals(old, by_id, options.removal_threshold)
     refused += [
         diff.Removal(sid, old[sid].row_count, old[sid].row_count, sources.path.name)

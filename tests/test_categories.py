@@ -255,3 +255,24 @@ def test_what_time_does_not_mend_is_not_retryable(message: str) -> None:
     row = Row("1", message, translations=(("en", message), ("zh", zh)))
     found = categorize.categorize("Errors", [row])[0]
     assert not found.retryable, found
+
+
+def test_a_sub_code_decision_wins_and_an_unused_one_is_a_finding(tree: Path) -> None:
+    (tree / "categories.toml").write_text(
+        '[okx]\n"51008" = "InsufficientFunds"\n"51008_1000" = "BadRequest"\n'
+        '"99999999" = "BadRequest"  # no page lists it\n',
+        encoding="utf-8",
+    )
+    report = tree / "build" / "report.md"
+    code, _, err = invoke(*regen_args(tree, "--offline"), "--report", str(report))
+    assert code == 0, err
+    data = json.loads((tree / "generated/json/okx-v5-en.json").read_text(encoding="utf-8"))
+    by_sub = {r["sub_code"]: r for t in data["tables"] for r in t["rows"] if r["code"] == "51008"}
+    assert by_sub["1000"]["category"] == "BadRequest"
+    assert by_sub["1001"]["category"] == "InsufficientFunds"
+    findings = json.loads(report.with_suffix(".json").read_text(encoding="utf-8"))["findings"]
+    unused = [f for f in findings if f["rule"] == "category-decision-unused"]
+    assert [(f["source"], f["code"], f["old"]) for f in unused] == [
+        ("okx", "99999999", "BadRequest")
+    ]
+    assert "remove the line or correct the code" in report.read_text(encoding="utf-8")
