@@ -6,11 +6,13 @@ The evidence, strongest first:
 2. the row's own words: its message, its translations and a code that is a word
    (``BALANCE_NOT_ENOUGH``), read by the ordered rules below, first match wins;
 3. its HTTP status (401, 403, 429, 503, ...);
-4. its neighbours in the table: the class most of the nearest rows before and after it
+4. a decided row worded like it (``Precedents``), which also outweighs the broad classes
+   (``_BROAD``) that (2) and (3) give;
+5. its neighbours in the table: the class most of the nearest rows before and after it
    were given by (1) or (2);
-5. the section heading around the table, read by the same rules and a few words of its own
+6. the section heading around the table, read by the same rules and a few words of its own
    ("Trade Class", 交易类);
-6. otherwise ``ExchangeError``.
+7. otherwise ``ExchangeError``.
 
 The rules name no exchange and no code number: they say what words mean in any exchange's
 docs, in the languages of the pages errtables reads. Same rows in, same classes out.
@@ -325,21 +327,19 @@ class Precedents:
     def __init__(
         self, rows: Iterable[Row], decided: Mapping[str, str], by: str = "decided"
     ) -> None:
-        self.decided = decided
         self.by = by  # who decided, as the evidence says it
         # code, the code as documented, its class, message, words
         self.rows: list[tuple[str, str, str, str, frozenset[str]]] = []
         self.postings: dict[str, list[int]] = {}
         seen: set[str] = set()
         for row in rows:
-            if decision(row, decided) is not None and row.documented not in seen:
+            name = decision(row, decided)
+            if name is not None and row.documented not in seen:
                 seen.add(row.documented)
                 words = _tokens(row)
                 for word in words:
                     self.postings.setdefault(word, []).append(len(self.rows))
-                self.rows.append(
-                    (row.code, row.documented, decision(row, decided) or "", row.message, words)
-                )
+                self.rows.append((row.code, row.documented, name, row.message, words))
 
     def like(self, row: Row) -> Category | None:
         """The decision on the decided row most like ``row`` (never its own code; the
