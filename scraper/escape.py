@@ -12,7 +12,6 @@ import json
 import re
 import unicodedata
 from functools import cache
-from importlib import resources
 from json.encoder import encode_basestring as _JSON_STRING
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,9 +25,12 @@ from .model import ErrtablesError
 
 def _templates() -> Path:
     """The Jinja templates: inside the package when errtables is installed from a wheel
-    (``templates/`` is shipped as ``scraper/templates``), else the repository's own."""
-    shipped = resources.files("scraper").joinpath("templates")
-    if isinstance(shipped, Path) and shipped.is_dir():
+    (``templates/`` is shipped as ``scraper/templates``), else the repository's own. For a
+    package on disk this is where ``importlib.resources.files("scraper")`` points, without
+    the import (a tenth of a cached run); Jinja reads templates from files, so a zipped
+    errtables could not render either way."""
+    shipped = Path(__file__).resolve().parent / "templates"
+    if shipped.is_dir():
         return shipped
     return Path(__file__).resolve().parent.parent / "templates"
 

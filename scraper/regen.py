@@ -122,10 +122,16 @@ def _capture_name(sources: Sources, path: Path) -> str:
 
 
 def _from_capture(
-    sources: Sources, source: Source, path: Path, text: str | None, kept: Cache | None
+    sources: Sources,
+    source: Source,
+    path: Path,
+    text: str | None,
+    kept: Cache | None,
+    keys: dict[str, str] | None = None,
 ) -> CodeTable:
     """One source's table from its capture (the file, or ``text`` about to replace it);
-    from the cache when it holds this capture's bytes."""
+    from the cache when it holds this capture's bytes. ``keys`` gets, by source id, the
+    digest of the table as the cache keeps it (equal tables, equal digests)."""
     name = _capture_name(sources, path)
     data = text.encode("utf-8") if text is not None else state.read_bytes_or_none(path)
     want = None if data is None else cache_key("extract", repr(source), name, data)
@@ -134,9 +140,13 @@ def _from_capture(
         held = kept.get(slot, want)
         if held is not None:
             try:
-                return documents.from_extraction(source, held)
+                table = documents.from_extraction(source, held)
             except (ValueError, KeyError, TypeError):  # not what errtables keeps: derived again
                 pass
+            else:
+                if keys is not None:
+                    keys[source.id] = _digest(held)
+                return table
     try:
         page = pages.read(path) if text is None else pages.from_text(name, text)
     except pages.PageError as exc:
@@ -160,7 +170,13 @@ def _from_capture(
         # As a later run reads it back: the tables then pickle alike, run after run, and
         # the generated files keyed by them are found (render._Outputs).
         table = documents.from_extraction(source, text)
+        if keys is not None:
+            keys[source.id] = _digest(text)
     return table
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -174,6 +190,8 @@ class Collected:
     skipped: tuple[str, ...] = ()  # no capture, nothing committed
     offline_fallback: bool = False  # nothing reachable: the captures were used
     capture_writes: dict[Path, str] = field(default_factory=dict)
+    # The digest of each table read from a capture, as the cache keeps it, by source id.
+    keys: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -245,6 +263,7 @@ def collect(
         lines = "\n".join(f"  {sid}: {why}" for sid, why in sorted(failures.items()))
         raise PipelineError(f"{len(failures)} source(s) failed; nothing written:\n{lines}")
     new: dict[str, CodeTable] = {}
+    keys = dict(crawled.keys)
     skipped: list[str] = []
     broken: dict[str, str] = {}
     for source in sources.sources:
@@ -253,7 +272,7 @@ def collect(
             new[source.id] = crawled.tables[source.id]
         elif path is not None and source.id not in failures:
             try:
-                new[source.id] = _from_capture(sources, source, path, None, options.cache)
+                new[source.id] = _from_capture(sources, source, path, None, options.cache, keys)
             except PipelineError as exc:
                 broken[source.id] = str(exc)
         elif path is None and source.id in old and source.id not in failures:
@@ -270,7 +289,7 @@ def collect(
     if broken:
         lines = "\n".join(f"  {sid}: {why}" for sid, why in sorted(broken.items()))
         raise PipelineError(f"{len(broken)} capture(s) unusable; nothing written:\n{lines}")
-    return replace(crawled, tables=new, skipped=tuple(skipped))
+    return replace(crawled, tables=new, skipped=tuple(skipped), keys=keys)
 
 
 def _crawl(sources: Sources, options: Options, done: Callable[[Fetched], None] | None) -> Collected:
@@ -294,6 +313,7 @@ def _crawl(sources: Sources, options: Options, done: Callable[[Fetched], None] |
             raise PipelineError("no source could be reached (no network?); nothing written")
         return Collected({}, fetched, offline_fallback=True)
     fresh: dict[str, CodeTable] = {}
+    keys: dict[str, str] = {}
     failures: dict[str, str] = {}
     writes: dict[Path, str] = {}
     updated = dict(validators)
@@ -311,7 +331,7 @@ def _crawl(sources: Sources, options: Options, done: Callable[[Fetched], None] |
         suffix, text = captures.reduce_page(result.page, source.url)
         path = sources.capture_target(source, suffix)
         try:
-            fresh[source.id] = _from_capture(sources, source, path, text, options.cache)
+            fresh[source.id] = _from_capture(sources, source, path, text, options.cache, keys)
         except CaptureTooLarge as exc:
             failures[source.id] = str(exc)
             continue
@@ -333,7 +353,7 @@ def _crawl(sources: Sources, options: Options, done: Callable[[Fetched], None] |
     if changed:
         dates_file = sources.root / sources.captures_dir / state.DATES
         writes[dates_file] = state.dated(sources, changed)
-    return Collected(fresh, fetched, failures, capture_writes=writes)
+    return Collected(fresh, fetched, failures, capture_writes=writes, keys=keys)
 
 
 def guard(
@@ -345,7 +365,9 @@ def guard(
     joined, gaps = join.join([new[s.id] for s in sources.sources if s.id in new])
     package_of = {i: p.name for p in sources.packages for i in p.sources}
     decided = decisions(sources)
-    joined, disputes, keys = _categorized(joined, decided, package_of, options.cache)
+    joined, disputes, keys = _categorized(
+        joined, decided, package_of, options.cache, collected.keys
+    )
     by_id = {t.source.id: t for t in joined}
     found = diff.compare(old, by_id, collected.failures, package_of)
     found.changes.extend(diff.gap_findings(gaps))
@@ -376,19 +398,31 @@ def _categorized(
     decided: dict[str, dict[str, str]],
     package_of: dict[str, str],
     kept: Cache | None,
+    read: dict[str, str],
 ) -> tuple[list[CodeTable], list[categorize.Dispute], dict[str, str]]:
     """``categorize.apply``, each table's categories kept from an earlier run when the
-    table (pickled: its rows, translations included) and its package's decisions are the
-    same; and each categorized table's key (what derived it), without a cache none."""
+    joined table and its package's decisions are the same; and each categorized table's key
+    (what derived it), without a cache none. A joined table is known by the digests of the
+    tables of its group as extracted (``read``, by source id), else by its pickled bytes."""
     if kept is None or kept.folder is None:
         return (*categorize.apply(joined, decided, package_of), {})
     out: list[CodeTable] = []
     disputes: list[categorize.Dispute] = []
     keys: dict[str, str] = {}
+    groups: dict[str, list[str]] = {}
+    declared = {t.source.id: repr(t.source) for t in joined}  # its locale, group, ...
+    for table in joined:
+        if table.source.group is not None:
+            groups.setdefault(table.source.group, []).append(table.source.id)
     for table in joined:
         package = package_of.get(table.source.id, "")
         mine = {package: decided[package]} if package in decided else {}
-        digest = hashlib.sha256(pickle.dumps(table, protocol=5)).hexdigest()
+        members = groups.get(table.source.group or "", [table.source.id])
+        if all(m in read for m in members):
+            joins = (f"{declared[m]}={read[m]}" for m in members)
+            digest = cache_key("joined", table.source.id, *joins)
+        else:
+            digest = hashlib.sha256(pickle.dumps(table, protocol=5)).hexdigest()
         want = cache_key("categorize", digest, package, json.dumps(mine, sort_keys=True))
         slot = f"categorize/{table.source.id}"
         held = kept.get(slot, want)
