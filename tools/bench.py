@@ -386,7 +386,7 @@ def package_figures() -> None:
     for language, size in sizes.items():
         before = BEFORE_BYTES[language]
         print(
-            f"generated {language} package: {size:,} bytes, {size / before:.0%} of the "
+            f"generated {language} package: {size:,} bytes, {size / before:.1%} of the "
             f"{before:,} before the compact rows (target < 40%)"
         )
     times = []
