@@ -7,12 +7,11 @@ from collections.abc import Callable, Mapping, Sequence
 from types import MappingProxyType
 from typing import Final
 
-from ._constants import MESSAGE_LIMIT
+from ._constants import MESSAGE_LIMIT, Category
 from ._match import Matcher
 from ._replies import code_of, errors, most_specific, shape
 from ._types import (
     NO_TRANSLATIONS,
-    Category,
     ErrorCode,
     Kind,
     Match,

@@ -23,9 +23,9 @@ from . import (
     okx_v5_en,
     okx_v5_zh,
 )
-from ._constants import CATEGORIES, RETRYABLE
+from ._constants import CATEGORIES, RETRYABLE, Category
 from ._tables import Tables
-from ._types import Category, ErrorCode, Match, ResponseError, Source, UnknownSourceError
+from ._types import ErrorCode, Match, ResponseError, Source, UnknownSourceError
 
 # How this exchange's replies carry errors, as errors() and from_response() read them: a
 # built-in shape's name or its fields (errtables' README lists them).

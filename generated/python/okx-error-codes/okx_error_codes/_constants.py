@@ -7,7 +7,7 @@ The Python package imports this file as it is; the generator renders the same va
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Final, Literal, get_args
 
 # White space: collapsed to one space inside a message, stripped from the edges of a code.
 # Listed one by one (no ranges) so that both languages build the same character class.
@@ -52,9 +52,9 @@ REPLY_SHAPES: Final = (
     "bitget;code=code;message=msg;success=00000;readable=code|event|arg|action",
     "htx;code=err-code|err_code;message=err-msg|err_msg;readable=status|err-code|err_code|ch|ping|op",
 )
-# What a row means for the caller: one of ccxt's exception classes (its hierarchy is in
-# errtables' scraper/ccxt_classes.py), the most specific the docs support.
-CATEGORIES: Final = (
+# The type of a row's category: the names below, once (TypeScript's Category union is
+# kept the same by a test).
+Category = Literal[
     "ExchangeError",
     "AuthenticationError",
     "PermissionDenied",
@@ -87,7 +87,10 @@ CATEGORIES: Final = (
     "InvalidNonce",
     "RequestTimeout",
     "CancelPending",
-)
+]
+# What a row means for the caller: one of ccxt's exception classes (its hierarchy is in
+# errtables' scraper/ccxt_classes.py), the most specific the docs support.
+CATEGORIES: Final = get_args(Category)
 # The categories of network-side errors (ccxt's NetworkError and below): worth a retry later.
 RETRYABLE: Final = (
     "NetworkError",

@@ -9,47 +9,12 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Final, Literal
 
-from ._constants import PLACEHOLDER, RETRYABLE
+from ._constants import PLACEHOLDER, RETRYABLE, Category
 
 _PLACEHOLDER: Final = re.compile(PLACEHOLDER)
 _RETRYABLE: Final = frozenset(RETRYABLE)
 NO_TRANSLATIONS: Final[Mapping[str, str]] = MappingProxyType({})
 Kind = Literal["code", "http"]
-# The names of _constants.CATEGORIES (a test keeps the two lists the same).
-Category = Literal[
-    "ExchangeError",
-    "AuthenticationError",
-    "PermissionDenied",
-    "AccountNotEnabled",
-    "AccountSuspended",
-    "ArgumentsRequired",
-    "BadRequest",
-    "BadSymbol",
-    "OperationRejected",
-    "NoChange",
-    "MarginModeAlreadySet",
-    "MarketClosed",
-    "ManualInteractionNeeded",
-    "RestrictedLocation",
-    "InsufficientFunds",
-    "InvalidAddress",
-    "AddressPending",
-    "InvalidOrder",
-    "OrderNotFound",
-    "OrderImmediatelyFillable",
-    "OrderNotFillable",
-    "DuplicateOrderId",
-    "ContractUnavailable",
-    "NotSupported",
-    "NetworkError",
-    "DDoSProtection",
-    "RateLimitExceeded",
-    "ExchangeNotAvailable",
-    "OnMaintenance",
-    "InvalidNonce",
-    "RequestTimeout",
-    "CancelPending",
-]
 
 
 class UnknownSourceError(KeyError):
