@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import pickle
 import sys
 import tempfile
 from collections.abc import Callable
@@ -55,6 +56,12 @@ def _user_cache() -> Path:
     xdg = os.environ.get("XDG_CACHE_HOME")
     base = Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".cache"
     return base / "errtables"
+
+
+def pickled_digest(value: object) -> str:
+    """A digest of ``value`` by its pickled bytes: equal tables read back alike, equal
+    digests (what a cached run keys a table by when nothing else names it)."""
+    return hashlib.sha256(pickle.dumps(value, protocol=5)).hexdigest()
 
 
 def key(*parts: str | bytes) -> str:

@@ -260,13 +260,17 @@ def _rule_for(text: str) -> tuple[str, str] | None:
     return _first(_compiled(_RULES), _words(text))
 
 
+def _english(row: Row) -> list[str]:
+    """The row's English messages, where its group has them."""
+    return [m for locale, m in row.translations if locale.startswith("en")]
+
+
 def from_words(row: Row) -> Category | None:
     """The class the row's own words give, if any."""
     # English first, where the group has it: every language's row of a code reads the same
     # words, so one code has one class in each of its languages.
-    english = [m for locale, m in row.translations if locale.startswith("en")]
     others = [m for locale, m in row.translations if not locale.startswith("en")]
-    texts = [_code_words(row.code), *english, row.message, *others]
+    texts = [_code_words(row.code), *_english(row), row.message, *others]
     for text in texts:
         found = _rule_for(text) if text else None
         if found:
@@ -301,7 +305,7 @@ _COMMONEST = 64
 
 
 def _tokens(row: Row) -> frozenset[str]:
-    english = [m for locale, m in row.translations if locale.startswith("en")]
+    english = _english(row)
     text = _words(english[0] if english else row.message)
     return frozenset(_TOKENS.findall(text)) - _COMMON
 

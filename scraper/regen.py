@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import pickle
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -28,7 +27,7 @@ from . import (
     write,
 )
 from . import page as pages
-from .cache import Cache
+from .cache import Cache, pickled_digest
 from .cache import key as cache_key
 from .model import CodeTable, ErrtablesError, Source
 from .sources import Package, Sources
@@ -422,7 +421,7 @@ def _categorized(
             joins = (f"{declared[m]}={read[m]}" for m in members)
             digest = cache_key("joined", table.source.id, *joins)
         else:
-            digest = hashlib.sha256(pickle.dumps(table, protocol=5)).hexdigest()
+            digest = pickled_digest(table)
         want = cache_key("categorize", digest, package, json.dumps(mine, sort_keys=True))
         slot = f"categorize/{table.source.id}"
         held = kept.get(slot, want)

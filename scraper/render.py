@@ -7,9 +7,7 @@ produced by the json module. Sorting and naming happen here; the templates hold 
 from __future__ import annotations
 
 import ast
-import hashlib
 import json
-import pickle
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -18,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from . import documents
-from .cache import Cache
+from .cache import Cache, pickled_digest
 from .ccxt_classes import FALLBACK, is_retryable
 from .escape import (
     TEMPLATES,
@@ -268,10 +266,7 @@ class _Outputs:
         self.templates = templates
         self.kept = kept or Cache(None)
         self.by_id = {t.source.id: t for t in tables}
-        self.digests = {
-            i: keys.get(i) or hashlib.sha256(pickle.dumps(t, protocol=5)).hexdigest()
-            for i, t in self.by_id.items()
-        }
+        self.digests = {i: keys.get(i) or pickled_digest(t) for i, t in self.by_id.items()}
         self.files: dict[str, str] = {}
         self._views: dict[str, SourceView] = {}
         self._env: Any = None
